@@ -1,0 +1,57 @@
+# kb_portal — two commands on a fresh machine:
+#   make run    set everything up and serve the portal on http://127.0.0.1:$(PORT)
+#   make test   install what the tests need and run them all (lint first)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-test browser lint serve setup clean translations bench
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser
+
+# Debian's chromium (+ a CJK font for screenshots); skipped when already there.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+	  echo "installing chromium and a CJK font (apt)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+setup: install
+	$(VENV)/bin/flask kb init
+	$(VENV)/bin/flask kb import articles quizzes
+	$(VENV)/bin/flask kb demo
+
+run: setup
+	@echo "kb_portal on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 60 \
+	  --access-logfile - wsgi:app
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check kb_portal tests bench wsgi.py
+
+test: install-test lint
+	$(PY) -m pytest
+
+translations: $(VENV)/.installed-test
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i kb_portal/translations/messages.pot -d kb_portal/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d kb_portal/translations
+
+clean:
+	rm -rf $(VENV) instance test-output

@@ -1,0 +1,94 @@
+"""kb_portal: a knowledge base and training portal for customer-support centres."""
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("en", "zh")
+
+
+def select_locale() -> str:
+    """The user's preference, else the browser's best match, else English."""
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])
+    return "zh" if best and best.startswith("zh") else "en"
+
+
+def create_app(config=None) -> Flask:
+    """Build the app: configuration → extensions → blueprints → CLI.
+
+    ``config`` is a config object (``TestConfig`` in tests); by default settings come from the
+    environment (:class:`kb_portal.config.Config`).
+    """
+    from .config import Config
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.from_object(config or Config())
+    logging.basicConfig(level=app.config.get("KB_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    Path(app.config["KB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    _init_login(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from . import cli, errors
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from .accounts.access import assert_every_view_declares_access
+    assert_every_view_declares_access(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from .accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the session version: a password change or deactivation ends sessions.
+        try:
+            uid, version = (int(part) for part in user_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .kb.views import bp as kb_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(kb_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def inject():
+        return {"current_locale": str(get_locale() or "en")}
+
+    @app.before_request
+    def remember_locale():
+        g.locale = select_locale()

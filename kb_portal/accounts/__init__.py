@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login, user administration and API tokens."""

@@ -1,0 +1,44 @@
+"""Account forms (Flask-WTF: every form carries a CSRF token)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .models import ROLES
+
+ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
+LOCALE_CHOICES = [SelectChoice("", _l("Browser default")), SelectChoice("en", "English"),
+                  SelectChoice("zh", "简体中文")]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Remember me"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(_l("Interface language"), choices=LOCALE_CHOICES)
+
+
+class CreateUserForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Display name"), validators=[Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8)])
+
+
+class EditUserForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("Active"))
+    new_password = PasswordField(_l("Reset password (leave empty to keep)"))

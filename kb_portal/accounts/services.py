@@ -1,0 +1,164 @@
+"""Account operations shared by the web views and the CLI."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from .. import audit
+from ..extensions import db
+from .models import ROLES, ApiToken, User, utcnow
+
+DEMO_ACCOUNTS = (
+    ("admin", "admin", "Demo Admin 管理员"),
+    ("trainer", "trainer", "Demo Trainer 培训师"),
+    ("trainer2", "trainer", "Demo Reviewer 审核培训师"),
+    ("agent", "agent", "Demo Agent 坐席"),
+    ("newhire", "agent", "Demo New Hire 新员工"),
+)
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account operation (the message is shown as is)."""
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = find_user(username.strip())
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def create_user(username: str, password: str, role: str = "agent", display_name: str = "",
+                actor=None) -> User:
+    """Create a user. :raise AccountError: on a taken name, bad role or short password."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AccountError("A user name is 1–64 characters without spaces.")
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if find_user(username):
+        raise AccountError(f"The user name {username!r} is taken.")
+    _check_password(password)
+    user = User(username=username, role=role, display_name=display_name.strip())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, username, role=role)
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    """Change a password and end the user's other sessions."""
+    _check_password(password)
+    user.set_password(password)
+    user.session_version += 1
+    audit.record(actor, "user.password", "user", user.id, user.username)
+    db.session.commit()
+
+
+def change_role(user: User, role: str, actor=None) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.")
+    if user.role == role:
+        return
+    _guard_last_admin(user, role == "admin" and user.active)
+    audit.record(actor, "user.role", "user", user.id, user.username, old=user.role, new=role)
+    user.role = role
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor=None) -> None:
+    """Activate or deactivate; a deactivated user's sessions stop at their next request."""
+    if user.active == active:
+        return
+    if not active:
+        _guard_last_admin(user, False)
+        user.session_version += 1
+    user.active = active
+    audit.record(actor, "user.activate" if active else "user.deactivate", "user", user.id,
+                 user.username)
+    db.session.commit()
+
+
+def _guard_last_admin(user: User, stays_admin: bool) -> None:
+    if user.role != "admin" or stays_admin:
+        return
+    admins = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active)
+    )
+    if admins <= 1:
+        raise AccountError("This is the last active admin; make another admin first.")
+
+
+def create_token(user: User, name: str = "") -> str:
+    """Create an API token for ``user`` and return the plain token (shown once)."""
+    row, plain = ApiToken.generate(user, name)
+    db.session.add(row)
+    audit.record(None, "token.create", "user", user.id, user.username, prefix=row.prefix)
+    db.session.commit()
+    return plain
+
+
+def revoke_tokens(user: User, prefix: str | None = None) -> int:
+    """Revoke the user's tokens (all, or the one whose prefix is given); return how many."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if prefix:
+        query = query.where(ApiToken.prefix == prefix)
+    rows = db.session.scalars(query).all()
+    for row in rows:
+        row.revoked_at = utcnow()
+    db.session.commit()
+    return len(rows)
+
+
+def user_for_token(plain: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.digest(plain)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+def create_demo_accounts() -> list[tuple[str, str, str]] | None:
+    """Create one demo account per role when no user exists at all.
+
+    Returns ``[(username, role, password)]``, or None when users already exist. The passwords
+    are also written to ``demo-accounts.txt`` (mode 0600) in the data dir.
+    """
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return None
+    created = []
+    for username, role, display in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        create_user(username, password, role, display)
+        created.append((username, role, password))
+    _write_demo_file(created)
+    return created
+
+
+def _write_demo_file(created) -> Path:
+    path = Path(current_app.config["KB_DATA_DIR"]) / "demo-accounts.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("# kb_portal demo accounts (generated once; change these passwords)\n")
+        for username, role, password in created:
+            fh.write(f"{username}\t{role}\t{password}\n")
+    return path

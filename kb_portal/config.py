@@ -1,0 +1,75 @@
+"""Settings read from the environment (DESIGN.md §4).
+
+Every setting here is documented in README.md; ``tests/test_docs.py`` checks that.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("KB_DATA_DIR", "instance")).resolve()
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    """Return the session secret stored in the data dir, generating it on first use.
+
+    The secret lives outside the repository (the data dir is git-ignored) and is created with
+    mode 0600 so that other local users cannot read it.
+    """
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret
+
+
+class Config:
+    """Production defaults; every value can be overridden from the environment."""
+
+    def __init__(self):
+        data_dir = _data_dir()
+        self.KB_DATA_DIR = str(data_dir)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{data_dir / 'kb.sqlite3'}"
+        )
+        self.KB_INDEX_DIR = os.environ.get("KB_INDEX_DIR", str(data_dir / "index"))
+        self.KB_UPLOAD_DIR = os.environ.get("KB_UPLOAD_DIR", str(data_dir / "uploads"))
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(data_dir)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://")
+        self.KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+        self.MAX_CONTENT_LENGTH = self.KB_UPLOAD_MAX_BYTES + 1024 * 1024
+        self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
+        self.SESSION_COOKIE_SECURE = self.KB_SECURE_COOKIES
+        self.REMEMBER_COOKIE_SECURE = self.KB_SECURE_COOKIES
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_SUPPORTED_LOCALES = ["en", "zh_Hans_CN"]
+        self.KB_ARTICLE_DIRS = ["articles"]
+        self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway data dir, fast hashing, no rate limits."""
+
+    def __init__(self, data_dir: Path):
+        os.environ["KB_DATA_DIR"] = str(data_dir)
+        super().__init__()
+        # Tests run on a throwaway SQLite file unless KB_TEST_DATABASE_URL names another database.
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "KB_TEST_DATABASE_URL", f"sqlite:///{data_dir / 'kb.sqlite3'}"
+        )
+        self.KB_INDEX_DIR = str(data_dir / "index")
+        self.KB_UPLOAD_DIR = str(data_dir / "uploads")
+        self.TESTING = True
+        self.WTF_CSRF_ENABLED = True
+        self.RATELIMIT_ENABLED = False
+        self.KB_PASSWORD_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a hash method name)

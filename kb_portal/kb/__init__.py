@@ -1,0 +1,1 @@
+"""The knowledge base: articles, revisions, rendering, import/export, reading UI."""

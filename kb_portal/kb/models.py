@@ -1,0 +1,154 @@
+"""Article, Revision and the tables that hang off them.
+
+An article's *content* (title, body, category, tags, language, summary) lives in revisions; every
+change is a new revision. ``Article.published_revision`` is what agents read;
+``Article.head_revision`` is the newest revision, which may be a draft or in review while agents
+still see the published one. Ownership and the review-by date belong to the article itself.
+"""
+import json
+
+from ..accounts.models import utcnow
+from ..extensions import db
+
+ARTICLE_STATUSES = ("draft", "review", "published", "archived")
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+
+
+class Category(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(40), unique=True, nullable=False)
+    name_en = db.Column(db.String(80), nullable=False)
+    name_zh = db.Column(db.String(80), nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    # Publishing in this category needs approval by a second trainer (e.g. policies).
+    requires_approval = db.Column(db.Boolean, nullable=False, default=False)
+
+    def display_name(self, locale: str) -> str:
+        return self.name_zh if str(locale).startswith("zh") else self.name_en
+
+
+class Article(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(120), unique=True, nullable=False)
+    status = db.Column(db.String(16), nullable=False, default="draft", index=True)
+    # The owner is kept as a user name (as in the file format), so articles can be imported
+    # before their owners' accounts exist and round-trip through export unchanged.
+    owner = db.Column(db.String(64), nullable=True, index=True)
+    review_by = db.Column(db.Date, nullable=True)
+    verified_at = db.Column(db.DateTime, nullable=True)
+    verified_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    head_revision_id = db.Column(
+        db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
+    published_revision_id = db.Column(
+        db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
+
+    verified_by = db.relationship("User", foreign_keys=[verified_by_id])
+    head_revision = db.relationship("Revision", foreign_keys=[head_revision_id], post_update=True)
+    published_revision = db.relationship(
+        "Revision", foreign_keys=[published_revision_id], post_update=True)
+    tags = db.relationship("ArticleTag", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def current(self) -> "Revision":
+        """The revision agents see, falling back to the newest for unpublished articles."""
+        return self.published_revision or self.head_revision
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published" and self.published_revision_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug} {self.status}>"
+
+
+class Revision(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), nullable=False, index=True)
+    number = db.Column(db.Integer, nullable=False)  # 1, 2, 3 … within the article
+    base_revision_id = db.Column(db.Integer, nullable=True)  # what the editor started from
+    status = db.Column(db.String(16), nullable=False, default="draft")
+    title = db.Column(db.String(200), nullable=False)
+    body = db.Column(db.Text, nullable=False, default="")
+    category_key = db.Column(db.String(40), nullable=False)
+    tags_json = db.Column(db.Text, nullable=False, default="[]")
+    language = db.Column(db.String(8), nullable=False, default="zh-Hans")
+    summary = db.Column(db.String(500), nullable=False, default="")
+    note = db.Column(db.String(500), nullable=False, default="")
+    author_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    content_hash = db.Column(db.String(64), nullable=False)
+    # Rendered once per revision (the body never changes); links are resolved at view time.
+    html = db.Column(db.Text, nullable=True)
+    toc_json = db.Column(db.Text, nullable=True)
+    links_json = db.Column(db.Text, nullable=True)
+
+    article = db.relationship("Article", foreign_keys=[article_id], backref=db.backref(
+        "revisions", order_by="Revision.number", lazy="dynamic"))
+    author = db.relationship("User")
+
+    __table_args__ = (db.UniqueConstraint("article_id", "number"),)
+
+    @property
+    def tags(self) -> list[str]:
+        return json.loads(self.tags_json or "[]")
+
+    @tags.setter
+    def tags(self, value: list[str]) -> None:
+        self.tags_json = json.dumps(list(value), ensure_ascii=False)
+
+    @property
+    def toc(self) -> list[dict]:
+        return json.loads(self.toc_json or "[]")
+
+    @property
+    def links(self) -> list[dict]:
+        return json.loads(self.links_json or "[]")
+
+
+class ArticleTag(db.Model):
+    """Tags of the *published* revision, denormalised for tag pages and filters."""
+
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), primary_key=True)
+    tag = db.Column(db.String(80), primary_key=True, index=True)
+
+
+class ArticleSlug(db.Model):
+    """Former slugs, so that old URLs and links keep working after a rename."""
+
+    slug = db.Column(db.String(120), primary_key=True)
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), nullable=False)
+
+
+class ArticleView(db.Model):
+    """One row per user, article and day: view counts and 'recently viewed by me'."""
+
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), primary_key=True)
+    day = db.Column(db.Date, primary_key=True)
+    last_viewed_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+
+class Feedback(db.Model):
+    """An agent's helpful / not helpful vote on an article (one per user, changeable)."""
+
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), primary_key=True)
+    helpful = db.Column(db.Boolean, nullable=False)
+    comment = db.Column(db.String(1000), nullable=False, default="")
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    user = db.relationship("User")
+
+
+class Attachment(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), nullable=True)
+    filename = db.Column(db.String(200), nullable=False)
+    stored_name = db.Column(db.String(80), unique=True, nullable=False)
+    content_type = db.Column(db.String(80), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    sha256 = db.Column(db.String(64), nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,127 @@
+"""Article write operations: new revisions, publishing, status changes.
+
+Views and the CLI call these; they raise :class:`KbError` subclasses that views turn into
+messages. Every change is a new :class:`Revision`; nothing is ever overwritten in place.
+"""
+import hashlib
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import audit
+from ..accounts.models import utcnow
+from ..extensions import db
+from .models import Article, ArticleTag, Category, Revision
+from .rendering import render_markdown
+from .signals import article_changed, article_published
+
+DEFAULT_CATEGORIES = (
+    # key, English, Chinese, publishing needs a second trainer's approval
+    ("product", "Product", "产品", False),
+    ("policy", "Policy", "政策", True),
+    ("sop", "SOP", "操作流程", False),
+)
+
+
+class KbError(ValueError):
+    """A user-facing problem with an article operation."""
+
+
+class ConflictError(KbError):
+    """The article moved on since the editor opened it (optimistic lock)."""
+
+    def __init__(self, article: Article, base_revision_id: int | None):
+        super().__init__("The article was changed by someone else since you started editing.")
+        self.article = article
+        self.base_revision_id = base_revision_id
+
+
+def ensure_default_categories() -> None:
+    """Create the built-in categories that are missing (safe to run again)."""
+    existing = set(db.session.scalars(select(Category.key)))
+    for position, (key, en, zh, approval) in enumerate(DEFAULT_CATEGORIES):
+        if key not in existing:
+            db.session.add(Category(key=key, name_en=en, name_zh=zh, position=position,
+                                    requires_approval=approval))
+    db.session.commit()
+
+
+def category_keys() -> set[str]:
+    return set(db.session.scalars(select(Category.key)))
+
+
+def content_hash(**content) -> str:
+    """A stable digest of an article's content and file-level metadata."""
+    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def get_article(slug: str) -> Article | None:
+    return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
+def add_revision(article: Article, *, title: str, body: str, category_key: str,
+                 tags: list[str], language: str, summary: str, author=None, note: str = "",
+                 status: str = "draft", base_revision_id: int | None = None,
+                 chash: str | None = None) -> Revision:
+    """Append a revision to ``article`` (not committed) and make it the head.
+
+    :raise ConflictError: when ``base_revision_id`` is given and is not the current head.
+    """
+    if base_revision_id is not None and article.head_revision_id != base_revision_id:
+        raise ConflictError(article, base_revision_id)
+    number = (db.session.scalar(
+        select(db.func.max(Revision.number)).where(Revision.article_id == article.id)) or 0) + 1
+    rendered = render_markdown(body)
+    rev = Revision(
+        article=article, number=number, base_revision_id=article.head_revision_id,
+        status=status, title=title.strip(), body=body, category_key=category_key,
+        language=language, summary=summary.strip(), note=note.strip()[:500],
+        author_id=getattr(author, "id", None), created_at=utcnow(),
+        content_hash=chash or content_hash(title=title, body=body, category=category_key,
+                                           tags=tags, language=language, summary=summary),
+        html=rendered.html, toc_json=json.dumps(rendered.toc, ensure_ascii=False),
+        links_json=json.dumps(rendered.links, ensure_ascii=False),
+    )
+    rev.tags = tags
+    db.session.add(rev)
+    db.session.flush()
+    article.head_revision = rev
+    article.updated_at = rev.created_at
+    return rev
+
+
+def publish_revision(article: Article, rev: Revision) -> None:
+    """Make ``rev`` the text agents see (not committed)."""
+    rev.status = "published"
+    article.published_revision = rev
+    article.status = "published"
+    article.updated_at = utcnow()
+    _sync_tags(article, rev.tags)
+
+
+def _sync_tags(article: Article, tags: list[str]) -> None:
+    wanted = set(tags)
+    article.tags = [t for t in article.tags if t.tag in wanted]
+    have = {t.tag for t in article.tags}
+    article.tags.extend(ArticleTag(tag=t) for t in wanted - have)
+
+
+def commit_and_notify(article_ids: list[int], published_ids: list[int] = ()) -> None:
+    """Commit, then tell subscribers (search index, training) which articles changed."""
+    db.session.commit()
+    if article_ids:
+        article_changed.send(None, article_ids=list(article_ids))
+    if published_ids:
+        article_published.send(None, article_ids=list(published_ids))
+
+
+def mark_verified(article: Article, actor, review_by: date) -> None:
+    """Record that ``actor`` checked the article and set its next review date."""
+    article.verified_at = utcnow()
+    article.verified_by_id = actor.id
+    article.review_by = review_by
+    audit.record(actor, "article.verify", "article", article.id, article.slug,
+                 review_by=review_by.isoformat())
+    db.session.commit()

@@ -1,0 +1,67 @@
+"""Reading UI: home, category and tag pages, the article page."""
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..accounts.access import require
+from ..extensions import db
+from . import queries
+from .models import Category
+from .rendering import mark_broken_links
+
+bp = Blueprint("kb", __name__)
+
+
+@bp.route("/")
+@require("agent")
+def home():
+    return render_template(
+        "kb/home.html",
+        categories=queries.category_counts(),
+        recent=queries.recently_updated(),
+        viewed=queries.recently_viewed_by(current_user),
+    )
+
+
+@bp.route("/c/<key>")
+@require("agent")
+def category(key: str):
+    cat = db.session.scalar(db.select(Category).where(Category.key == key)) or abort(404)
+    page = queries.in_category(key, request.args.get("page", 1, type=int))
+    return render_template("kb/list.html", heading=cat.display_name(_locale()), page=page,
+                           category=cat)
+
+
+@bp.route("/t/<tag>")
+@require("agent")
+def tag(tag: str):
+    page = queries.with_tag(tag, request.args.get("page", 1, type=int))
+    return render_template("kb/list.html", heading="#" + tag, page=page, category=None)
+
+
+@bp.route("/a/<slug>")
+@require("agent")
+def article(slug: str):
+    """Show the published text of an article.
+
+    :raise 404: when there is no such article or it is not published (for agents).
+    """
+    article, renamed = queries.find_by_slug(slug)
+    if article is None or (not article.is_published and not current_user.has_role("trainer")):
+        abort(404)
+    if renamed:
+        return redirect(url_for("kb.article", slug=article.slug, **request.args), 301)
+    rev = article.current
+    slugs = queries.resolvable_slugs()
+    html = mark_broken_links(rev.html or "", slugs.__contains__)
+    queries.record_view(article, current_user)
+    return render_template(
+        "kb/article.html", article=article, rev=rev, html=html,
+        review_state=queries.review_state(article), related=queries.related(article),
+        category=db.session.scalar(db.select(Category).where(Category.key == rev.category_key)),
+    )
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")

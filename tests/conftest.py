@@ -1,0 +1,90 @@
+"""Shared fixtures: a fresh app on a temporary SQLite database per test, clients per role.
+
+The schema comes from the models (``create_all``) for speed; ``tests/test_migrations.py``
+checks that the Alembic migrations produce exactly the same schema.
+"""
+import re
+
+import pytest
+from flask import g
+
+from kb_portal import create_app
+from kb_portal.config import TestConfig
+from kb_portal.extensions import db
+from kb_portal.kb.services import ensure_default_categories
+
+from . import factories
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(TestConfig(tmp_path / "data"))
+
+    @app.before_request
+    def _fresh_g():
+        # Tests keep one app context open (so they can use the database directly); Flask then
+        # reuses it for every request, and ``g`` would carry the logged-in user and the CSRF
+        # token from one test client to the next. Real requests each get a fresh ``g``.
+        for name in list(g):
+            g.pop(name)
+
+    with app.app_context():
+        db.create_all()
+        ensure_default_categories()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """Fetch ``path`` and return the CSRF token from its page."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD, remember: bool = False):
+    token = csrf_token(client, "/login")
+    data = {"username": username, "password": password, "csrf_token": token}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data)
+
+
+@pytest.fixture
+def users(app):
+    """One user per role (plus a second trainer), all with the password ``PASSWORD``."""
+    return {
+        "agent": factories.user("agent1", "agent"),
+        "trainer": factories.user("trainer1", "trainer"),
+        "trainer2": factories.user("trainer2", "trainer"),
+        "admin": factories.user("admin1", "admin"),
+    }
+
+
+@pytest.fixture
+def as_role(app, users):
+    """``as_role("trainer")`` returns a test client logged in with that role."""
+
+    def make(role: str):
+        c = app.test_client()
+        response = login(c, users[role].username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return c
+
+    return make

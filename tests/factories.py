@@ -1,0 +1,27 @@
+"""Small builders for test data that go through the real services."""
+from kb_portal.accounts.models import User
+from kb_portal.extensions import db
+from kb_portal.kb.files import ArticleFile
+from kb_portal.kb.importer import apply_article_file
+from kb_portal.kb.services import commit_and_notify, get_article
+
+PASSWORD = "correct horse battery"
+
+
+def user(username: str, role: str = "agent", password: str = PASSWORD) -> User:
+    u = User(username=username, role=role, display_name=username.title())
+    u.set_password(password)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
+def article(slug: str, title: str = "", body: str = "", category: str = "sop",
+            tags=(), status: str = "published", language: str = "zh-Hans", **extra):
+    """Create (or update) an article as the importer would, and notify subscribers."""
+    doc = ArticleFile(slug=slug, title=title or slug, category=category, body=body,
+                      tags=list(tags), status=status, language=language, **extra)
+    apply_article_file(doc, "factory")
+    a = get_article(slug)
+    commit_and_notify([a.id], [a.id] if status == "published" else [])
+    return a
