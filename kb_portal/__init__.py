@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -12,7 +12,12 @@ LOCALES = ("en", "zh")
 
 
 def select_locale() -> str:
-    """The user's preference, else the browser's best match, else English."""
+    """The user's preference, else the browser's best match, else English.
+
+    Outside a request (CLI, services called from tests) there is no user or browser: English.
+    """
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])

@@ -164,6 +164,9 @@ def init_app(app) -> None:
         try:
             importlib.import_module(module).register(kb)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            # Only a missing feature package (or its commands module) is fine to skip; a
+            # missing import *inside* it is a real error. ``exc.name`` is the outermost missing
+            # module, e.g. "kb_portal.search" when the whole package is absent.
+            if not (module == exc.name or module.startswith(f"{exc.name}.")):
                 raise
     app.cli.add_command(kb)

@@ -11,6 +11,8 @@ from ..accounts.models import utcnow
 from ..extensions import db
 
 ARTICLE_STATUSES = ("draft", "review", "published", "archived")
+# When a save must carry a change note: always, only once the article is published, or never.
+NOTE_POLICIES = ("always", "published", "never")
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 
 
@@ -22,6 +24,9 @@ class Category(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
     # Publishing in this category needs approval by a second trainer (e.g. policies).
     requires_approval = db.Column(db.Boolean, nullable=False, default=False)
+    # One of NOTE_POLICIES; edited on /admin/categories (see docs/authoring.md).
+    note_required = db.Column(db.String(16), nullable=False, default="published",
+                              server_default="published")
 
     def display_name(self, locale: str) -> str:
         return self.name_zh if str(locale).startswith("zh") else self.name_en

@@ -88,7 +88,10 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
     db.session.add(rev)
     db.session.flush()
     article.head_revision = rev
-    article.updated_at = rev.created_at
+    # "Updated" is what agents read: a pending draft of a published article must not move it
+    # (publish_revision does); for unpublished articles it tracks the newest revision.
+    if not article.published_revision_id:
+        article.updated_at = rev.created_at
     return rev
 
 
@@ -108,13 +111,19 @@ def _sync_tags(article: Article, tags: list[str]) -> None:
     article.tags.extend(ArticleTag(tag=t) for t in wanted - have)
 
 
-def commit_and_notify(article_ids: list[int], published_ids: list[int] = ()) -> None:
-    """Commit, then tell subscribers (search index, training) which articles changed."""
+def commit_and_notify(article_ids: list[int], published_ids: list[int] = (),
+                      requires_reread: bool = False) -> None:
+    """Commit, then tell subscribers (search index, training) which articles changed.
+
+    ``requires_reread`` goes with ``article_published``: True when the publisher marked the
+    change as one that agents (and training tracks) must read again.
+    """
     db.session.commit()
     if article_ids:
         article_changed.send(None, article_ids=list(article_ids))
     if published_ids:
-        article_published.send(None, article_ids=list(published_ids))
+        article_published.send(None, article_ids=list(published_ids),
+                               requires_reread=requires_reread)
 
 
 def mark_verified(article: Article, actor, review_by: date) -> None:
