@@ -81,10 +81,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
-    from .kb.views import bp as kb_bp
+    from .kb import register_blueprints as register_kb
 
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(kb_bp)
+    register_kb(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,1 +1,9 @@
-"""The knowledge base: articles, revisions, rendering, import/export, reading UI."""
+"""The knowledge base: reading, authoring, workflow, content health."""
+
+
+def register_blueprints(app) -> None:
+    """Register every blueprint of the feature (reading UI first: it owns ``/``)."""
+    from . import admin_views, editor_views, health_views, revision_views, upload_views, views
+
+    for module in (views, editor_views, revision_views, upload_views, health_views, admin_views):
+        app.register_blueprint(module.bp)

@@ -4,7 +4,8 @@ from flask_login import current_user
 
 from ..accounts.access import require
 from ..extensions import db
-from . import queries
+from . import feedback, health, queries, workflow
+from .forms import FeedbackForm, VerifyForm
 from .models import Category
 from .rendering import mark_broken_links
 
@@ -19,6 +20,7 @@ def home():
         categories=queries.category_counts(),
         recent=queries.recently_updated(),
         viewed=queries.recently_viewed_by(current_user),
+        health=health.summary(current_user) if current_user.has_role("trainer") else None,
     )
 
 
@@ -54,11 +56,29 @@ def article(slug: str):
     slugs = queries.resolvable_slugs()
     html = mark_broken_links(rev.html or "", slugs.__contains__)
     queries.record_view(article, current_user)
+    vote = feedback.my_vote(article, current_user)
     return render_template(
         "kb/article.html", article=article, rev=rev, html=html,
         review_state=queries.review_state(article), related=queries.related(article),
         category=db.session.scalar(db.select(Category).where(Category.key == rev.category_key)),
+        vote=vote, feedback_form=FeedbackForm(helpful="yes" if vote and vote.helpful else
+                                              "no" if vote else None,
+                                              comment=vote.comment if vote else ""),
+        **(_trainer_context(article) if current_user.has_role("trainer") else {}),
     )
+
+
+def _trainer_context(article) -> dict:
+    """What the trainer bar on the article page needs (pending changes, buttons, counts)."""
+    return {
+        "pending": workflow.has_pending_changes(article),
+        "publish_blocker": workflow.publish_blocker(article, current_user),
+        "needs_approval": workflow.needs_approval(article),
+        "views_total": health.view_count(article),
+        "views_30": health.view_count(article, 30),
+        "votes": feedback.counts(article),
+        "verify_form": VerifyForm(),
+    }
 
 
 def _locale() -> str:

@@ -1,0 +1,42 @@
+"""Starting points for new articles (an SOP skeleton with Purpose / Scope / Steps / Escalation /
+Records, a policy, a product FAQ …).
+
+Templates are Markdown files in ``kb/article_templates/<key>.md`` with a small front matter
+(``name``, ``category``, ``language``): adding one is adding a file, reviewed like code.
+"""
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .files import split_front_matter
+
+TEMPLATE_DIR = Path(__file__).parent / "article_templates"
+
+
+@dataclass(frozen=True)
+class ArticleTemplate:
+    key: str
+    name: str
+    category: str
+    language: str
+    body: str
+
+
+@cache
+def article_templates() -> tuple[ArticleTemplate, ...]:
+    """All templates, sorted by key (read once per process)."""
+    out = []
+    for path in sorted(TEMPLATE_DIR.glob("*.md")):
+        meta_text, body = split_front_matter(path.read_text(encoding="utf-8"))
+        meta = yaml.safe_load(meta_text) or {}
+        out.append(ArticleTemplate(key=path.stem, name=str(meta["name"]),
+                                   category=str(meta.get("category", "sop")),
+                                   language=str(meta.get("language", "zh-Hans")),
+                                   body=body.strip("\n") + "\n"))
+    return tuple(out)
+
+
+def get_template(key: str | None) -> ArticleTemplate | None:
+    return next((t for t in article_templates() if t.key == key), None)

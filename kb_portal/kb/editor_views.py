@@ -1,0 +1,141 @@
+"""The editor: new article (from a template), edit, live preview, and the conflict page."""
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import require
+from ..extensions import db
+from . import editing, queries, workflow
+from .article_templates import article_templates, get_template
+from .diffing import diff_texts
+from .forms import ArticleForm
+from .merging import has_markers, merge_content
+from .models import Attachment, Revision
+from .rendering import mark_broken_links, render_markdown
+from .services import ConflictError, KbError
+
+bp = Blueprint("editor", __name__)
+REVIEW_DAYS = 90  # default review-by for new articles, as for "verified"
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _article_or_404(slug: str):
+    article, _renamed = queries.find_by_slug(slug)
+    return article or abort(404)
+
+
+@bp.route("/kb/new", methods=["GET", "POST"])
+@require("trainer")
+def new_article():
+    """Create an article, optionally starting from ``?template=<key>``."""
+    form = ArticleForm()
+    if request.method == "GET":
+        template = get_template(request.args.get("template"))
+        form.owner.data = current_user.username
+        form.review_by.data = date.today() + timedelta(days=REVIEW_DAYS)
+        if template:
+            form.body.data, form.category.data = template.body, template.category
+            form.language.data = template.language
+    form.load_choices(_locale())
+    if form.validate_on_submit():
+        if has_markers(form.body.data or ""):
+            flash(_("Resolve the conflict blocks (<<<<<<< … >>>>>>>) before saving."), "error")
+        else:
+            try:
+                article = editing.create_article(form.to_input(), current_user,
+                                                 note=form.note.data or "")
+                if request.form.get("submit_review"):
+                    workflow.submit_for_review(article, current_user, article.head_revision_id)
+            except KbError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(_("Article created as a draft."), "success")
+                return redirect(url_for("editor.edit_article", slug=article.slug))
+    return render_template("kb/editor.html", form=form, article=None,
+                           templates=article_templates(), attachments=[])
+
+
+@bp.route("/a/<slug>/edit", methods=["GET", "POST"])
+@require("trainer")
+def edit_article(slug: str):
+    """Edit the newest revision; saving on top of a newer one shows the conflict page."""
+    article = _article_or_404(slug)
+    if article.slug != slug:
+        return redirect(url_for("editor.edit_article", slug=article.slug))
+    form = ArticleForm()
+    if request.method == "GET":
+        form.fill(editing.revision_content(article.head_revision), article)
+        form.base_revision_id.data = article.head_revision_id
+    form.load_choices(_locale())
+    if form.validate_on_submit():
+        base_id = request.form.get("base_revision_id", type=int)
+        if has_markers(form.body.data or ""):
+            flash(_("Resolve the conflict blocks (<<<<<<< … >>>>>>>) before saving."), "error")
+            return _editor(form, article)
+        try:
+            rev = editing.save_article(article, form.to_input(), current_user, base_id,
+                                       note=form.note.data or "")
+            if request.form.get("submit_review"):
+                workflow.submit_for_review(article, current_user, article.head_revision_id)
+        except ConflictError:
+            db.session.rollback()
+            return _conflict(form, article, base_id)
+        except KbError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return _editor(form, article)
+        if rev is None:
+            flash(_("Saved (no change to the text)."), "info")
+        else:
+            flash(_("Saved as revision %(n)s.", n=rev.number), "success")
+        return redirect(url_for("editor.edit_article", slug=article.slug))
+    return _editor(form, article)
+
+
+def _editor(form, article, status: int = 200):
+    attachments = db.session.scalars(db.select(Attachment).where(
+        Attachment.article_id == article.id).order_by(Attachment.id)).all()
+    return render_template(
+        "kb/editor.html", form=form, article=article, templates=(), attachments=attachments,
+        publish_blocker=workflow.publish_blocker(article, current_user),
+        note_required=editing.note_is_required(article, form.category.data or "")), status
+
+
+def _conflict(form, article, base_id: int | None):
+    """Show theirs (the head now), yours (the form), their diff, and a merge to edit and save."""
+    head = article.head_revision
+    base = db.session.get(Revision, base_id) if base_id else None
+    if base is None or base.article_id != article.id:
+        base = head
+    mine_input = form.to_input()
+    mine = mine_input.content()
+    theirs = editing.revision_content(head)
+    merged, result = merge_content(
+        editing.revision_content(base), mine, theirs, mine_label=_("your version"),
+        theirs_label=_("revision %(n)s by %(who)s", n=head.number,
+                       who=head.author.username if head.author else "?"))
+    form.fill(merged, None)
+    form.base_revision_id.data = head.id
+    newer = article.revisions.filter(Revision.number > base.number).all() \
+        if base is not head else [head]
+    return render_template(
+        "kb/conflict.html", form=form, article=article, theirs=head, mine=mine, newer=newer,
+        diff=diff_texts(theirs["body"], mine["body"], context=-1), result=result,
+        note_required=editing.note_is_required(article, mine_input.category_key)), 409
+
+
+@bp.route("/kb/preview", methods=["POST"])
+@require("trainer")
+def preview():
+    """Render Markdown exactly as the article page will (same renderer, same link check)."""
+    rendered = render_markdown(request.form.get("body", ""))
+    known = queries.resolvable_slugs()
+    return {"html": mark_broken_links(rendered.html, known.__contains__), "toc": rendered.toc,
+            "broken": sorted({link["slug"] for link in rendered.links} - known)}
