@@ -25,3 +25,12 @@ def article(slug: str, title: str = "", body: str = "", category: str = "sop",
     a = get_article(slug)
     commit_and_notify([a.id], [a.id] if status == "published" else [])
     return a
+
+
+def attachment(filename: str, data: bytes, article=None):
+    """Store ``data`` as an uploaded file through the real upload checks."""
+    import io
+
+    from kb_portal.kb.uploads import save_upload
+
+    return save_upload(io.BytesIO(data), filename, None, article)

@@ -20,7 +20,9 @@ def sample_values(app, users):
     factories.article("complaint-intake", "投诉受理", "## 受理\n正文", tags=["投诉"])
     # POSTs without form data may still change things: point them at a user nobody logs in as.
     victim = factories.user("victim", "agent")
-    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id}
+    attachment = factories.attachment("flow.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
+            "number": 1, "stored_name": attachment.stored_name}
 
 
 def _url(rule, values) -> str:
