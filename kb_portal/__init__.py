@@ -46,8 +46,9 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from . import cli, errors
+    from . import cli, errors, security
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     from .accounts.access import assert_every_view_declares_access
