@@ -11,6 +11,20 @@ from .rendering import mark_broken_links
 bp = Blueprint("kb", __name__)
 
 
+@bp.app_context_processor
+def category_helpers():
+    """``category_label(key)``: a category's name in the interface language (one query/page)."""
+    names = {}
+
+    def category_label(key: str) -> str:
+        if not names:
+            for cat in db.session.scalars(db.select(Category)):
+                names[cat.key] = cat.display_name(_locale())
+        return names.get(key, key)
+
+    return {"category_label": category_label}
+
+
 @bp.route("/")
 @require("agent")
 def home():
