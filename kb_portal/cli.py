@@ -164,9 +164,6 @@ def init_app(app) -> None:
         try:
             importlib.import_module(module).register(kb)
         except ModuleNotFoundError as exc:
-            # Only a missing feature package (or its commands module) is fine to skip; a
-            # missing import *inside* it is a real error. ``exc.name`` is the outermost missing
-            # module, e.g. "kb_portal.search" when the whole package is absent.
-            if not (module == exc.name or module.startswith(f"{exc.name}.")):
-                raise
+            if not exc.name or not module.startswith(exc.name):
+                raise  # a real import error inside the feature, not a feature that is absent
     app.cli.add_command(kb)
