@@ -125,9 +125,11 @@ def _conflict(form, article, base_id: int | None):
     form.base_revision_id.data = head.id
     newer = article.revisions.filter(Revision.number > base.number).all() \
         if base is not head else [head]
+    base_body = base.body
     return render_template(
         "kb/conflict.html", form=form, article=article, theirs=head, mine=mine, newer=newer,
-        diff=diff_texts(theirs["body"], mine["body"], context=-1), result=result,
+        base=base, their_diff=diff_texts(base_body, theirs["body"]),
+        my_diff=diff_texts(base_body, mine["body"]), result=result,
         note_required=editing.note_is_required(article, mine_input.category_key)), 409
 
 

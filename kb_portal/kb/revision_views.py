@@ -21,6 +21,11 @@ def _article_or_404(slug: str):
     return article or abort(404)
 
 
+def _newest_first(article) -> list[Revision]:
+    # The relationship orders by number ascending; order_by(None) drops that default first.
+    return article.revisions.order_by(None).order_by(Revision.number.desc()).all()
+
+
 def _revision_or_404(article, number: int) -> Revision:
     return article.revisions.filter_by(number=number).first() or abort(404)
 
@@ -30,7 +35,7 @@ def _revision_or_404(article, number: int) -> Revision:
 def history(slug: str):
     """Every revision (newest first) and every status change from the audit log."""
     article = _article_or_404(slug)
-    revisions = article.revisions.order_by(Revision.number.desc()).all()
+    revisions = _newest_first(article)
     events = db.session.scalars(select(AuditEntry).where(
         AuditEntry.target_type == "article", AuditEntry.target_id == article.id)
         .order_by(AuditEntry.id.desc())).all()
@@ -57,7 +62,7 @@ def diff(slug: str):
         "kb/diff.html", article=article, from_rev=from_rev, to_rev=to_rev, mode=mode, full=full,
         fields=diff_fields(old, new), diff=diff_texts(old["body"], new["body"],
                                                       context=-1 if full else 3),
-        numbers=[r.number for r in article.revisions.order_by(Revision.number.desc())])
+        numbers=[r.number for r in _newest_first(article)])
 
 
 @bp.route("/a/<slug>/r/<int:number>")
