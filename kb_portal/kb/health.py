@@ -20,7 +20,7 @@ DUE_WITHIN_DAYS = 14
 UNVIEWED_DAYS = 90
 STUCK_DAYS = 7
 # Endpoints of the search feature's report pages, in order of preference.
-SEARCH_GAP_ENDPOINTS = ("search.gaps", "search.report", "search.reports", "search.stats")
+SEARCH_GAP_ENDPOINTS = ("search.analytics", "search.gaps", "search.report")
 
 
 def review_queue(today: date | None = None) -> dict[str, list[Article]]:
