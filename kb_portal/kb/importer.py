@@ -45,6 +45,19 @@ def _file_hash(doc: ArticleFile) -> str:
                         owner=doc.owner, review_by=doc.review_by)
 
 
+def _matches(article: Article, doc: ArticleFile) -> bool:
+    """True when ``doc`` says what the article already says (what export would write).
+
+    Revisions saved in the web editor carry a hash without the file-level fields, so the hash
+    check alone would re-import an unchanged export of them as a new revision.
+    """
+    rev = article.current
+    return (rev.title, rev.body.strip("\n"), rev.category_key, rev.tags, rev.language,
+            rev.summary, article.status, article.owner, article.review_by) == \
+        (doc.title, doc.body.strip("\n"), doc.category, doc.tags, doc.language, doc.summary,
+         doc.status, doc.owner, doc.review_by)
+
+
 def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
     """Create or update the article described by ``doc`` (not committed).
 
@@ -53,7 +66,7 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
     chash = _file_hash(doc)
     article = db.session.scalar(select(Article).where(Article.slug == doc.slug))
     if article is not None and article.head_revision and \
-            article.head_revision.content_hash == chash:
+            (article.head_revision.content_hash == chash or _matches(article, doc)):
         return "unchanged"
     outcome = "updated" if article else "created"
     if article is None:

@@ -2,6 +2,7 @@
 import io
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -9,6 +10,7 @@ from kb_portal.audit import AuditEntry
 from kb_portal.extensions import db
 from kb_portal.kb import feedback, health, workflow
 from kb_portal.kb.files import parse_article
+from kb_portal.kb.importer import import_article_files
 from kb_portal.kb.models import ArticleView, Category, Feedback
 from kb_portal.kb.services import get_article
 from tests import factories
@@ -139,3 +141,15 @@ def test_admin_sets_approval_and_note_policy_per_category(app, users, as_role):
         "new-name_en": "Billing", "new-name_zh": "账单", "new-note_required": "never"})
     billing = db.session.scalar(select(Category).where(Category.key == "billing"))
     assert billing and not billing.requires_approval and billing.note_required == "never"
+
+
+def test_export_of_web_edited_articles_reimports_without_new_revisions(app, users, as_role):
+    article = draft(users["trainer"], body="网页编辑的正文\n")
+    workflow.publish(article, users["trainer"], article.head_revision_id)
+    response = as_role("admin").get("/admin/export.zip")
+    target = app.config["KB_DATA_DIR"] + "/reimport"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        archive.extractall(target)
+    report = import_article_files(sorted(Path(target, "articles").glob("*.md")))
+    assert (report.unchanged, report.updated, report.errors) == (1, 0, [])
+    assert article.revisions.count() == 1
