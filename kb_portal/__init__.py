@@ -81,6 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(kb_bp)
 
+    from . import training
+    training.init_app(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
