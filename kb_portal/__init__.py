@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -13,6 +13,8 @@ LOCALES = ("en", "zh")
 
 def select_locale() -> str:
     """The user's preference, else the browser's best match, else English."""
+    if not has_request_context():  # CLI commands and services called outside a request
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])

@@ -157,7 +157,8 @@ class Response(JsonMixin, db.Model):
     attempt_id = db.Column(db.Integer, db.ForeignKey("attempt.id"), primary_key=True)
     slot = db.Column(db.Integer, primary_key=True)  # 0-based display position
     question_id = db.Column(db.Integer, db.ForeignKey("question.id"), nullable=False, index=True)
-    definition_json = db.Column(db.Text, nullable=False)  # snapshot at attempt start
+    type = db.Column(db.String(20), nullable=False)  # snapshot at attempt start …
+    definition_json = db.Column(db.Text, nullable=False)  # … with the definition
     layout_json = db.Column(db.Text, nullable=False, default="{}")  # choice order etc.
     answer_json = db.Column(db.Text, nullable=True)  # canonical response; None = unanswered
     saved_at = db.Column(db.DateTime, nullable=True)
