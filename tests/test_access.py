@@ -20,7 +20,9 @@ def sample_values(app, users):
     factories.article("complaint-intake", "投诉受理", "## 受理\n正文", tags=["投诉"])
     # POSTs without form data may still change things: point them at a user nobody logs in as.
     victim = factories.user("victim", "agent")
-    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id}
+    training = factories.training_samples(victim)
+    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
+            **training}
 
 
 def _url(rule, values) -> str:

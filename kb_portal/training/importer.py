@@ -163,16 +163,35 @@ def _read(path: Path) -> str:
 
 def _parse(path: Path):
     """(kind, parsed file) for a ``.yaml``/``.yml``/``.gift`` path. :raise FileError:."""
-    text = _read(path)
-    if path.suffix.lower() == ".gift":
-        return "quiz", parse_gift(text, path.stem.lower())
+    return parse_text(path.name, _read(path))
+
+
+def parse_text(filename: str, text: str):
+    """(kind, parsed file) from a file's name and text. :raise FileError:."""
+    stem, _dot, suffix = filename.lower().rpartition(".")
+    if suffix == "gift":
+        return "quiz", parse_gift(text, stem)
+    if suffix not in ("yaml", "yml"):
+        raise FileError("use a .yaml, .yml or .gift file")
     data = load_yaml(text)
     kind = str(data.get("kind") or "quiz")
     if kind == "track":
-        return "track", parse_track(data, path.stem.lower())
+        return "track", parse_track(data, stem)
     if kind != "quiz":
         raise FileError(f"kind must be quiz or track, not {kind!r}")
-    return "quiz", parse_quiz(data, path.stem.lower())
+    return "quiz", parse_quiz(data, stem)
+
+
+def import_upload(filename: str, data: bytes) -> tuple[str, str]:
+    """Import one uploaded file: (kind, slug). :raise FileError: with the reason."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(f"not UTF-8 (byte {exc.start})") from None
+    kind, doc = parse_text(filename, text)
+    (apply_quiz_file if kind == "quiz" else apply_track_file)(doc)
+    db.session.commit()
+    return kind, doc.slug
 
 
 def import_training_files(paths: list[Path], actor=None, progress=None) -> ImportReport:
