@@ -256,7 +256,7 @@ class Ordering(QuestionType):
 
     def view(self, definition, layout):
         choices = definition["choices"]
-        return {"items": [(pos, choices[i]) for pos, i in enumerate(layout["order"])],
+        return {"entries": [(pos, choices[i]) for pos, i in enumerate(layout["order"])],
                 "positions": list(range(len(choices)))}
 
     def read(self, definition, layout, raw):

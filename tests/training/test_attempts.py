@@ -29,7 +29,7 @@ def right_answers(attempt) -> dict:
         elif r.type == "true_false":
             raw[r.slot] = "true" if d["answer"] else "false"
         elif r.type == "ordering":
-            raw[r.slot] = {str(p): d["choices"].index(t) for p, t in view["items"]}
+            raw[r.slot] = {str(p): d["choices"].index(t) for p, t in view["entries"]}
     return raw
 
 

@@ -126,7 +126,7 @@ def _right_raw(type_name, definition, view):
     if type_name == "multiple":
         return [str(p) for p, text in view["options"] if text in definition["answer"]]
     if type_name == "ordering":
-        return {str(p): definition["choices"].index(text) for p, text in view["items"]}
+        return {str(p): definition["choices"].index(text) for p, text in view["entries"]}
     rights = {text: p for p, text in view["right"]}
     answer = dict(definition["pairs"])
     return {str(p): rights[answer[left]] for p, left in view["left"]}
