@@ -13,8 +13,8 @@ LOCALES = ("en", "zh")
 
 def select_locale() -> str:
     """The user's preference, else the browser's best match, else English."""
-    if not has_request_context():  # CLI commands and services called outside a request
-        return "en"
+    if not has_request_context():
+        return "en"  # CLI output
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])
@@ -46,8 +46,9 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from . import cli, errors
+    from . import cli, errors, security
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     from .accounts.access import assert_every_view_declares_access

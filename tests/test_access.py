@@ -78,3 +78,12 @@ def test_route_role_matrix(app, users, sample_values):
             if not allowed and code != 403:
                 problems.append(f"{role} {method} {url}: {code}, expected 403")
     assert not problems, "\n".join(problems)
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    script_src = csp.split("script-src")[1].split(";")[0]
+    assert "'self'" in script_src and "unsafe-inline" not in script_src
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
