@@ -212,8 +212,16 @@ def parse_track(text_or_data, default_slug: str) -> TrackFile:
                      due_days=_int(data, "due_days", 14, 0, 3650), steps=steps)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line text (prompts, explanations) as readable ``|`` blocks."""
+
+
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
+
+
 def _dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def question_to_dict(q: QuestionFile) -> dict:
