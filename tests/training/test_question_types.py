@@ -55,7 +55,8 @@ def test_true_false(answer, response, expected):
     ("１２３１５", 1.0),          # full-width digits
     (" 12315 ", 1.0),            # surrounding space
     ("12315熱線", 1.0),           # traditional characters
-    ("１２３１５ 热线", 0.0),       # an inner space makes it another answer
+    ("１２３１５ 热线", 1.0),       # space next to Chinese characters does not count
+    ("1231 5", 0.0),             # but an inner space between digits makes another answer
     ("", 0.0), (None, 0.0), ("   ", 0.0),
     ("12316", 0.0),
 ])

@@ -1,4 +1,6 @@
 """True/false and short text."""
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from ...textnorm import fold
@@ -34,9 +36,13 @@ class TrueFalse(QuestionType):
         return [str(_l("True") if definition["answer"] else _l("False"))]
 
 
+_SPACE_NEXT_TO_CJK = re.compile(r"\s*([\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s*")
+
+
 def normalise_text(text: str) -> str:
-    """What short answers are compared on: :func:`fold` plus collapsed white space."""
-    return " ".join(fold(str(text)).split())
+    """What short answers are compared on: :func:`fold`, collapsed white space, and no white
+    space next to Chinese characters (``1 个工作日`` and ``1个工作日`` are the same answer)."""
+    return _SPACE_NEXT_TO_CJK.sub(r"\1", " ".join(fold(str(text)).split()))
 
 
 @register
