@@ -43,7 +43,7 @@ run: setup
 	  --access-logfile - wsgi:app
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check kb_portal tests bench wsgi.py
+	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
 
 # The data-layer tests run a second time against a throwaway PostgreSQL server.
 PG_TESTS ?= tests/kb tests/accounts tests/test_migrations.py

@@ -84,6 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     register_kb(app)
 
+    from . import training
+    training.init_app(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale

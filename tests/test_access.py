@@ -21,8 +21,9 @@ def sample_values(app, users):
     # POSTs without form data may still change things: point them at a user nobody logs in as.
     victim = factories.user("victim", "agent")
     attachment = factories.attachment("flow.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    training = factories.training_samples(victim)
     return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
-            "number": 1, "stored_name": attachment.stored_name}
+            "number": 1, "stored_name": attachment.stored_name, **training}
 
 
 def _url(rule, values) -> str:

@@ -1,7 +1,7 @@
 """authoring
 
 Revision ID: 90450e10d47f
-Revises: 4f25b58c92c7
+Revises: 54ebae1634c8
 Create Date: 2026-11-25 11:45:01.115695
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '90450e10d47f'
-down_revision = '4f25b58c92c7'
+down_revision = '54ebae1634c8'
 branch_labels = None
 depends_on = None
 
