@@ -44,6 +44,9 @@ class Article(db.Model):
     verified_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    # Hash of the file this article was last imported from: an unchanged file is skipped even
+    # when the article was edited in the browser since (the browser edit must not be undone).
+    import_hash = db.Column(db.String(64), nullable=True)
     head_revision_id = db.Column(
         db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
     published_revision_id = db.Column(

@@ -120,3 +120,23 @@ def test_every_demo_article_imports_and_links_resolve(app):
     for article in db.session.scalars(select(Article)):
         for link in article.published_revision.links:
             assert link["slug"] in slugs, (article.slug, link)
+
+
+def test_reimporting_an_unchanged_file_keeps_edits_made_in_the_browser(app, tmp_path, users):
+    from kb_portal.kb.editing import ArticleInput, save_article
+    from kb_portal.kb.workflow import publish
+
+    path = write(tmp_path, "sop-x.md", GOOD.replace("category: policy", "category: sop"))
+    import_article_files([path])
+    article = get_article("sop-x")
+    rev = article.published_revision
+    save_article(article, ArticleInput(title=rev.title, slug="sop-x", category_key="sop",
+                                       body=rev.body + "\n浏览器里补充的一段。", tags=rev.tags,
+                                       summary=rev.summary, owner="trainer"),
+                 users["trainer"], base_revision_id=article.head_revision_id, note="补充")
+    publish(article, users["trainer"], article.head_revision_id)
+    assert import_article_files([path]).unchanged == 1  # as `make run` does on every start
+    assert "浏览器里补充的一段" in get_article("sop-x").published_revision.body
+    write(tmp_path, "sop-x.md", GOOD.replace("category: policy", "category: sop")
+          .replace("3个工作日", "4个工作日"))
+    assert import_article_files([path]).updated == 1  # a changed file still wins, as a revision
