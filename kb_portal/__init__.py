@@ -44,6 +44,9 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
+    from . import search
+    search.init_app(app)
+
     from . import cli, errors
     errors.init_app(app)
     cli.init_app(app)
