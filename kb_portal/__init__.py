@@ -78,11 +78,15 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from . import api
     from .accounts.views import bp as accounts_bp
     from .kb.views import bp as kb_bp
+    from .search.views import bp as search_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(kb_bp)
+    app.register_blueprint(search_bp)
+    api.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -54,8 +54,10 @@ def check_index_command(fix):
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON shape.")
 def search_command(query, category, tag, language, limit, as_json):
     """Search published articles as an agent would."""
+    from .runtime import runtime
     from .services import SearchParams, search
 
+    runtime().maybe_sync(timeout=60)  # a one-off process: wait for a start-up rebuild
     result = search(SearchParams(q=query, category=category, tag=tag, language=language,
                                  limit=limit))
     if as_json:

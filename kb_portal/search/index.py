@@ -77,7 +77,7 @@ class SearchIndex:
             return self._ix
 
     def _problem(self) -> str | None:
-        if not self.path.is_dir() or not whoosh_index.exists_in(str(self.path)):
+        if not self.path.is_dir() or not any(self.path.glob("_MAIN_*.toc")):
             return "is missing"
         try:
             meta = json.loads((self.path / META_FILE).read_text())
@@ -104,8 +104,6 @@ class SearchIndex:
     def reset(self) -> None:
         """Forget the open index (after the directory was removed or replaced)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
             self._ix = self._searcher = None
 
     # -- reading -------------------------------------------------------------------------
@@ -113,11 +111,11 @@ class SearchIndex:
         """This process's searcher, reopened when another writer committed since."""
         with self._lock:
             ix = self.open()
-            if self._searcher is None:
+            # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the old
+            # searcher, which another thread of a threaded server may still be reading from.
+            # The old one is closed by the garbage collector when its last user is done.
+            if self._searcher is None or not self._searcher.up_to_date():
                 self._searcher = ix.searcher()
-            elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
-                self._searcher = fresh
             return self._searcher
 
     # -- writing -------------------------------------------------------------------------

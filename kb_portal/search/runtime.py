@@ -13,6 +13,7 @@ from . import reconcile as rc
 from .index import SearchIndex, get_index, index_state
 
 log = logging.getLogger(__name__)
+REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
 
 
 class SearchRuntime:
@@ -45,11 +46,12 @@ class SearchRuntime:
     def in_sync(self) -> bool:
         return rc.db_fingerprint() == self.index_fingerprint(self.index.searcher())
 
-    def maybe_sync(self) -> None:
+    def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT) -> None:
         """Reconcile when the database moved on; checked at most every ``sync_seconds``.
 
-        Runs in the request, so it never waits long for the lock: when another process holds
-        it, that process is already writing and this one checks again next time.
+        Runs in the request, so by default it hardly waits for the lock: when another process
+        (or the start-up thread) holds it, that one is already writing, and this one searches
+        what is there and checks again next time.
         """
         now = time.monotonic()
         if now - self._last_check < self.sync_seconds:
@@ -57,7 +59,7 @@ class SearchRuntime:
         self._last_check = now
         try:
             if not self.in_sync():
-                rc.reconcile(self.index, timeout=self.save_timeout)
+                rc.reconcile(self.index, timeout=timeout)
         except LockError:
             self.force_check()
         except SQLAlchemyError:

@@ -118,7 +118,9 @@ def search(params: SearchParams) -> SearchResult:
     if params.sort == "updated":
         kwargs.update(sortedby="updated", reverse=True)
     page = searcher.search_page(built.query, params.page, pagelen=params.limit, **kwargs)
-    hits = [_hit(h, built.highlight) for h in page] if page.offset < page.total else []
+    # Whoosh answers a page past the end with the last page; we answer it with nothing.
+    beyond = params.page > max(1, page.pagecount)
+    hits = [] if beyond else [_hit(h, built.highlight) for h in page]
     result = SearchResult(params.q, page.total, hits, None, params.page,
                           max(1, page.pagecount))
     if page.total <= FEW_HITS:
@@ -140,7 +142,8 @@ def _hit(hit, highlight) -> Hit:
 
 
 def did_you_mean(built, searcher, total: int, filter_query) -> str | None:
-    """A corrected query when Latin words look misspelt and the correction finds more."""
+    """A corrected query when Latin words are unknown (or rare) and the corrected query finds
+    at least as much."""
     from .vocab import Vocabulary
 
     vocab = Vocabulary.of(searcher)
@@ -157,4 +160,4 @@ def did_you_mean(built, searcher, total: int, filter_query) -> str | None:
         return None
     again = query_builder.build(text + " ", searcher, synonyms.current_map())
     found = searcher.search(again.query, limit=1, filter=filter_query, optimize=False)
-    return text if len(found) > total else None
+    return text if len(found) >= max(total, 1) else None

@@ -95,7 +95,8 @@ def _best_window(folded: str, spans, width: int) -> int:
             best, best_score = start, len(seen)
     # Begin at the sentence start when it is close, else a little before the first match.
     cut = max(folded.rfind(ch, max(0, best - 40), best) for ch in BREAKS)
-    return cut + 1 if cut >= 0 else max(0, best - 20)
+    start = cut + 1 if cut >= 0 else max(0, best - 20)
+    return max(0, min(start, len(folded) - width))  # near the end: show a full window
 
 
 def snippet(text: str, highlight, width: int = 140) -> tuple[str, list[str]]:

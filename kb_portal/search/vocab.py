@@ -66,18 +66,20 @@ class Vocabulary:
         """Stems of indexed words within 1 edit (4+ letters) or 2 edits (8+ letters)."""
         if len(raw) < 4 or not raw.isascii() or not raw.isalpha():
             return set()
-        return {stem(w) for w in self._cached(("fz", raw), lambda: self._near(raw))}
+        return set(self._cached(("fz", raw), lambda: self._near(raw)))
 
     def _near(self, raw: str) -> list[str]:
         maxdist = 2 if len(raw) >= 8 else 1
-        found = set(self.reader.terms_within("words", raw, maxdist, prefix=1))
-        # Swapped neighbours ("refnud") are one typo but two Levenshtein edits.
+        stems = {stem(w) for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+                 if w != raw}
+        # Swapped neighbours ("refnud") are one typo but two Levenshtein edits; the swapped
+        # word may only occur inflected ("refunds"), so look its stem up in the body.
         for i in range(len(raw) - 1):
             swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]
-            if swapped != raw and self.reader.doc_frequency("words", swapped):
-                found.add(swapped)
-        found.discard(raw)
-        return self._frequent("words", found)
+            if swapped != raw and self.reader.doc_frequency("body", stem(swapped)):
+                stems.add(stem(swapped))
+        stems.discard(stem(raw))
+        return self._frequent("body", stems)
 
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
