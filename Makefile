@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint serve setup clean translations bench
+.PHONY: run test test-postgres install install-test browser lint serve setup clean translations bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,10 +43,17 @@ run: setup
 	  --access-logfile - wsgi:app
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check kb_portal tests bench wsgi.py
+	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
+
+# The data-layer tests run a second time against a throwaway PostgreSQL server.
+PG_TESTS ?= tests/kb tests/accounts tests/test_migrations.py
 
 test: install-test lint
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: $(VENV)/.installed-test
+	.ci/with-postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
 translations: $(VENV)/.installed-test
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .

@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -13,6 +13,8 @@ LOCALES = ("en", "zh")
 
 def select_locale() -> str:
     """The user's preference, else the browser's best match, else English."""
+    if not has_request_context():
+        return "en"  # CLI output
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])
@@ -47,8 +49,9 @@ def create_app(config=None) -> Flask:
     from . import search
     search.init_app(app)
 
-    from . import cli, errors
+    from . import cli, errors, security
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     from .accounts.access import assert_every_view_declares_access
@@ -87,6 +90,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kb_bp)
     app.register_blueprint(search_bp)
     api.init_app(app)
+
+    from . import training
+    training.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

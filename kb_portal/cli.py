@@ -63,6 +63,8 @@ def demo_command():
     click.echo(f"Demo accounts (shown once; also in {path}, mode 0600):")
     for username, role, password in created:
         click.echo(f"  {username:<10} {role:<8} {password}")
+    for hook in current_app.extensions.get("kb_demo_hooks", []):
+        hook()  # features set up demo data for the new accounts (training: the onboarding track)
 
 
 @kb.command("import")

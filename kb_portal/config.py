@@ -60,6 +60,8 @@ class Config:
 class TestConfig(Config):
     """Settings for the test suite: a throwaway data dir, fast hashing, no rate limits."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     def __init__(self, data_dir: Path):
         os.environ["KB_DATA_DIR"] = str(data_dir)
         super().__init__()

@@ -25,3 +25,25 @@ def article(slug: str, title: str = "", body: str = "", category: str = "sop",
     a = get_article(slug)
     commit_and_notify([a.id], [a.id] if status == "published" else [])
     return a
+
+
+def training_samples(owner: User) -> dict:
+    """A quiz, a track assigned to ``owner`` and an attempt of theirs, as URL sample values."""
+    from kb_portal.training import services, tracks
+    from kb_portal.training.files import TrackFile, parse_quiz
+    from kb_portal.training.importer import apply_quiz_file, apply_track_file
+    from kb_portal.training.models import Quiz, Track
+
+    quiz_doc = parse_quiz("title: 投诉测验\nquestions:\n  - {id: q1, type: true_false, "
+                          "prompt: 先记录再解释, answer: true, article: complaint-intake}\n",
+                          "complaint-quiz")
+    apply_quiz_file(quiz_doc)
+    apply_track_file(TrackFile(slug="onboarding", title="入职", steps=[
+        ("read", "complaint-intake"), ("quiz", "complaint-quiz")]))
+    db.session.commit()
+    quiz = db.session.scalar(db.select(Quiz))
+    (assignment,) = tracks.assign_track(db.session.scalar(db.select(Track)), [owner])
+    attempt = services.start_attempt(quiz, owner)
+    return {"quiz_slug": quiz.slug, "track_slug": "onboarding", "attempt_id": attempt.id,
+            "assignment_id": assignment.id, "question_key": "q1",
+            "question_id": quiz.questions[0].id, "fmt": "yaml"}

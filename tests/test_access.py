@@ -20,7 +20,9 @@ def sample_values(app, users):
     factories.article("complaint-intake", "投诉受理", "## 受理\n正文", tags=["投诉"])
     # POSTs without form data may still change things: point them at a user nobody logs in as.
     victim = factories.user("victim", "agent")
-    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id}
+    training = factories.training_samples(victim)
+    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
+            **training}
 
 
 def _url(rule, values) -> str:
@@ -76,3 +78,12 @@ def test_route_role_matrix(app, users, sample_values):
             if not allowed and code != 403:
                 problems.append(f"{role} {method} {url}: {code}, expected 403")
     assert not problems, "\n".join(problems)
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    script_src = csp.split("script-src")[1].split(";")[0]
+    assert "'self'" in script_src and "unsafe-inline" not in script_src
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

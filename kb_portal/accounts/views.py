@@ -51,15 +51,15 @@ def logout():
 @bp.route("/account")
 @require("agent")
 def account():
-    return render_template("accounts/account.html", pw_form=ChangePasswordForm(prefix="pw"),
-                           pref_form=PreferencesForm(prefix="pref",
+    return render_template("accounts/account.html", pw_form=ChangePasswordForm(),
+                           pref_form=PreferencesForm(
                                                      locale=current_user.locale or ""))
 
 
 @bp.route("/account/password", methods=["POST"])
 @require("agent")
 def change_password():
-    form = ChangePasswordForm(prefix="pw")
+    form = ChangePasswordForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
@@ -68,7 +68,9 @@ def change_password():
         flash(_("The current password is wrong."), "error")
     else:
         services.set_password(current_user, form.new.data, actor=current_user)
-        login_user(current_user)  # keep this session alive with the new session version
+        # keep this session alive with the new session version (pass the real object: a proxy
+        # stored as the logged-in user would point at itself)
+        login_user(current_user._get_current_object())
         flash(_("Your password is changed. Other sessions are logged out."), "success")
     return redirect(url_for("accounts.account"))
 
@@ -76,7 +78,7 @@ def change_password():
 @bp.route("/account/preferences", methods=["POST"])
 @require("agent")
 def preferences():
-    form = PreferencesForm(prefix="pref")
+    form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
         db.session.commit()

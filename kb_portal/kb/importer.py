@@ -74,25 +74,41 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
     return outcome
 
 
-def import_article_files(paths: list[Path], actor=None, progress=None) -> ImportReport:
-    """Import ``paths`` (``.md`` files). ``progress(i, total, path)`` is called per file."""
-    report = ImportReport()
+def _read_all(paths: list[Path], report: ImportReport, progress) -> list[tuple[Path, ArticleFile]]:
+    """Parse every file; reject bad ones and all but one file of each duplicated slug.
+
+    Of files claiming the same slug, the one named ``<slug>.md`` wins (else the first by path).
+    """
     categories = category_keys()
-    seen: dict[str, str] = {}
-    changed: list[int] = []
-    published: list[int] = []
+    parsed: list[tuple[Path, ArticleFile]] = []
     for i, path in enumerate(sorted(paths), 1):
         if progress:
             progress(i, len(paths), path)
         try:
-            doc = read_article_file(path, categories)
-            if doc.slug in seen:
-                raise FileError(f"duplicate slug {doc.slug!r} (also in {seen[doc.slug]})")
-            seen[doc.slug] = str(path)
-            outcome = apply_article_file(doc, str(path), actor)
+            parsed.append((path, read_article_file(path, categories)))
         except FileError as exc:
             report.errors.append((str(path), str(exc)))
-            continue
+    owner: dict[str, Path] = {}
+    for path, doc in parsed:
+        if doc.slug not in owner or path.stem.lower() == doc.slug:
+            owner[doc.slug] = path
+    kept = []
+    for path, doc in parsed:
+        if owner[doc.slug] != path:
+            report.errors.append(
+                (str(path), f"duplicate slug {doc.slug!r} (also in {owner[doc.slug]})"))
+        else:
+            kept.append((path, doc))
+    return kept
+
+
+def import_article_files(paths: list[Path], actor=None, progress=None) -> ImportReport:
+    """Import ``paths`` (``.md`` files). ``progress(i, total, path)`` is called per file."""
+    report = ImportReport()
+    changed: list[int] = []
+    published: list[int] = []
+    for i, (path, doc) in enumerate(_read_all(paths, report, progress), 1):
+        outcome = apply_article_file(doc, str(path), actor)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome != "unchanged":
             article_id = db.session.scalar(select(Article.id).where(Article.slug == doc.slug))

@@ -1,5 +1,5 @@
 """Reading UI: home, category and tag pages, the article page."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.access import require
@@ -9,6 +9,17 @@ from .models import Category
 from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
+
+
+@bp.app_template_global()
+def category_label(key: str) -> str:
+    """A category's name in the interface language (categories are read once per request)."""
+    names = g.get("category_names")
+    if names is None:
+        names = g.category_names = {
+            cat.key: cat.display_name(_locale()) for cat in db.session.scalars(db.select(Category))
+        }
+    return names.get(key, key)
 
 
 @bp.route("/")

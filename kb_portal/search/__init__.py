@@ -13,20 +13,25 @@ from ..kb.signals import article_changed
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # seconds between checks whether the database moved on since the index last looked
-    "KB_SEARCH_SYNC_SECONDS": ("KB_SEARCH_SYNC_SECONDS", "5"),
-    # how long a bulk writer waits for another process's index lock
-    "KB_SEARCH_LOCK_TIMEOUT": ("KB_SEARCH_LOCK_TIMEOUT", "30"),
-    # how long a save (or a search) waits for the index lock before leaving it to reconcile
-    "KB_SEARCH_SAVE_TIMEOUT": ("KB_SEARCH_SAVE_TIMEOUT", "2"),
-    # background | sync | off: the start-up reconcile
-    "KB_SEARCH_STARTUP": ("KB_SEARCH_STARTUP", "background"),
-    # an extra jieba word list (one word per line) for product names and house terms
-    "KB_SEARCH_USERDICT": ("KB_SEARCH_USERDICT", ""),
-    # seconds a worker keeps its copy of the synonym groups before checking for edits
-    "KB_SEARCH_SYNONYM_SECONDS": ("KB_SEARCH_SYNONYM_SECONDS", "5"),
-}
+
+
+def settings() -> dict:
+    """Search settings from the environment (documented in docs/search.md and the README)."""
+    env = os.environ.get
+    return {
+        # seconds between checks whether the database moved on since the index last looked
+        "KB_SEARCH_SYNC_SECONDS": env("KB_SEARCH_SYNC_SECONDS", "5"),
+        # how long a bulk writer waits for another process's index lock
+        "KB_SEARCH_LOCK_TIMEOUT": env("KB_SEARCH_LOCK_TIMEOUT", "30"),
+        # how long a save waits for the index lock before leaving the article to reconcile
+        "KB_SEARCH_SAVE_TIMEOUT": env("KB_SEARCH_SAVE_TIMEOUT", "2"),
+        # background | sync | off: the start-up reconcile
+        "KB_SEARCH_STARTUP": env("KB_SEARCH_STARTUP", "background"),
+        # an extra jieba word list (one word per line) for product names and house terms
+        "KB_SEARCH_USERDICT": env("KB_SEARCH_USERDICT", ""),
+        # seconds a worker keeps its copy of the synonym groups before checking for edits
+        "KB_SEARCH_SYNONYM_SECONDS": env("KB_SEARCH_SYNONYM_SECONDS", "5"),
+    }
 
 
 def init_app(app) -> None:
@@ -34,8 +39,8 @@ def init_app(app) -> None:
     from . import analysis, runtime
     from .index import get_index
 
-    for key, (env, default) in DEFAULTS.items():
-        app.config.setdefault(key, os.environ.get(env, default))
+    for key, value in settings().items():
+        app.config.setdefault(key, value)
     if app.testing and "KB_SEARCH_STARTUP" not in os.environ:
         app.config["KB_SEARCH_STARTUP"] = "sync"
         app.config["KB_SEARCH_SYNC_SECONDS"] = 0

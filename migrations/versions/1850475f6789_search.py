@@ -1,7 +1,7 @@
 """search
 
 Revision ID: 1850475f6789
-Revises: 4f25b58c92c7
+Revises: 54ebae1634c8
 Create Date: 2026-11-25 12:07:16.606240
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1850475f6789'
-down_revision = '4f25b58c92c7'
+down_revision = '54ebae1634c8'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""Training: quizzes, onboarding tracks and trainer reports (issue 5, DESIGN.md §6).
+
+:func:`init_app` is the one place the feature plugs into the app: importers for ``flask kb
+import``, the blueprint, the article-published subscription, template hooks and the demo hook.
+"""
+
+IMPORT_SUFFIXES = ".yaml|.yml|.gift"
+
+
+def init_app(app) -> None:
+    """Wire the training feature into ``app``."""
+    from ..importing import IMPORTERS
+    from ..kb.signals import article_published
+    from . import manage_views, report_views  # noqa: F401 (they add routes to the blueprint)
+    from .importer import import_training_files
+    from .tracks import on_article_published
+    from .views import bp
+
+    # One importer for all three suffixes, so that tracks are applied after every quiz.
+    IMPORTERS.setdefault(IMPORT_SUFFIXES, ("quizzes and tracks", import_training_files))
+    # Publishing with "requires re-read" reopens read steps and flags linked questions.
+    article_published.connect(on_article_published, weak=False)
+    app.register_blueprint(bp)
+    app.context_processor(_template_helpers)
+    app.extensions.setdefault("kb_demo_hooks", []).append(_assign_demo_track)
+
+
+def _template_helpers() -> dict:
+    """Callables for the includes in kb/home.html and kb/article.html (evaluated lazily)."""
+    from flask_login import current_user
+
+    from .tracks import needs_ack, user_progress
+
+    def my_progress():
+        return user_progress(current_user) if current_user.is_authenticated else []
+
+    def ack_needed(article):
+        return current_user.is_authenticated and needs_ack(current_user, article)
+
+    return {"training_my_progress": my_progress, "training_ack_needed": ack_needed}
+
+
+DEMO_TRACK, DEMO_TRAINEE = "onboarding", "newhire"
+
+
+def _assign_demo_track() -> None:
+    """``flask kb demo`` hook: give the demo new hire the onboarding track (when imported)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from ..accounts.services import find_user
+    from ..extensions import db
+    from .models import Track
+    from .tracks import assign_track
+
+    track = db.session.scalar(select(Track).where(Track.slug == DEMO_TRACK))
+    user = find_user(DEMO_TRAINEE)
+    if track is not None and user is not None:
+        user.start_date = user.start_date or date.today()
+        assign_track(track, [user])

@@ -1,0 +1,129 @@
+"""Ordering and matching: answers made of several placements."""
+from flask_babel import lazy_gettext as _l
+
+from .base import QuestionError, QuestionType, _index, _texts, register
+
+
+def _derange(rng, size: int) -> list[int]:
+    """A random order that is not the identity (the shown order must not be the answer)."""
+    order = list(range(size))
+    while size > 1 and order == sorted(order):
+        rng.shuffle(order)
+    return order
+
+
+@register
+class Ordering(QuestionType):
+    """Items are stored in the correct order and always shown shuffled."""
+
+    name = "ordering"
+    label = _l("Ordering")
+    in_gift = False
+
+    def validate(self, definition):
+        return {"choices": _texts(definition.get("choices"), "choices")}
+
+    def make_layout(self, definition, rng, shuffle):
+        return {"order": _derange(rng, len(definition["choices"]))}
+
+    def view(self, definition, layout):
+        choices = definition["choices"]
+        return {"entries": [(pos, choices[i]) for pos, i in enumerate(layout["order"])],
+                "positions": list(range(len(choices)))}
+
+    def read(self, definition, layout, raw):
+        """``raw`` maps display position → chosen place (0-based); returns place per item."""
+        raw = raw if isinstance(raw, dict) else {}
+        size = len(layout["order"])
+        places: list[int | None] = [None] * size
+        for pos, item in enumerate(layout["order"]):
+            places[item] = _index(raw.get(str(pos)), size)
+        return places
+
+    def shown(self, definition, layout, response):
+        response = response or []
+        return {str(pos): response[item] for pos, item in enumerate(layout["order"])
+                if item < len(response) and response[item] is not None}
+
+    def grade(self, definition, response):
+        size = len(definition["choices"])
+        if not isinstance(response, list) or len(response) != size:
+            return 0.0
+        return sum(1 for i, place in enumerate(response) if place == i) / size
+
+    def correct_answer(self, definition):
+        return [f"{n}. {text}" for n, text in enumerate(definition["choices"], 1)]
+
+
+@register
+class Matching(QuestionType):
+    """Left items are matched to right items, shown once each (shuffled) in every drop-down."""
+
+    name = "matching"
+    label = _l("Matching")
+
+    def validate(self, definition):
+        pairs = definition.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 2:
+            raise QuestionError("pairs must be a list of at least 2 [left, right] pairs")
+        clean = []
+        for pair in pairs:
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                raise QuestionError("each pair must be [left, right]")
+            left, right = (str(v).strip() for v in pair)
+            if not left or not right:
+                raise QuestionError("a pair has an empty side")
+            clean.append([left, right])
+        _texts([p[0] for p in clean], "the left-hand items")
+        return {"pairs": clean}
+
+    @staticmethod
+    def _rights(definition) -> list[str]:
+        return list(dict.fromkeys(right for _left, right in definition["pairs"]))
+
+    def make_layout(self, definition, rng, shuffle):
+        pairs, rights = definition["pairs"], self._rights(definition)
+        left = list(range(len(pairs)))
+        if shuffle:
+            rng.shuffle(left)
+        right = list(range(len(rights)))
+        # Reshuffle while the right column lines up with the left one: that would be the answer.
+        while len(right) > 1 and all(rights[r] == pairs[i][1] for i, r in zip(left, right,
+                                                                              strict=False)):
+            rng.shuffle(right)
+        return {"left": left, "right": right}
+
+    def view(self, definition, layout):
+        pairs, rights = definition["pairs"], self._rights(definition)
+        return {"left": [(pos, pairs[i][0]) for pos, i in enumerate(layout["left"])],
+                "right": [(pos, rights[i]) for pos, i in enumerate(layout["right"])]}
+
+    def read(self, definition, layout, raw):
+        """``raw`` maps left display position → right display position; returns right texts."""
+        raw = raw if isinstance(raw, dict) else {}
+        rights = self._rights(definition)
+        chosen: list[str | None] = [None] * len(definition["pairs"])
+        for pos, item in enumerate(layout["left"]):
+            right_pos = _index(raw.get(str(pos)), len(layout["right"]))
+            if right_pos is not None:
+                chosen[item] = rights[layout["right"][right_pos]]
+        return chosen
+
+    def shown(self, definition, layout, response):
+        rights, response = self._rights(definition), response or []
+        shown = {}
+        for pos, item in enumerate(layout["left"]):
+            text = response[item] if item < len(response) else None
+            if text in rights:
+                shown[str(pos)] = layout["right"].index(rights.index(text))
+        return shown
+
+    def grade(self, definition, response):
+        pairs = definition["pairs"]
+        if not isinstance(response, list) or len(response) != len(pairs):
+            return 0.0
+        return sum(1 for (_left, right), got in zip(pairs, response, strict=True)
+                   if got == right) / len(pairs)
+
+    def correct_answer(self, definition):
+        return [f"{left} → {right}" for left, right in definition["pairs"]]

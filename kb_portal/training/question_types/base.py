@@ -1,0 +1,71 @@
+"""The question type registry, the base class and helpers shared by the types."""
+
+
+QUESTION_TYPES: dict[str, "QuestionType"] = {}
+
+
+class QuestionError(ValueError):
+    """A question definition that cannot be used; the message says why."""
+
+
+def register(cls):
+    """Class decorator: add an instance of ``cls`` to the registry under ``cls.name``."""
+    QUESTION_TYPES[cls.name] = cls()
+    return cls
+
+
+def get_type(name: str) -> "QuestionType":
+    """:raise QuestionError: for an unknown type name."""
+    try:
+        return QUESTION_TYPES[name]
+    except KeyError:
+        raise QuestionError(
+            f"unknown type {name!r} (use one of {', '.join(QUESTION_TYPES)})") from None
+
+
+def _texts(value, what: str, minimum: int = 2) -> list[str]:
+    if not isinstance(value, list) or len(value) < minimum:
+        raise QuestionError(f"{what} must be a list of at least {minimum} items")
+    texts = [str(v).strip() for v in value]
+    if not all(texts):
+        raise QuestionError(f"{what} contains an empty item")
+    if len(set(texts)) != len(texts):
+        raise QuestionError(f"{what} contains the same text twice")
+    return texts
+
+
+def _index(raw, size: int) -> int | None:
+    """A display position from a form value, or None when missing or out of range."""
+    try:
+        value = int(str(raw))
+    except (TypeError, ValueError):
+        return None
+    return value if 0 <= value < size else None
+
+
+class QuestionType:
+    name = ""
+    label = ""
+    in_gift = True  # whether Moodle's GIFT format can express the type
+
+    def validate(self, definition: dict) -> dict:
+        raise NotImplementedError
+
+    def make_layout(self, definition: dict, rng, shuffle: bool) -> dict:
+        return {}
+
+    def view(self, definition: dict, layout: dict) -> dict:
+        return {}
+
+    def read(self, definition: dict, layout: dict, raw):
+        raise NotImplementedError
+
+    def shown(self, definition: dict, layout: dict, response):
+        return response
+
+    def grade(self, definition: dict, response) -> float:
+        raise NotImplementedError
+
+    def correct_answer(self, definition: dict) -> list[str]:
+        """The right answer as lines of text, for the review after submission."""
+        raise NotImplementedError

@@ -1,0 +1,200 @@
+"""Quiz attempts, run on the server: start, save as you go, submit once, grade.
+
+* **Start** fixes the questions (a random draw from the tagged pool when the quiz says so), their
+  order, each question's choice order and the deadline, and snapshots each definition.
+* **Save** stores canonical answers while the new hire works, so a reload resumes the attempt.
+  Nothing is saved after the deadline (plus :data:`GRACE` for the network).
+* **Submit** is idempotent: ``submitted_at`` is set by a conditional UPDATE (``… WHERE
+  submitted_at IS NULL``) and only the request whose UPDATE changed a row grades. A double
+  click, two tabs or two workers grade once.
+* An attempt past its deadline is graded on what was saved, whoever notices first (the
+  new hire's next request, a trainer's report) — see :func:`close_expired`.
+"""
+import contextlib
+import math
+import random
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import utcnow
+from ..extensions import db
+from .models import Attempt, Question, Quiz, Response
+from .question_types import get_type
+from .tracks import complete_quiz_steps
+
+GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a slow network
+
+
+class TrainingError(ValueError):
+    """A user-facing refusal (over the attempt limit, too early, time is up …)."""
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of a new attempt, in the order they will be shown."""
+    pool = quiz.active_questions
+    if quiz.draw:
+        tags = set(quiz.draw_tags)
+        if tags:
+            pool = [q for q in pool if tags & set(q.tags)]
+        pool = sorted(rng.sample(pool, min(quiz.draw, len(pool))), key=lambda q: q.position)
+    if quiz.shuffle_questions:
+        pool = list(pool)
+        rng.shuffle(pool)
+    return pool
+
+
+def user_attempts(quiz: Quiz, user) -> list[Attempt]:
+    return db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)).all()
+
+
+def start_refusal(quiz: Quiz, attempts: list[Attempt], now: datetime) -> str | None:
+    """Why a new attempt may not start now (a message), or None when it may."""
+    if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
+        return _("You have used all %(n)d attempts allowed for this quiz.", n=quiz.max_attempts)
+    finished = [a.submitted_at for a in attempts if a.submitted_at]
+    if quiz.attempt_delay_minutes and finished:
+        ready = max(finished) + timedelta(minutes=quiz.attempt_delay_minutes)
+        if now < ready:
+            minutes = math.ceil((ready - now).total_seconds() / 60)
+            return _("You can start your next attempt in %(n)d minutes.", n=minutes)
+    if not quiz.active_questions:
+        return _("This quiz has no questions yet.")
+    return None
+
+
+def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
+                  now: datetime | None = None) -> Attempt:
+    """Resume the user's open attempt, or start a new one.
+
+    :raise TrainingError: over the attempt limit or before the delay between attempts ended.
+    """
+    now = now or utcnow()
+    close_expired(quiz=quiz, user=user, now=now)
+    attempts = user_attempts(quiz, user)
+    open_attempt = next((a for a in attempts if a.in_progress), None)
+    if open_attempt:
+        return open_attempt
+    refusal = start_refusal(quiz, attempts, now)
+    if refusal:
+        raise TrainingError(refusal)
+    rng = rng or random.Random()
+    attempt = Attempt(quiz=quiz, user=user, number=len(attempts) + 1, started_at=now,
+                      deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+                      if quiz.time_limit_minutes else None)
+    for slot, question in enumerate(draw_questions(quiz, rng)):
+        qtype = get_type(question.type)
+        attempt.responses.append(Response(
+            slot=slot, question=question, type=question.type,
+            definition_json=question.definition_json,
+            layout_json=Response.dumps(qtype.make_layout(question.definition, rng,
+                                                         quiz.shuffle_choices)),
+            points=question.points))
+    attempt.max_score = sum(r.points for r in attempt.responses)
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a second "start" won the race for this attempt number
+        db.session.rollback()
+        raise TrainingError(_("Another attempt was just started; reload the page.")) from None
+    return attempt
+
+
+def _claim_open(attempt: Attempt, **values) -> bool:
+    """UPDATE the attempt only while it is not submitted; True when a row changed.
+
+    Used both to submit (setting ``submitted_at``) and, with no real change, to take the row
+    lock before saving answers, so a save and a submit of the same attempt never interleave.
+    """
+    values = values or {"id": attempt.id}
+    result = db.session.execute(update(Attempt).where(
+        Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(**values)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def save_answers(attempt: Attempt, raw_by_slot: dict[int, object],
+                 now: datetime | None = None) -> int:
+    """Store answers (raw form values per slot); return how many slots were saved.
+
+    :raise TrainingError: when the attempt is submitted or its time is up (it is then graded).
+    """
+    now = now or utcnow()
+    if is_expired(attempt, now):
+        submit_attempt(attempt, now=now, late=True)
+        raise TrainingError(_("Time is up: your attempt was graded on the answers saved "
+                              "before the deadline."))
+    if not _claim_open(attempt):
+        db.session.rollback()
+        raise TrainingError(_("This attempt has already been submitted."))
+    saved = 0
+    for response in attempt.responses:
+        if response.slot in raw_by_slot:
+            qtype = get_type(response.type)
+            response.answer = qtype.read(response.definition, response.layout,
+                                         raw_by_slot[response.slot])
+            response.saved_at = now
+            saved += 1
+    db.session.commit()
+    return saved
+
+
+
+def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = False) -> bool:
+    """Grade the attempt once. Returns True for the call that graded, False for repeats."""
+    now = now or utcnow()
+    late = late or is_expired(attempt, now)
+    if not _claim_open(attempt, submitted_at=now, late=late):
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return False
+    score = 0.0
+    for response in attempt.responses:
+        response.fraction = get_type(response.type).grade(response.definition, response.answer)
+        score += response.mark
+    quiz = attempt.quiz
+    attempt.score = round(score, 6)
+    attempt.percent = round(100 * score / attempt.max_score, 4) if attempt.max_score else 0.0
+    attempt.passed = attempt.percent >= quiz.pass_mark
+    db.session.commit()
+    db.session.refresh(attempt)
+    if attempt.passed:
+        complete_quiz_steps(attempt.user, quiz)
+    return True
+
+
+def finish_attempt(attempt: Attempt, raw_by_slot: dict[int, object],
+                   now: datetime | None = None) -> bool:
+    """The submit button: save the form's answers unless time is up, then grade once."""
+    now = now or utcnow()
+    if attempt.in_progress and not is_expired(attempt, now):
+        # Submitted meanwhile (a double click)? Then the grading below is a no-op too.
+        with contextlib.suppress(TrainingError):
+            save_answers(attempt, raw_by_slot, now)
+    return submit_attempt(attempt, now)
+
+
+def close_expired(quiz: Quiz | None = None, user=None, now: datetime | None = None) -> int:
+    """Grade open attempts whose deadline has passed, on what was saved; return how many."""
+    now = now or utcnow()
+    query = select(Attempt).where(Attempt.submitted_at.is_(None),
+                                  Attempt.deadline < now - GRACE)
+    if quiz is not None:
+        query = query.where(Attempt.quiz_id == quiz.id)
+    if user is not None:
+        query = query.where(Attempt.user_id == user.id)
+    return sum(submit_attempt(a, now, late=True) for a in db.session.scalars(query).all())
+
+
+def best_attempt(quiz: Quiz, user) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.percent.is_not(None))
+        .order_by(Attempt.percent.desc()).limit(1))
+
