@@ -27,6 +27,13 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
 MAX_UNITS = 8
 W_SYNONYM, W_PREFIX, W_FUZZY = 0.8, 0.6, 0.5
+# How agents phrase questions; these words never decide whether an article is an answer.
+QUESTION_ZH = frozenset((
+    "怎么办", "怎么", "如何", "怎样", "多久", "多少", "多少钱", "什么", "为什么",
+    "哪里", "哪些", "是否", "能否", "可以", "吗", "呢", "么", "啥", "咋", "办",
+))
+QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
+                         "can", "i", "we", "you", "my", "our", "should"))
 # Prefix and typo expansions look in fewer fields: they are many terms, and the summary
 # repeats the body.
 EXPANSION_FIELDS = ("title", "tags", "body")
@@ -82,7 +89,7 @@ def units_of(text: str) -> list[Unit]:
             raw = "".join(p.text for p in singles)
             # Unknown words are indexed as pairs of neighbouring characters (analysis.py).
             pairs = [raw[k:k + 2] for k in range(len(raw) - 1)] or [raw]
-            units.append(Unit(pairs, "cjk", raw, optional=len(raw) == 1 and raw in STOP_ZH))
+            units.append(Unit(pairs, "cjk", raw, optional=raw in STOP_ZH or raw in QUESTION_ZH))
             singles.clear()
 
     pieces = list(scan(folded, index=False))
@@ -96,7 +103,7 @@ def units_of(text: str) -> list[Unit]:
             if p.kind == "cjk" and len(p.text) == 1:
                 singles.append(p)
             elif p.kind == "cjk":
-                units.append(Unit([p.text], "cjk", p.text))
+                units.append(Unit([p.text], "cjk", p.text, optional=p.text in QUESTION_ZH))
             elif p.kind == "code":
                 parts = []
                 while i + 1 < len(pieces) and pieces[i + 1].kind == "part":
@@ -104,7 +111,8 @@ def units_of(text: str) -> list[Unit]:
                     parts.append(pieces[i].text)
                 units.append(Unit(parts or [p.text], "code", folded[p.start:p.end], p.text))
             else:
-                units.append(Unit([p.text], "word", p.raw or p.text))
+                units.append(Unit([p.text], "word", p.raw or p.text,
+                                  optional=p.raw in QUESTION_EN))
         i += 1
     flush()
     return units[:MAX_UNITS]
@@ -121,19 +129,26 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
 
 def _build(text: str, searcher, synonyms) -> Built:
     units = units_of(text)
-    required = [u for u in units if not u.optional] or units
     highlight = Highlight()
-    if not required:
+    if not units:
         return Built(NullQuery, [], highlight, "")
     vocab = Vocabulary.of(searcher) if searcher is not None else None
     typing = bool(text) and not text[-1].isspace()
-    clauses = []
-    for n, unit in enumerate(required):
-        last = typing and n == len(required) - 1 and unit is units[-1]
-        clauses.append(_unit_query(unit, vocab, synonyms, last, highlight))
-    core = _and_ish(clauses)
-    phrase = _phrase_bonus(required)
-    query = AndMaybe(core, phrase) if phrase is not None else core
+    required, optional = [], []
+    for unit in units:
+        query, known = _unit_query(unit, vocab, synonyms, typing and unit is units[-1],
+                                   highlight)
+        # Function words, question words ("怎么办", "how") and words found nowhere in the
+        # index only add score: they must not turn a good answer into no answer.
+        (optional if unit.optional or not known else required).append((unit, query))
+    if not required:
+        required, optional = optional, []
+    core = _and_ish([q for _, q in required])
+    bonus = [q for _, q in optional]
+    phrase = _phrase_bonus([u for u, _ in required])
+    if phrase is not None:
+        bonus.append(phrase)
+    query = AndMaybe(core, _or(bonus)) if bonus else core
     return Built(query, units, highlight, fold(text[:MAX_CHARS]))
 
 
@@ -162,32 +177,48 @@ def _terms(terms, boost: float):
     return _or([Term(f, t) for t in terms for f in EXPANSION_FIELDS], boost=boost)
 
 
+def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
+    """Queries for the other members of ``unit``'s synonym groups; and whether any exists."""
+    alts, known = [], False
+    for alt in synonyms.alternatives(unit) if synonyms is not None else ():
+        alt_units = units_of(alt)
+        if alt_units:
+            alts.append(And([_match(u) for u in alt_units], boost=weight)
+                        if len(alt_units) > 1 else _match(alt_units[0], weight))
+            known = known or vocab is None or all(vocab.present(u) for u in alt_units)
+            for u in alt_units:
+                _mark(u, highlight)
+    return alts, known
+
+
 def _unit_query(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+    """The query for one unit and whether anything in the index can match it."""
     alts = [_match(unit)]
     _mark(unit, highlight)
-    if synonyms is not None:
-        for alt in synonyms.alternatives(unit):
-            alt_units = units_of(alt)
-            if alt_units:
-                alts.append(And([_match(u) for u in alt_units], boost=W_SYNONYM)
-                            if len(alt_units) > 1 else _match(alt_units[0], W_SYNONYM))
-                for u in alt_units:
-                    _mark(u, highlight)
+    known = vocab is None or vocab.present(unit)
+    more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
+    alts += more
+    known = known or found
     if vocab is not None:
-        extra = set()
-        if last:
-            extra |= vocab.prefix_terms(unit)
+        extra = vocab.prefix_terms(unit) if last else set()
         if unit.kind == "word":
             fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
             if fuzzy:
                 alts.append(_terms(sorted(fuzzy), W_FUZZY))
                 highlight.latin |= fuzzy
+            if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+                for stemmed in sorted(fuzzy):
+                    more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
+                                             W_FUZZY * W_SYNONYM, highlight, vocab)
+                    alts += more
+            known = known or bool(fuzzy)
         extra -= set(unit.terms)
         if extra:
             alts.append(_terms(sorted(extra), W_PREFIX))
             for t in extra:
                 highlight.add_text(t)
-    return alts[0] if len(alts) == 1 else _or(alts)
+            known = True
+    return (alts[0] if len(alts) == 1 else _or(alts)), known
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:

@@ -81,6 +81,15 @@ class Vocabulary:
         stems.discard(stem(raw))
         return self._frequent("body", stems)
 
+    def present(self, unit) -> bool:
+        """Whether the unit itself (all its terms, or its joined code) is in the index."""
+        def df(term):
+            return any(self.reader.doc_frequency(f, term) for f in ("body", "title", "tags"))
+
+        if unit.joined and df(unit.joined):
+            return True
+        return all(df(t) for t in unit.terms)
+
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
         return self.reader.doc_frequency("words", raw)
