@@ -46,6 +46,9 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
+    from . import search
+    search.init_app(app)
+
     from . import cli, errors, security
     errors.init_app(app)
     security.init_app(app)
@@ -78,11 +81,15 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from . import api
     from .accounts.views import bp as accounts_bp
     from .kb import register_blueprints as register_kb
+    from .search.views import bp as search_bp
 
     app.register_blueprint(accounts_bp)
     register_kb(app)
+    app.register_blueprint(search_bp)
+    api.init_app(app)
 
     from . import training
     training.init_app(app)

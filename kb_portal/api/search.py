@@ -1,0 +1,34 @@
+"""``GET /api/v1/search``: the same JSON shape as ``flask kb search --json``."""
+from flask import request
+from flask_login import current_user
+
+from ..accounts.access import require
+from ..search.services import ParamError, SearchParams, search
+from ..search.views import log_search
+from . import bp, error_response
+
+FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "language",
+          "updated", "highlights")
+
+
+@bp.get("/search")
+@require("agent")
+def api_search():
+    """Search published articles.
+
+    Query parameters: ``q``, ``category``, ``tag``, ``language``, ``sort`` (relevance |
+    updated), ``limit`` (1–50, default 10), ``page`` (1–1000), ``sid`` (a typing-session id
+    from the live search box, so one search is logged once).
+
+    :raise 400: for a bad ``limit``, ``page`` or ``sort``.
+    """
+    try:
+        params = SearchParams.from_args(request.args)
+    except ParamError as exc:
+        return error_response(400, str(exc))
+    result = search(params)
+    source = "live" if request.args.get("sid") else "api"
+    log_search(current_user, params, result, source, request.args.get("sid"))
+    data = result.as_dict()
+    data["results"] = [{k: hit[k] for k in FIELDS} for hit in data["results"]]
+    return data

@@ -1,0 +1,252 @@
+"""The one analyzer (DESIGN.md §5), used to index and to query.
+
+Chain: ``textnorm.fold`` (NFKC → OpenCC t2s → casefold) → scan the folded text into CJK runs and
+Latin/digit words → jieba (no HMM, so a word segments the same way in every context) for CJK
+runs, Porter stemming for Latin words.
+
+What is emitted, and why:
+
+* CJK: jieba's words, each at its own position. At index time the dictionary words of 2 and 3
+  characters inside a longer word are added at the same position (what jieba's "search mode"
+  does), so ``退款`` finds ``退款申请``. Words jieba does not know fall apart into single
+  characters; for those, the pairs of neighbouring characters are indexed too (``bi``), and the
+  query builder asks for the same pairs, so an unknown word like ``云帆`` is matched as a word
+  without storing positions for the body (which makes indexing about twice as fast).
+* Latin words: the Porter stem; at index time also the unstemmed word when it differs (at the
+  same position), so that search-as-you-type prefixes like ``genera`` find ``generation``.
+* Codes (``E-102``, ``YF-S2``, ``400-820-6688``): the joined form (``e102``, ``yfs2``) plus each
+  part at consecutive positions. A query for ``E-102``, ``e102``, ``E 102`` or ``102`` matches.
+* English stop words are skipped (their positions still count).
+"""
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem as _porter
+
+from ..textnorm import fold, nfkc, to_simplified
+
+# Bump when the emitted tokens change: an index built with another version is rebuilt.
+ANALYZER_VERSION = 4
+
+_CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = r"[0-9a-z\u00df-\u024f]+"
+TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_WORD}(?:[-_./]{_WORD})*)")
+SEP_RE = re.compile(r"[-_./]")
+CJK_RUN_RE = re.compile(rf"[{_CJK}]")
+_STOP_EN_TEXT = ("a an and are as at be but by for if in into is it of on or such that the "
+                 "their then there these they this to was will with")
+STOP_EN = frozenset(_STOP_EN_TEXT.split())
+# Chinese function words: indexed (they matter for phrases) but optional in queries.
+STOP_ZH = frozenset("的了和与或是在及等也都就吗呢吧啊请把被让给对从向")
+USERDICT = Path(__file__).with_name("userdict.txt")
+_LONG_TEXT = 256  # longer texts skip fold()'s cache: it is meant for short strings
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One emitted term. ``start``/``end`` index the *folded* text; ``kind`` tells the query
+    builder how to treat it: ``cjk`` (a jieba word), ``sub`` (index-time sub-word), ``bi`` (pair
+    of single characters), ``word``
+    (stemmed Latin), ``raw`` (unstemmed Latin), ``code`` (joined code), ``part`` (code part).
+    """
+
+    text: str
+    start: int
+    end: int
+    pos: int
+    kind: str
+    raw: str = ""  # the unstemmed form, for prefixes and fuzzy matching
+
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def init_jieba(cache_dir: str | None = None, userdict: str | None = None) -> None:
+    """Load jieba's dictionary once per process (cached in ``cache_dir``) plus our word list.
+
+    Called at app start so that no request pays the ~1 s dictionary load. Safe to call again.
+    """
+    global _jieba_ready
+    with _jieba_lock:
+        if _jieba_ready:
+            return
+        if cache_dir:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(cache_dir)
+        jieba.setLogLevel(30)
+        jieba.initialize()
+        jieba.load_userdict(str(USERDICT))
+        if userdict and Path(userdict).is_file():
+            jieba.load_userdict(userdict)
+        _jieba_ready = True
+
+
+def stem(word: str) -> str:
+    return _stem_cached(word) if word.isascii() and word.isalpha() else word
+
+
+@lru_cache(maxsize=50_000)
+def _stem_cached(word: str) -> str:
+    return _porter(word)
+
+
+@lru_cache(maxsize=100_000)
+def segment(run: str) -> tuple[str, ...]:
+    """jieba words of one CJK run (cached: clauses repeat a lot in support texts)."""
+    if not _jieba_ready:
+        init_jieba()
+    return tuple(jieba.dt.cut(run, HMM=False))
+
+
+def _subwords(word: str) -> list[tuple[str, int]]:
+    """Dictionary words of 2–3 characters inside ``word`` (jieba's search mode), with offsets."""
+    freq = jieba.dt.FREQ
+    found = []
+    for n in (2, 3):
+        if len(word) > n:
+            found.extend((word[i:i + n], i) for i in range(len(word) - n + 1)
+                         if freq.get(word[i:i + n]))
+    return found
+
+
+def fold_long(text: str) -> str:
+    """``fold`` for any length of text (long texts bypass its small cache)."""
+    if len(text) <= _LONG_TEXT:
+        return fold(text)
+    return to_simplified(nfkc(text)).casefold()
+
+
+def analyze(text: str, index: bool = True) -> list[Piece]:
+    """Fold and tokenize ``text``; ``index=False`` leaves out index-only extras."""
+    return list(scan(fold_long(text), index))
+
+
+def scan(folded: str, index: bool = True):
+    """Yield :class:`Piece` objects for already folded text."""
+    pos = -1
+    for m in TOKEN_RE.finditer(folded):
+        start = m.start()
+        if m.lastgroup == "cjk":
+            previous_single = ""
+            for word in segment(m.group()):
+                pos += 1
+                end = start + len(word)
+                yield Piece(word, start, end, pos, "cjk")
+                if index and len(word) > 2:
+                    for sub, offset in _subwords(word):
+                        yield Piece(sub, start + offset, start + offset + len(sub), pos, "sub")
+                if len(word) == 1:
+                    if index and previous_single:
+                        yield Piece(previous_single + word, start - 1, end, pos - 1, "bi")
+                    previous_single = word
+                else:
+                    previous_single = ""
+                start = end
+        else:
+            pos = yield from _latin(m.group(), start, pos, index)
+
+
+def _latin(compound: str, start: int, pos: int, index: bool):
+    parts = SEP_RE.split(compound)
+    if len(parts) > 1:
+        yield Piece(_joined(compound), start, start + len(compound), pos + 1, "code")
+    offset = start
+    for part in parts:
+        pos += 1
+        begin = compound.find(part, offset - start) + start
+        offset = begin + len(part)
+        if part in STOP_EN:
+            continue
+        kind = "part" if len(parts) > 1 else "word"
+        yield Piece(stem(part), begin, offset, pos, kind, part)
+    return pos
+
+
+@lru_cache(maxsize=100_000)
+def _run_terms(run: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """Index terms of one CJK run or Latin compound as ((term, relative position), …) and the
+    number of positions it takes. Cached: the same clauses and words recur all the time."""
+    terms = tuple((p.text, p.pos) for p in scan(run, True))
+    return terms, _width(run)
+
+
+def _width(run: str) -> int:
+    """How many positions :func:`scan` gives a run (stop words count, sub-words do not)."""
+    return len(segment(run)) if CJK_RUN_RE.match(run) else len(SEP_RE.split(run))
+
+
+def index_terms(folded: str):
+    """Yield (term, position) for indexing: :func:`scan`'s terms without the offsets, about
+    three times faster thanks to the per-run cache."""
+    pos = 0
+    for m in TOKEN_RE.finditer(folded):
+        run = m.group()
+        if len(run) > 64:  # rare long runs: not worth a cache slot
+            terms, width = [(p.text, p.pos) for p in scan(run, True)], _width(run)
+        else:
+            terms, width = _run_terms(run)
+        for text, rel in terms:
+            yield text, pos + rel
+        pos += width
+
+
+def _joined(compound: str) -> str:
+    """``E-102`` → ``e102``; a dot between digits stays (``3.5`` is not ``35``)."""
+    return re.sub(r"(?<![0-9])\.|\.(?![0-9])|[-_/]", "", compound)
+
+
+def latin_words(folded: str) -> set[str]:
+    """The unstemmed Latin words (2+ characters) and joined codes of folded text."""
+    found = set()
+    for m in TOKEN_RE.finditer(folded):
+        if m.lastgroup == "word":
+            compound = m.group()
+            parts = SEP_RE.split(compound)
+            if len(parts) > 1:
+                found.add(_joined(compound))
+            found.update(p for p in parts if len(p) > 1)
+    return found
+
+
+class KbTokenizer(Tokenizer):
+    """Whoosh tokenizer around :func:`analyze` (character offsets refer to the folded text).
+
+    It keeps no state, so it pickles into the index's schema as just its class name.
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not chars and mode != "query":
+            for text, pos in index_terms(fold_long(value)):
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = start_pos + pos
+                yield token
+            return
+        for piece in scan(fold_long(value), index=mode != "query"):
+            token.text = piece.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = piece.text
+            if positions:
+                token.pos = start_pos + piece.pos
+            if chars:
+                token.startchar = start_char + piece.start
+                token.endchar = start_char + piece.end
+            yield token
+
+
+def make_analyzer() -> KbTokenizer:
+    """The analyzer given to every text field of the schema."""
+    return KbTokenizer()

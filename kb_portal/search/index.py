@@ -1,0 +1,174 @@
+"""The Whoosh index on disk: schema, opening (and rebuilding when broken), writer locking, and
+one searcher per process that is refreshed when another process changed the index.
+
+The index is derived data (DESIGN.md §1): anything wrong with it is repaired by rebuilding or
+reconciling from the database (see :mod:`kb_portal.search.reconcile`).
+"""
+import json
+import logging
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import ANALYZER_VERSION, make_analyzer
+
+log = logging.getLogger(__name__)
+META_FILE = "kb_meta.json"
+TEXT_FIELDS = ("title", "tags", "summary", "body")
+FIELD_BOOSTS = {"title": 4.0, "tags": 3.0, "summary": 1.5, "body": 1.0}
+
+
+def make_schema() -> Schema:
+    """Title and tags weigh more than the body; category, tag and language are filters."""
+    analyzer = make_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        rev=NUMERIC(int, bits=64, stored=True, sortable=True, signed=False),
+        slug=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        # Only the title keeps positions (for the phrase bonus): positions make indexing about
+        # twice as slow, and CJK words need none thanks to the character pairs (analysis.py).
+        tags=TEXT(analyzer=analyzer, stored=True, phrase=False,
+                  field_boost=FIELD_BOOSTS["tags"]),
+        summary=TEXT(analyzer=analyzer, stored=True, phrase=False,
+                     field_boost=FIELD_BOOSTS["summary"]),
+        body=TEXT(analyzer=analyzer, stored=True, phrase=False),
+        tag=KEYWORD(commas=True, scorable=False),
+        # Unstemmed Latin words and joined codes: typo, prefix and "did you mean" look-ups.
+        words=KEYWORD(scorable=False),
+        category=ID(stored=True),
+        language=ID(stored=True),
+        updated=NUMERIC(int, bits=64, stored=True, sortable=True, signed=False),
+        headings=STORED(),
+    )
+
+
+class SearchIndex:
+    """One index directory as seen by this process (use :func:`get_index`)."""
+
+    def __init__(self, path: str, lock_timeout: float = 10.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._lock = threading.RLock()
+        self._ix = None
+        self._searcher = None
+        self.rebuilt_reason: str | None = None  # set when open() had to start from empty
+
+    # -- opening -------------------------------------------------------------------------
+    def open(self):
+        """Open the index, creating it (or starting over when unreadable or outdated)."""
+        with self._lock:
+            if self._ix is not None:
+                return self._ix
+            reason = self._problem()
+            if reason:
+                log.warning("search index %s %s: creating an empty one; reconcile will fill it",
+                            self.path, reason)
+                self.rebuilt_reason = reason
+                self._create()
+            else:
+                self._ix = whoosh_index.open_dir(str(self.path))
+            return self._ix
+
+    def _problem(self) -> str | None:
+        if not self.path.is_dir() or not any(self.path.glob("_MAIN_*.toc")):
+            return "is missing"
+        try:
+            meta = json.loads((self.path / META_FILE).read_text())
+        except (OSError, ValueError):
+            return "has no readable version file"
+        if meta.get("analyzer_version") != ANALYZER_VERSION:
+            return f"was built by analyzer version {meta.get('analyzer_version')}"
+        try:
+            ix = whoosh_index.open_dir(str(self.path))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+        except Exception as exc:  # any unreadable file means: rebuild
+            return f"is corrupt ({exc.__class__.__name__}: {exc})"
+        return None
+
+    def _create(self) -> None:
+        if self.path.exists():
+            shutil.rmtree(self.path, ignore_errors=True)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._ix = whoosh_index.create_in(str(self.path), make_schema())
+        (self.path / META_FILE).write_text(json.dumps({"analyzer_version": ANALYZER_VERSION}))
+        self._searcher = None
+
+    def reset(self) -> None:
+        """Forget the open index (after the directory was removed or replaced)."""
+        with self._lock:
+            self._ix = self._searcher = None
+
+    # -- reading -------------------------------------------------------------------------
+    def searcher(self):
+        """This process's searcher, reopened when another writer committed since."""
+        with self._lock:
+            ix = self.open()
+            # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the old
+            # searcher, which another thread of a threaded server may still be reading from.
+            # The old one is closed by the garbage collector when its last user is done.
+            if self._searcher is None or not self._searcher.up_to_date():
+                self._searcher = ix.searcher()
+            return self._searcher
+
+    # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, timeout: float | None = None, **options):
+        """A writer holding the index lock; waits up to ``timeout`` s, retrying, then raises.
+
+        Whoosh's lock is a file lock, so it also works between gunicorn workers. The writer is
+        committed when the block ends normally and cancelled when it raises. Callers may set
+        ``kb_commit_options`` (keyword arguments for ``commit``) or ``kb_skip_commit`` on it.
+
+        :raise LockError: when the lock could not be taken in time.
+        """
+        ix = self.open()
+        deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
+        delay = 0.02
+        while True:
+            try:
+                w = ix.writer(**options)
+                break
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+        try:
+            yield w
+        except BaseException:
+            w.cancel()
+            raise
+        if getattr(w, "kb_skip_commit", False):
+            w.cancel()  # nothing changed: keep the generation, so searchers stay valid
+        else:
+            w.commit(**getattr(w, "kb_commit_options", {}))
+
+
+_registry: dict[str, SearchIndex] = {}
+_registry_lock = threading.Lock()
+
+
+def get_index(path: str, lock_timeout: float = 10.0) -> SearchIndex:
+    """The process-wide :class:`SearchIndex` for ``path``."""
+    key = str(Path(path).resolve())
+    with _registry_lock:
+        if key not in _registry:
+            _registry[key] = SearchIndex(key, lock_timeout)
+        return _registry[key]
+
+
+def index_state(reader) -> dict[int, int]:
+    """``{article id: revision id}`` of the live documents, read from columns (fast)."""
+    if not reader.doc_count_all():
+        return {}
+    ids = reader.column_reader("id", translate=True)
+    revs = reader.column_reader("rev", translate=True)
+    return {int(ids[n]): int(revs[n]) for n in reader.all_doc_ids()}

@@ -1,0 +1,260 @@
+"""User text → Whoosh query. User text is data, never Whoosh syntax, and nothing here raises.
+
+The text is analysed with the same analyzer as the index, then grouped into *units* (one thing
+the user asked for: a Chinese word, a run of single characters that must stay together, an
+English word, a product code). Each unit matches in any text field and is widened by:
+
+* synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
+* the last unit as a prefix while the user is still typing, weight 0.6;
+* typo tolerance for Latin words: one edit from 4 letters, two from 8 (plus swapped neighbours),
+  weight 0.5.
+
+Units combine "AND-ish": with three or more units a document may miss one of them (an OR of the
+AND of every n-1 of them), so documents with every unit collect the most score and rank first.
+A phrase match of the whole query adds a bonus.
+"""
+import logging
+import re
+from dataclasses import dataclass, field
+
+from whoosh.query import And, AndMaybe, NullQuery, Or, Phrase, Term
+
+from .analysis import STOP_ZH, fold, scan, stem
+from .index import TEXT_FIELDS
+from .vocab import Vocabulary
+
+log = logging.getLogger(__name__)
+MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
+MAX_UNITS = 8
+W_SYNONYM, W_PREFIX, W_FUZZY = 0.8, 0.6, 0.5
+# How agents phrase questions; these words never decide whether an article is an answer.
+QUESTION_ZH = frozenset((
+    "怎么办", "怎么", "如何", "怎样", "多久", "多少", "多少钱", "什么", "为什么",
+    "哪里", "哪些", "是否", "能否", "可以", "吗", "呢", "么", "啥", "咋", "办",
+))
+QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
+                         "can", "i", "we", "you", "my", "our", "should"))
+# Prefix and typo expansions look in fewer fields: they are many terms, and the summary
+# repeats the body.
+EXPANSION_FIELDS = ("title", "tags", "body")
+
+
+@dataclass
+class Unit:
+    """One thing the user asked for (see module docstring)."""
+
+    terms: list[str]  # one term, or several that must all match (pairs of characters, code parts)
+    kind: str  # "cjk" | "word" | "code"
+    raw: str  # what the user typed (folded), for prefixes, fuzzy matching and suggestions
+    joined: str = ""  # codes: the joined form ("e102")
+    optional: bool = False  # function words: never required
+
+    @property
+    def key(self) -> str:
+        """What synonym groups are looked up by."""
+        if self.kind == "code":
+            return self.joined
+        return self.raw if self.kind == "cjk" else self.terms[0]
+
+
+@dataclass
+class Highlight:
+    """What snippets should mark: CJK substrings and Latin terms (compared after stemming)."""
+
+    cjk: set[str] = field(default_factory=set)
+    latin: set[str] = field(default_factory=set)
+
+    def add_text(self, term: str) -> None:
+        (self.latin if term.isascii() else self.cjk).add(term)
+
+
+@dataclass
+class Built:
+    """A built query plus what the rest of the search needs to know about it."""
+
+    query: object  # a whoosh query (NullQuery when nothing searchable was typed)
+    units: list[Unit]
+    highlight: Highlight
+    folded: str
+
+
+def units_of(text: str) -> list[Unit]:
+    """Analyse ``text`` (query mode) and group the pieces into units."""
+    folded = fold(text[:MAX_CHARS])
+    units: list[Unit] = []
+    singles: list = []  # pending run of single CJK characters
+
+    def flush():
+        if singles:
+            raw = "".join(p.text for p in singles)
+            # Unknown words are indexed as pairs of neighbouring characters (analysis.py).
+            pairs = [raw[k:k + 2] for k in range(len(raw) - 1)] or [raw]
+            units.append(Unit(pairs, "cjk", raw, optional=raw in STOP_ZH or raw in QUESTION_ZH))
+            singles.clear()
+
+    pieces = list(scan(folded, index=False))
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        if p.kind == "cjk" and len(p.text) == 1 and (not singles or singles[-1].end == p.start):
+            singles.append(p)
+        else:
+            flush()
+            if p.kind == "cjk" and len(p.text) == 1:
+                singles.append(p)
+            elif p.kind == "cjk":
+                units.append(Unit([p.text], "cjk", p.text, optional=p.text in QUESTION_ZH))
+            elif p.kind == "code":
+                parts = []
+                while i + 1 < len(pieces) and pieces[i + 1].kind == "part":
+                    i += 1
+                    parts.append(pieces[i].text)
+                units.append(Unit(parts or [p.text], "code", folded[p.start:p.end], p.text))
+            else:
+                units.append(Unit([p.text], "word", p.raw or p.text,
+                                  optional=p.raw in QUESTION_EN))
+        i += 1
+    flush()
+    return units[:MAX_UNITS]
+
+
+def build(text: str, searcher=None, synonyms=None) -> Built:
+    """Build the query for ``text``. Never raises: on any problem the result is empty."""
+    try:
+        return _build(text or "", searcher, synonyms)
+    except Exception:  # a query must never break the page; log and return nothing
+        log.exception("could not build a query for %r", text[:100])
+        return Built(NullQuery, [], Highlight(), "")
+
+
+def _build(text: str, searcher, synonyms) -> Built:
+    units = units_of(text)
+    highlight = Highlight()
+    if not units:
+        return Built(NullQuery, [], highlight, "")
+    vocab = Vocabulary.of(searcher) if searcher is not None else None
+    typing = bool(text) and not text[-1].isspace()
+    required, optional = [], []
+    for unit in units:
+        query, known = _unit_query(unit, vocab, synonyms, typing and unit is units[-1],
+                                   highlight)
+        # Function words, question words ("怎么办", "how") and words found nowhere in the
+        # index only add score: they must not turn a good answer into no answer.
+        (optional if unit.optional or not known else required).append((unit, query))
+    if not required:
+        required, optional = optional, []
+    core = _and_ish([q for _, q in required])
+    bonus = [q for _, q in optional]
+    phrase = _phrase_bonus([u for u, _ in required])
+    if phrase is not None:
+        bonus.append(phrase)
+    query = AndMaybe(core, _or(bonus)) if bonus else core
+    return Built(query, units, highlight, fold(text[:MAX_CHARS]))
+
+
+def _or(subs, boost: float = 1.0, scale=None):
+    """An Or that always uses Whoosh's union tree: its "preload every match into an array"
+    strategy (chosen automatically for small indexes) is slower for our many small clauses."""
+    query = Or(subs, boost=boost, scale=scale)
+    query.matcher_type = Or.DEFAULT_MATCHER
+    return query
+
+
+def _match(unit: Unit, boost: float = 1.0):
+    """The unit itself, in every text field."""
+    subs = []
+    for f in TEXT_FIELDS:
+        if len(unit.terms) == 1:
+            subs.append(Term(f, unit.terms[0]))
+        else:
+            subs.append(And([Term(f, t) for t in unit.terms]))
+        if unit.joined:
+            subs.append(Term(f, unit.joined))
+    return _or(subs, boost=boost)
+
+
+def _terms(terms, boost: float):
+    return _or([Term(f, t) for t in terms for f in EXPANSION_FIELDS], boost=boost)
+
+
+def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
+    """Queries for the other members of ``unit``'s synonym groups; and whether any exists."""
+    alts, known = [], False
+    for alt in synonyms.alternatives(unit) if synonyms is not None else ():
+        alt_units = units_of(alt)
+        if alt_units:
+            alts.append(And([_match(u) for u in alt_units], boost=weight)
+                        if len(alt_units) > 1 else _match(alt_units[0], weight))
+            known = known or vocab is None or all(vocab.present(u) for u in alt_units)
+            for u in alt_units:
+                _mark(u, highlight)
+    return alts, known
+
+
+def _unit_query(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+    """The query for one unit and whether anything in the index can match it."""
+    alts = [_match(unit)]
+    _mark(unit, highlight)
+    known = vocab is None or vocab.present(unit)
+    more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
+    alts += more
+    known = known or found
+    if vocab is not None:
+        extra = vocab.prefix_terms(unit) if last else set()
+        if unit.kind == "word":
+            fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
+            if fuzzy:
+                alts.append(_terms(sorted(fuzzy), W_FUZZY))
+                highlight.latin |= fuzzy
+            if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+                for stemmed in sorted(fuzzy):
+                    more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
+                                             W_FUZZY * W_SYNONYM, highlight, vocab)
+                    alts += more
+            known = known or bool(fuzzy)
+        extra -= set(unit.terms)
+        if extra:
+            alts.append(_terms(sorted(extra), W_PREFIX))
+            for t in extra:
+                highlight.add_text(t)
+            known = True
+    return (alts[0] if len(alts) == 1 else _or(alts)), known
+
+
+def _mark(unit: Unit, highlight: Highlight) -> None:
+    if unit.kind == "cjk":
+        highlight.cjk.add(unit.raw)
+    elif unit.kind == "code":
+        highlight.latin.add(unit.joined)
+    else:
+        highlight.latin.update(unit.terms)
+
+
+def _and_ish(clauses: list):
+    """All clauses, or all but one (each missing clause once); full matches score most."""
+    if len(clauses) == 1:
+        return clauses[0]
+    if len(clauses) == 2:
+        return _or(clauses, scale=0.9)
+    combos = [And(clauses[:i] + clauses[i + 1:]) for i in range(len(clauses))]
+    return _or(combos)
+
+
+def _phrase_bonus(units: list[Unit]):
+    """A bonus for the units appearing together, in order, in the title (the only field with
+    positions)."""
+    if len(units) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in units):
+        return None
+    words = [u.joined if u.kind == "code" else u.terms[0] for u in units]
+    return Phrase("title", words, slop=2, boost=2.0)
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The form queries are logged and grouped under: folded, single-spaced, trimmed."""
+    return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
+
+
+__all__ = ["Built", "Highlight", "Unit", "build", "normalise", "stem", "units_of"]

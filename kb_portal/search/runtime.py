@@ -1,0 +1,116 @@
+"""Per-app search state: which index, when the database was last compared with it, and the
+reconcile triggers (after a save, at start-up, and when the database moved on).
+"""
+import logging
+import threading
+import time
+
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+from whoosh.index import LockError
+
+from . import reconcile as rc
+from .index import SearchIndex, get_index, index_state
+
+log = logging.getLogger(__name__)
+REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
+
+
+class SearchRuntime:
+    """Lives in ``app.extensions["kb_search"]``; see :func:`runtime`."""
+
+    def __init__(self, app):
+        cfg = app.config
+        self.index: SearchIndex = get_index(cfg["KB_INDEX_DIR"],
+                                            float(cfg["KB_SEARCH_LOCK_TIMEOUT"]))
+        self.sync_seconds = float(cfg["KB_SEARCH_SYNC_SECONDS"])
+        self.save_timeout = float(cfg["KB_SEARCH_SAVE_TIMEOUT"])
+        self._last_check = 0.0
+        self._fp_searcher = None
+        self._fp = None
+        self._lock = threading.Lock()
+
+    def force_check(self) -> None:
+        """Compare with the database at the next search (after a failed index write)."""
+        self._last_check = 0.0
+
+    def index_fingerprint(self, searcher) -> tuple[int, int]:
+        """(count, sum of revision ids) of the index, cached per searcher generation."""
+        with self._lock:
+            if self._fp_searcher is not searcher:
+                state = index_state(searcher.reader())
+                self._fp = (len(state), sum(state.values()))
+                self._fp_searcher = searcher
+            return self._fp
+
+    def in_sync(self) -> bool:
+        return rc.db_fingerprint() == self.index_fingerprint(self.index.searcher())
+
+    def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT) -> None:
+        """Reconcile when the database moved on; checked at most every ``sync_seconds``.
+
+        Runs in the request, so by default it hardly waits for the lock: when another process
+        (or the start-up thread) holds it, that one is already writing, and this one searches
+        what is there and checks again next time.
+        """
+        now = time.monotonic()
+        if now - self._last_check < self.sync_seconds:
+            return
+        self._last_check = now
+        try:
+            if not self.in_sync():
+                rc.reconcile(self.index, timeout=timeout)
+        except LockError:
+            self.force_check()
+        except SQLAlchemyError:
+            log.warning("search: could not compare the index with the database", exc_info=True)
+
+    def after_change(self, article_ids) -> None:
+        """The fast path after a save: index exactly these articles now."""
+        try:
+            rc.reconcile(self.index, ids=article_ids, timeout=self.save_timeout)
+        except LockError:
+            log.warning("search index busy: %d changed article(s) will be indexed by the next "
+                        "reconcile", len(article_ids))
+            self.force_check()
+        except Exception:  # the save itself succeeded; reconcile repairs the index later
+            log.exception("search index update failed; the next reconcile will repair it")
+            self.force_check()
+
+    def startup(self) -> None:
+        """Reconcile (or fill an index that had to be recreated); quiet when the database
+        has no tables yet (``flask kb init`` runs before the schema exists)."""
+        try:
+            drift = rc.reconcile(self.index)
+        except SQLAlchemyError as exc:
+            log.debug("search start-up reconcile skipped: %s", exc)
+            return
+        except LockError:
+            log.info("search start-up reconcile skipped: another process holds the index lock")
+            return
+        if self.index.rebuilt_reason:
+            log.warning("search index rebuilt at start-up (%s): %s", self.index.rebuilt_reason,
+                        drift.summary())
+            self.index.rebuilt_reason = None
+
+
+def runtime(app=None) -> SearchRuntime:
+    """The :class:`SearchRuntime` of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["kb_search"]
+
+
+def start(app) -> None:
+    """Start-up reconcile: in the background for servers (start stays fast), inline in tests
+    and when ``KB_SEARCH_STARTUP=sync``; ``off`` skips it."""
+    mode = app.config["KB_SEARCH_STARTUP"]
+    if mode == "off":
+        return
+
+    def run():
+        with app.app_context():
+            runtime(app).startup()
+
+    if mode == "sync":
+        run()
+    else:
+        threading.Thread(target=run, name="kb-search-startup", daemon=True).start()

@@ -1,0 +1,163 @@
+"""Searching, as the page, the API and the CLI call it.
+
+:func:`search` takes already validated :class:`SearchParams` and returns a :class:`SearchResult`
+whose :meth:`SearchResult.as_dict` is the JSON shape of the API and of ``flask kb search
+--json``. Query problems never raise; only infrastructure failures (no database) do.
+"""
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from whoosh.query import And, NullQuery, Term
+
+from ..textnorm import fold
+from . import query as query_builder
+from . import snippets, synonyms
+from .runtime import runtime
+
+SORTS = ("relevance", "updated")
+MAX_LIMIT = 50
+FEW_HITS = 3  # at or below this many hits, offer "did you mean"
+
+
+class ParamError(ValueError):
+    """A bad search parameter (the API answers 400 with this message)."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    category: str = ""
+    tag: str = ""
+    language: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = 10
+
+    @classmethod
+    def from_args(cls, args, default_limit: int = 10) -> "SearchParams":
+        """Read and validate request arguments. :raise ParamError: on a bad value."""
+        params = cls(q=(args.get("q") or "")[:1000], category=(args.get("category") or "")[:40],
+                     tag=(args.get("tag") or "")[:80], language=(args.get("language") or "")[:8],
+                     sort=args.get("sort") or "relevance")
+        params.page = _int(args.get("page"), "page", 1, 1, 1000)
+        params.limit = _int(args.get("limit"), "limit", default_limit, 1, MAX_LIMIT)
+        if params.sort not in SORTS:
+            raise ParamError(f"sort must be one of: {', '.join(SORTS)}")
+        return params
+
+    def filters(self) -> dict:
+        return {k: v for k in ("category", "tag", "language") if (v := getattr(self, k))}
+
+
+def _int(value, name: str, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ParamError(f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise ParamError(f"{name} must be between {low} and {high}")
+    return number
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    category: str
+    score: float
+    snippet: str
+    title_html: str = ""
+    language: str = ""
+    updated: str = ""
+    highlights: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    results: list[Hit]
+    did_you_mean: str | None = None
+    page: int = 1
+    pages: int = 1
+    took_ms: float = 0.0
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["took_ms"] = round(self.took_ms, 2)
+        return data
+
+
+def _filter(params: SearchParams):
+    terms = []
+    if params.category:
+        terms.append(Term("category", params.category))
+    if params.tag:
+        terms.append(Term("tag", fold(params.tag).replace(",", " ")))
+    if params.language:
+        terms.append(Term("language", params.language))
+    return And(terms) if terms else None
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run a search with snippets; see the module docstring."""
+    started = time.perf_counter()
+    rt = runtime()
+    rt.maybe_sync()
+    searcher = rt.index.searcher()
+    built = query_builder.build(params.q, searcher, synonyms.current_map())
+    if built.query is NullQuery:
+        return SearchResult(params.q, 0, [], None, params.page, 1,
+                            (time.perf_counter() - started) * 1000)
+    # optimize=False: our OR-heavy queries gain little from block skipping, and without it
+    # Whoosh counts the total while collecting instead of running the query a second time.
+    kwargs = {"filter": _filter(params), "optimize": False}
+    if params.sort == "updated":
+        kwargs.update(sortedby="updated", reverse=True)
+    page = searcher.search_page(built.query, params.page, pagelen=params.limit, **kwargs)
+    # Whoosh answers a page past the end with the last page; we answer it with nothing.
+    beyond = params.page > max(1, page.pagecount)
+    hits = [] if beyond else [_hit(h, built.highlight) for h in page]
+    result = SearchResult(params.q, page.total, hits, None, params.page,
+                          max(1, page.pagecount))
+    if page.total <= FEW_HITS:
+        result.did_you_mean = did_you_mean(built, searcher, page.total, kwargs["filter"])
+    result.took_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _hit(hit, highlight) -> Hit:
+    fields = hit.fields()
+    text, surfaces = snippets.snippet(fields.get("body", ""), highlight)
+    if not surfaces and fields.get("summary"):
+        text, surfaces = snippets.snippet(fields["summary"], highlight)
+    updated = datetime.fromtimestamp(fields.get("updated") or 0, UTC).date().isoformat()
+    return Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
+               score=round(float(hit.score or 0), 4), snippet=text,
+               title_html=snippets.mark(fields["title"], highlight),
+               language=fields.get("language", ""), updated=updated, highlights=surfaces)
+
+
+def did_you_mean(built, searcher, total: int, filter_query) -> str | None:
+    """A corrected query when Latin words are unknown (or rare) and the corrected query finds
+    at least as much."""
+    from .vocab import Vocabulary
+
+    vocab = Vocabulary.of(searcher)
+    text = built.folded
+    changed = False
+    for unit in built.units:
+        if unit.kind != "word" or vocab.known(unit.raw) > max(1, total):
+            continue
+        better = vocab.correction(unit.raw)
+        if better and vocab.known(better) > vocab.known(unit.raw):
+            text = text.replace(unit.raw, better, 1)
+            changed = True
+    if not changed:
+        return None
+    again = query_builder.build(text + " ", searcher, synonyms.current_map())
+    found = searcher.search(again.query, limit=1, filter=filter_query, optimize=False)
+    return text if len(found) >= max(total, 1) else None

@@ -1,0 +1,141 @@
+"""Highlighted snippets that work for Chinese: the marked span is the matched word.
+
+Running jieba over every hit's whole body at query time would cost more than the search, so
+matches are found directly in the folded text instead: CJK query words by substring search,
+Latin words by stemming each word of the text (a regular expression, no segmentation). Offsets
+in the folded text map back to the original text, so ``退貨`` is marked in a traditional
+article although the query was ``退货``.
+"""
+import re
+import unicodedata
+from html import escape
+
+from ..textnorm import to_simplified
+from .analysis import _joined, fold_long, stem
+
+WORD_RE = re.compile(r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*")
+SPLIT_RE = re.compile(r"[-_./]")
+BREAKS = "。！？；\n.!?;"
+MAX_SURFACES = 8
+
+
+class _OneToOneNfkc(dict):
+    """``str.translate`` table: NFKC for characters that stay one character (full-width
+    letters and digits); others (``…`` → ``...``) are kept, so offsets do not move."""
+
+    def __missing__(self, code: int):
+        normal = unicodedata.normalize("NFKC", chr(code))
+        self[code] = value = normal if len(normal) == 1 else None
+        return value
+
+
+_NFKC = _OneToOneNfkc()
+
+
+def fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text`` as the analyzer does, keeping offsets where possible; return the folded
+    text and, when lengths still differ, each folded char's offset in ``text`` (else None)."""
+    folded = to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
+    if len(folded) == len(text):
+        return folded, None
+    pieces, index = [], []
+    for i, ch in enumerate(text):
+        f = fold_long(ch)
+        pieces.append(f)
+        index.extend([i] * len(f))
+    return "".join(pieces), index
+
+
+def find_spans(folded: str, highlight) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) spans of matches in the folded text."""
+    spans = []
+    for word in highlight.cjk:
+        if not word:
+            continue
+        start = folded.find(word)
+        while start != -1 and len(spans) < 500:
+            spans.append((start, start + len(word)))
+            start = folded.find(word, start + len(word))
+    if highlight.latin:
+        for m in WORD_RE.finditer(folded):
+            compound = m.group()
+            if compound in highlight.latin or (
+                    compound.isalnum() is False and _joined(compound) in highlight.latin):
+                spans.append(m.span())
+                continue
+            offset = m.start()
+            for part in SPLIT_RE.split(compound):
+                begin = folded.find(part, offset)
+                offset = begin + len(part)
+                if part in highlight.latin or stem(part) in highlight.latin:
+                    spans.append((begin, offset))
+    return _merge(spans)
+
+
+def _merge(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _best_window(folded: str, spans, width: int) -> int:
+    """Start of the ``width``-char window holding the most distinct matched words."""
+    best, best_score = 0, -1
+    for i, (start, _end) in enumerate(spans):
+        seen = set()
+        for s, e in spans[i:]:
+            if e - start > width:
+                break
+            seen.add(folded[s:e])
+        if len(seen) > best_score:
+            best, best_score = start, len(seen)
+    # Begin at the sentence start when it is close, else a little before the first match.
+    cut = max(folded.rfind(ch, max(0, best - 40), best) for ch in BREAKS)
+    start = cut + 1 if cut >= 0 else max(0, best - 20)
+    return max(0, min(start, len(folded) - width))  # near the end: show a full window
+
+
+def snippet(text: str, highlight, width: int = 140) -> tuple[str, list[str]]:
+    """HTML for the best passage of ``text`` with matches in ``<mark>``, and the distinct
+    matched strings as they are written in ``text`` (for highlighting on the article page)."""
+    text = text or ""
+    folded, index = fold_with_map(text)
+    spans = find_spans(folded, highlight)
+    if index is not None:  # map folded offsets back to the original text
+        spans = [(index[s], index[e - 1] + 1) for s, e in spans]
+    surfaces = list(dict.fromkeys(text[s:e] for s, e in spans))[:MAX_SURFACES]
+    start = _best_window(text, spans, width) if spans else 0
+    end = min(len(text), start + width)
+    html, pos = [], start
+    for s, e in spans:
+        if e <= start or s < pos:
+            continue
+        if s >= end:
+            break
+        html.append(escape(text[pos:s]))
+        html.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    html.append(escape(text[pos:max(pos, end)]))
+    body = "".join(html).replace("\n", " ").strip()
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + body + suffix, surfaces
+
+
+def mark(text: str, highlight) -> str:
+    """``text`` escaped with every match in ``<mark>`` (for titles)."""
+    folded, index = fold_with_map(text or "")
+    spans = find_spans(folded, highlight)
+    if index is not None:
+        spans = [(index[s], index[e - 1] + 1) for s, e in spans]
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out)

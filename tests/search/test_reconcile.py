@@ -1,0 +1,137 @@
+"""Does the index follow the database whatever happens (DESIGN.md §1)?"""
+import json
+import shutil
+from pathlib import Path
+
+from kb_portal import config, create_app
+from kb_portal.extensions import db
+from kb_portal.kb.models import Article
+from kb_portal.kb.signals import article_changed
+from kb_portal.search import _on_article_changed
+from kb_portal.search.index import META_FILE
+from kb_portal.search.reconcile import check, reconcile
+from kb_portal.search.runtime import runtime
+from tests import factories
+
+from .helpers import slugs
+
+
+def _without_index_updates():
+    """A context in which saves do not reach the index (as if the process died after commit)."""
+    class Paused:
+        def __enter__(self):
+            article_changed.disconnect(_on_article_changed)
+
+        def __exit__(self, *exc):
+            article_changed.connect(_on_article_changed, weak=False)
+
+    return Paused()
+
+
+def test_a_save_is_searchable_at_once(app):
+    factories.article("a1", "退款", "申请退款")
+    assert runtime().in_sync()
+    assert slugs("退款") == ["a1"]
+
+
+def test_reconcile_repairs_a_missed_write(app):
+    factories.article("a1", "退款", "申请退款")
+    with _without_index_updates():
+        factories.article("a2", "换货", "换货流程")
+        factories.article("a1", "退款政策", "新的正文：原路退回")
+        drift = check(runtime().index)
+        assert drift.missing and drift.stale and not runtime().in_sync()
+        repaired = reconcile(runtime().index)
+        assert repaired.summary() == "1 missing, 1 stale, 0 extra"
+    assert not check(runtime().index)
+    assert slugs("换货") == ["a2"] and slugs("原路") == ["a1"]
+
+
+def test_unpublishing_removes_the_article_from_the_index(app):
+    a = factories.article("a1", "退款", "申请退款")
+    with _without_index_updates():
+        db.session.get(Article, a.id).status = "archived"
+        db.session.commit()
+    assert check(runtime().index).extra == [a.id]
+    # A search notices that the database moved on (KB_SEARCH_SYNC_SECONDS is 0 in tests).
+    assert slugs("退款") == []
+
+
+def test_a_deleted_index_is_rebuilt_at_start_up(app, tmp_path, caplog):
+    factories.article("a1", "退款", "申请退款")
+    shutil.rmtree(app.config["KB_INDEX_DIR"])
+    from kb_portal.search.index import get_index
+
+    get_index(app.config["KB_INDEX_DIR"]).reset()
+    again = create_app(config.TestConfig(tmp_path / "data"))
+    with again.app_context():
+        assert "rebuilt at start-up (is missing)" in caplog.text
+        assert slugs("退款") == ["a1"]
+
+
+def test_a_corrupt_index_is_rebuilt_at_start_up(app, tmp_path, caplog):
+    factories.article("a1", "退款", "申请退款")
+    index_dir = Path(app.config["KB_INDEX_DIR"])
+    for toc in index_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    from kb_portal.search.index import get_index
+
+    get_index(str(index_dir)).reset()
+    again = create_app(config.TestConfig(tmp_path / "data"))
+    with again.app_context():
+        assert "is corrupt" in caplog.text
+        assert slugs("退款") == ["a1"]
+
+
+def test_an_index_from_another_analyzer_version_is_rebuilt(app, tmp_path, caplog):
+    factories.article("a1", "退款", "申请退款")
+    index_dir = Path(app.config["KB_INDEX_DIR"])
+    (index_dir / META_FILE).write_text(json.dumps({"analyzer_version": -1}))
+    from kb_portal.search.index import get_index
+
+    get_index(str(index_dir)).reset()
+    again = create_app(config.TestConfig(tmp_path / "data"))
+    with again.app_context():
+        assert "analyzer version -1" in caplog.text
+        assert slugs("退款") == ["a1"]
+
+
+def test_check_index_command_reports_and_fixes(app, runner):
+    factories.article("a1", "退款", "申请退款")
+    with _without_index_updates():
+        factories.article("a2", "换货", "换货流程")
+        result = runner.invoke(args=["kb", "check-index"])
+        assert result.exit_code == 1 and "1 missing" in result.output
+        result = runner.invoke(args=["kb", "check-index", "--fix"])
+        assert result.exit_code == 0 and "repaired: 1 missing" in result.output
+    assert runner.invoke(args=["kb", "check-index"]).exit_code == 0
+
+
+def test_reindex_command_rebuilds_everything(app, runner):
+    factories.article("a1", "退款", "申请退款")
+    factories.article("a2", "换货", "换货流程")
+    result = runner.invoke(args=["kb", "reindex"])
+    assert result.exit_code == 0 and "indexed 2 published articles" in result.output
+    assert slugs("换货") == ["a2"]
+
+
+def test_search_command_prints_the_api_shape(app, runner):
+    factories.article("a1", "退款政策", "申请退款", category="policy")
+    result = runner.invoke(args=["kb", "search", "退款", "--json", "--category", "policy"])
+    data = json.loads(result.output)
+    assert set(data) == {"query", "total", "results", "did_you_mean"}
+    assert data["total"] == 1
+    assert set(data["results"][0]) == {"slug", "title", "category", "score", "snippet"}
+    assert "<mark>退款</mark>" in data["results"][0]["snippet"]
+
+
+def test_init_hook_seeds_synonyms_and_fills_the_index(app, runner):
+    factories.article("a1", "退款", "申请退款")
+    hooks = app.extensions["kb_init_hooks"]
+    assert hooks
+    for hook in hooks:
+        hook()
+    from kb_portal.search.synonyms import all_groups
+
+    assert len(all_groups()) >= 10
+    assert slugs("退钱") == ["a1"]
