@@ -93,6 +93,20 @@ def export_command(target):
     click.echo(f"exported {count} articles to {target}")
 
 
+@kb.command("backup")
+@click.argument("parent", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(parent):
+    """Copy the database, uploads and a Markdown export into PARENT/kb-backup-<time>/."""
+    from .backup import BackupError, make_backup
+
+    try:
+        target, summary = make_backup(parent, progress=progress_reporter("Copying uploads"))
+    except BackupError as exc:
+        fail(str(exc))
+    click.echo(f"backup in {target}: database {summary['database']}, "
+               f"{summary['uploads']} uploads, {summary['articles']} articles")
+
+
 @kb.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["agent", "trainer", "admin"]), default="agent")
