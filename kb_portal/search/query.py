@@ -6,8 +6,8 @@ English word, a product code). Each unit matches in any text field and is widene
 
 * synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
 * the last unit as a prefix while the user is still typing, weight 0.6;
-* typo tolerance for Latin words: one edit from 4 letters, two from 8 (plus swapped neighbours),
-  weight 0.5.
+* typo tolerance for Latin words the index does not know: one edit from 4 letters, two from 8
+  (plus swapped neighbours), weight 0.5.
 
 Units combine "AND-ish": with three or more units a document may miss one of them (an OR of the
 AND of every n-1 of them), so documents with every unit collect the most score and rank first.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from whoosh.query import And, AndMaybe, NullQuery, Or, Phrase, Term
 
 from .analysis import STOP_ZH, fold, scan, stem
-from .index import TEXT_FIELDS
+from .index import BONUS_FIELDS, MATCH_FIELD
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,6 @@ QUESTION_ZH = frozenset((
 ))
 QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
                          "can", "i", "we", "you", "my", "our", "should"))
-# Prefix and typo expansions look in fewer fields: they are many terms, and the summary
-# repeats the body.
-EXPANSION_FIELDS = ("title", "tags", "body")
 
 
 @dataclass
@@ -136,15 +133,18 @@ def _build(text: str, searcher, synonyms) -> Built:
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
-        query, known = _unit_query(unit, vocab, synonyms, typing and unit is units[-1],
-                                   highlight)
+        alts, known = _alternatives(unit, vocab, synonyms, typing and unit is units[-1],
+                                    highlight)
         # Function words, question words ("怎么办", "how") and words found nowhere in the
         # index only add score: they must not turn a good answer into no answer.
-        (optional if unit.optional or not known else required).append((unit, query))
+        (optional if unit.optional or not known else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    core = _and_ish([q for _, q in required])
-    bonus = [q for _, q in optional]
+    core = _and_ish([_render(alts, MATCH_FIELD) for _, alts in required])
+    bonus = [_render(alts, MATCH_FIELD) for _, alts in optional]
+    # Matches in the title or the tags count extra (only for documents that matched).
+    bonus += [_render(alts, field, factor) for _, alts in required
+              for field, factor in BONUS_FIELDS.items()]
     phrase = _phrase_bonus([u for u, _ in required])
     if phrase is not None:
         bonus.append(phrase)
@@ -160,65 +160,75 @@ def _or(subs, boost: float = 1.0, scale=None):
     return query
 
 
-def _match(unit: Unit, boost: float = 1.0):
-    """The unit itself, in every text field."""
+def _match(unit: Unit, boost: float = 1.0, field: str = MATCH_FIELD):
+    """The unit itself, in ``field``."""
+    if len(unit.terms) == 1:
+        query = Term(field, unit.terms[0], boost=boost)
+    else:
+        query = And([Term(field, t) for t in unit.terms], boost=boost)
+    if unit.joined:
+        query = _or([query, Term(field, unit.joined, boost=boost)])
+    return query
+
+
+def _render(alternatives: list, field: str, factor: float = 1.0):
+    """One field's query for a unit's alternatives: (weight, units that must all match) or
+    (weight, a set of terms of which any may match)."""
     subs = []
-    for f in TEXT_FIELDS:
-        if len(unit.terms) == 1:
-            subs.append(Term(f, unit.terms[0]))
+    for weight, what in alternatives:
+        if isinstance(what, set):
+            subs.append(_or([Term(field, t) for t in sorted(what)], boost=weight * factor))
+        elif len(what) == 1:
+            subs.append(_match(what[0], weight * factor, field))
         else:
-            subs.append(And([Term(f, t) for t in unit.terms]))
-        if unit.joined:
-            subs.append(Term(f, unit.joined))
-    return _or(subs, boost=boost)
-
-
-def _terms(terms, boost: float):
-    return _or([Term(f, t) for t in terms for f in EXPANSION_FIELDS], boost=boost)
+            subs.append(And([_match(u, 1.0, field) for u in what], boost=weight * factor))
+    return subs[0] if len(subs) == 1 else _or(subs)
 
 
 def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
-    """Queries for the other members of ``unit``'s synonym groups; and whether any exists."""
+    """Alternatives for the other members of ``unit``'s synonym groups; whether any exists."""
     alts, known = [], False
     for alt in synonyms.alternatives(unit) if synonyms is not None else ():
         alt_units = units_of(alt)
         if alt_units:
-            alts.append(And([_match(u) for u in alt_units], boost=weight)
-                        if len(alt_units) > 1 else _match(alt_units[0], weight))
+            alts.append((weight, alt_units))
             known = known or vocab is None or all(vocab.present(u) for u in alt_units)
             for u in alt_units:
                 _mark(u, highlight)
     return alts, known
 
 
-def _unit_query(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
-    """The query for one unit and whether anything in the index can match it."""
-    alts = [_match(unit)]
+def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+    """Every way to match one unit, and whether anything in the index can match it."""
+    alts = [(1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
     more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
     alts += more
     known = known or found
-    if vocab is not None:
-        extra = vocab.prefix_terms(unit) if last else set()
-        if unit.kind == "word":
-            fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
-            if fuzzy:
-                alts.append(_terms(sorted(fuzzy), W_FUZZY))
-                highlight.latin |= fuzzy
-            if not vocab.present(unit):  # a misspelt word may be a synonym-group member
-                for stemmed in sorted(fuzzy):
-                    more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
-                                             W_FUZZY * W_SYNONYM, highlight, vocab)
-                    alts += more
-            known = known or bool(fuzzy)
-        extra -= set(unit.terms)
-        if extra:
-            alts.append(_terms(sorted(extra), W_PREFIX))
-            for t in extra:
-                highlight.add_text(t)
-            known = True
-    return (alts[0] if len(alts) == 1 else _or(alts)), known
+    if vocab is None:
+        return alts, known
+    extra = vocab.prefix_terms(unit) if last else set()
+    # Typo tolerance only for words the index does not know: a correctly spelt word's
+    # neighbours are other words, and expanding them costs time and precision.
+    if unit.kind == "word" and not vocab.known(unit.raw):
+        fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
+        if fuzzy:
+            alts.append((W_FUZZY, fuzzy))
+            highlight.latin |= fuzzy
+        if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+            for stemmed in sorted(fuzzy):
+                more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
+                                         W_FUZZY * W_SYNONYM, highlight, vocab)
+                alts += more
+        known = known or bool(fuzzy)
+    extra -= set(unit.terms)
+    if extra:
+        alts.append((W_PREFIX, extra))
+        for t in extra:
+            highlight.add_text(t)
+        known = True
+    return alts, known
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:
@@ -234,8 +244,8 @@ def _and_ish(clauses: list):
     """All clauses, or all but one (each missing clause once); full matches score most."""
     if len(clauses) == 1:
         return clauses[0]
-    if len(clauses) == 2:
-        return _or(clauses, scale=0.9)
+    if len(clauses) == 2:  # either one, both score most (cheaper than a coordination factor)
+        return _or([And(clauses), *clauses])
     combos = [And(clauses[:i] + clauses[i + 1:]) for i in range(len(clauses))]
     return _or(combos)
 

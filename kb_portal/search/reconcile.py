@@ -154,6 +154,7 @@ def document(aid: int, slug: str, updated_at, rev: Revision) -> dict:
     return {
         "id": str(aid), "rev": rev.id, "slug": slug, "title": rev.title,
         "tags": " , ".join(tags), "summary": rev.summary or "",
+        "text": "\n".join((rev.title, " , ".join(tags), rev.summary or "", body)),
         "body": body, "words": " ".join(sorted(words)),
         "tag": ",".join(fold(t).replace(",", " ") for t in tags),
         "category": rev.category_key, "language": rev.language,
