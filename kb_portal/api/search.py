@@ -7,8 +7,8 @@ from ..search.services import ParamError, SearchParams, search
 from ..search.views import log_search
 from . import bp, error_response
 
-FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "language",
-          "updated", "highlights")
+FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "category_name",
+          "language", "updated", "highlights")
 
 
 @bp.get("/search")

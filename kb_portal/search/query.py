@@ -1,26 +1,24 @@
-"""User text → Whoosh query. User text is data, never Whoosh syntax, and nothing here raises.
+"""User text → query plan. User text is data, never Whoosh syntax, and nothing here raises.
 
 The text is analysed with the same analyzer as the index, then grouped into *units* (one thing
 the user asked for: a Chinese word, a run of single characters that must stay together, an
-English word, a product code). Each unit matches in any text field and is widened by:
+English word, a product code). Each unit is matched as it is and widened by:
 
 * synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
 * the last unit as a prefix while the user is still typing, weight 0.6;
 * typo tolerance for Latin words the index does not know: one edit from 4 letters, two from 8
   (plus swapped neighbours), weight 0.5.
 
-Units combine "AND-ish": with three or more units a document may miss one of them (an OR of the
-AND of every n-1 of them), so documents with every unit collect the most score and rank first.
-A phrase match of the whole query adds a bonus.
+Units the index cannot match at all, question words and function words become optional. The
+resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`: "AND-ish" (with three or
+more units a document may miss one; documents with every unit rank first), with a bonus for
+matches in the title and the tags, and for the whole query as a phrase in the title.
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndMaybe, NullQuery, Or, Phrase, Term
-
 from .analysis import STOP_ZH, fold, scan, stem
-from .index import BONUS_FIELDS, MATCH_FIELD
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -66,13 +64,27 @@ class Highlight:
 
 
 @dataclass
+class Plan:
+    """The query as :mod:`kb_portal.search.scoring` runs it: per unit, its alternatives."""
+
+    required: list = field(default_factory=list)
+    optional: list = field(default_factory=list)
+    phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
+
+
+@dataclass
 class Built:
     """A built query plus what the rest of the search needs to know about it."""
 
-    query: object  # a whoosh query (NullQuery when nothing searchable was typed)
     units: list[Unit]
     highlight: Highlight
     folded: str
+    plan: Plan = field(default_factory=Plan)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing searchable was typed."""
+        return not self.plan.required
 
 
 def units_of(text: str) -> list[Unit]:
@@ -121,14 +133,14 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
         return _build(text or "", searcher, synonyms)
     except Exception:  # a query must never break the page; log and return nothing
         log.exception("could not build a query for %r", text[:100])
-        return Built(NullQuery, [], Highlight(), "")
+        return Built([], Highlight(), "")
 
 
 def _build(text: str, searcher, synonyms) -> Built:
     units = units_of(text)
     highlight = Highlight()
     if not units:
-        return Built(NullQuery, [], highlight, "")
+        return Built([], highlight, "")
     vocab = Vocabulary.of(searcher) if searcher is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
@@ -140,49 +152,9 @@ def _build(text: str, searcher, synonyms) -> Built:
         (optional if unit.optional or not known else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    core = _and_ish([_render(alts, MATCH_FIELD) for _, alts in required])
-    bonus = [_render(alts, MATCH_FIELD) for _, alts in optional]
-    # Matches in the title or the tags count extra (only for documents that matched).
-    bonus += [_render(alts, field, factor) for _, alts in required
-              for field, factor in BONUS_FIELDS.items()]
-    phrase = _phrase_bonus([u for u, _ in required])
-    if phrase is not None:
-        bonus.append(phrase)
-    query = AndMaybe(core, _or(bonus)) if bonus else core
-    return Built(query, units, highlight, fold(text[:MAX_CHARS]))
-
-
-def _or(subs, boost: float = 1.0, scale=None):
-    """An Or that always uses Whoosh's union tree: its "preload every match into an array"
-    strategy (chosen automatically for small indexes) is slower for our many small clauses."""
-    query = Or(subs, boost=boost, scale=scale)
-    query.matcher_type = Or.DEFAULT_MATCHER
-    return query
-
-
-def _match(unit: Unit, boost: float = 1.0, field: str = MATCH_FIELD):
-    """The unit itself, in ``field``."""
-    if len(unit.terms) == 1:
-        query = Term(field, unit.terms[0], boost=boost)
-    else:
-        query = And([Term(field, t) for t in unit.terms], boost=boost)
-    if unit.joined:
-        query = _or([query, Term(field, unit.joined, boost=boost)])
-    return query
-
-
-def _render(alternatives: list, field: str, factor: float = 1.0):
-    """One field's query for a unit's alternatives: (weight, units that must all match) or
-    (weight, a set of terms of which any may match)."""
-    subs = []
-    for weight, what in alternatives:
-        if isinstance(what, set):
-            subs.append(_or([Term(field, t) for t in sorted(what)], boost=weight * factor))
-        elif len(what) == 1:
-            subs.append(_match(what[0], weight * factor, field))
-        else:
-            subs.append(And([_match(u, 1.0, field) for u in what], boost=weight * factor))
-    return subs[0] if len(subs) == 1 else _or(subs)
+    plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
+                _phrase([u for u, _ in required]))
+    return Built(units, highlight, fold(text[:MAX_CHARS]), plan)
 
 
 def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
@@ -240,23 +212,11 @@ def _mark(unit: Unit, highlight: Highlight) -> None:
         highlight.latin.update(unit.terms)
 
 
-def _and_ish(clauses: list):
-    """All clauses, or all but one (each missing clause once); full matches score most."""
-    if len(clauses) == 1:
-        return clauses[0]
-    if len(clauses) == 2:  # either one, both score most (cheaper than a coordination factor)
-        return _or([And(clauses), *clauses])
-    combos = [And(clauses[:i] + clauses[i + 1:]) for i in range(len(clauses))]
-    return _or(combos)
-
-
-def _phrase_bonus(units: list[Unit]):
-    """A bonus for the units appearing together, in order, in the title (the only field with
-    positions)."""
+def _phrase(units: list[Unit]) -> list[str]:
+    """The units' terms in order, when they form a phrase the title's positions can check."""
     if len(units) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in units):
-        return None
-    words = [u.joined if u.kind == "code" else u.terms[0] for u in units]
-    return Phrase("title", words, slop=2, boost=2.0)
+        return []
+    return [u.joined if u.kind == "code" else u.terms[0] for u in units]
 
 
 _SPACE_RE = re.compile(r"\s+")
@@ -267,4 +227,4 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["Built", "Highlight", "Unit", "build", "normalise", "stem", "units_of"]
+__all__ = ["Built", "Highlight", "Plan", "Unit", "build", "normalise", "stem", "units_of"]
