@@ -175,3 +175,18 @@ def index_state(reader) -> dict[int, int]:
     ids = reader.column_reader("id", translate=True)
     revs = reader.column_reader("rev", translate=True)
     return {int(ids[n]): int(revs[n]) for n in reader.all_doc_ids()}
+
+
+def index_state_for(reader, ids) -> dict[int, int]:
+    """:func:`index_state` for a few articles only (the fast path after a save)."""
+    if not reader.doc_count_all():
+        return {}
+    revs = reader.column_reader("rev", translate=True)
+    state = {}
+    for aid in ids:
+        if ("id", str(aid)) not in reader:
+            continue
+        for docnum in reader.postings("id", str(aid)).all_ids():
+            if not reader.is_deleted(docnum):
+                state[int(aid)] = int(revs[docnum])
+    return state

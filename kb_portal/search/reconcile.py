@@ -19,7 +19,7 @@ from ..extensions import db
 from ..kb.models import Article, Revision
 from ..textnorm import fold
 from .analysis import fold_long, latin_words
-from .index import SearchIndex, index_state
+from .index import SearchIndex, index_state, index_state_for
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -89,11 +89,9 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
     with index.writer(timeout=timeout, **options) as writer:
         reader = writer.reader()
         try:
-            ix_state = index_state(reader)
+            ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
         finally:
             reader.close()
-        if ids is not None:
-            ix_state = {aid: rev for aid, rev in ix_state.items() if aid in ids}
         drift = compare(published_state(ids), ix_state, ids)
         for aid in drift.extra:
             writer.delete_by_term("id", str(aid))

@@ -12,6 +12,7 @@ The plan comes from :mod:`kb_portal.search.query`: for each *unit* a list of alt
 """
 import heapq
 import math
+import threading
 from collections import Counter
 from itertools import chain
 
@@ -24,14 +25,13 @@ PHRASE_BONUS = 1.3
 
 
 class Scorer:
-    """BM25 over one searcher's segments; per-field length norms are cached on the searcher,
-    so they live exactly as long as the index generation they describe."""
+    """BM25 over one searcher's segments (one scorer per searcher, i.e. per generation)."""
 
     def __init__(self, searcher):
         self.searcher = searcher
         self.leaves = searcher.reader().leaf_readers()  # [(segment reader, docnum offset)]
         self.total_docs = max(1, searcher.doc_count_all())
-        self._norms = searcher.__dict__.setdefault("_kb_norms", {})
+        self._avg = {}
 
     @classmethod
     def of(cls, searcher) -> "Scorer":
@@ -41,12 +41,20 @@ class Scorer:
         return scorer
 
     def _norm(self, field: str, n: int, reader) -> list[float]:
-        key = (field, n)
-        if key not in self._norms:
-            avg = self.searcher.avg_field_length(field, 1.0) or 1.0
-            self._norms[key] = [K1 * (1 - B + B * reader.doc_field_length(d, field, 0) / avg)
-                                for d in range(reader.doc_count_all())]
-        return self._norms[key]
+        """Per document of one segment: K1 × (1 − B + B × length / average length)."""
+        if field not in self._avg:
+            self._avg[field] = self.searcher.avg_field_length(field, 1.0) or 1.0
+        avg = self._avg[field]
+        key = (_segment_key(reader, n), field, avg)
+        norms = _NORMS.get(key)
+        if norms is None:
+            norms = [K1 * (1 - B + B * reader.doc_field_length(d, field, 0) / avg)
+                     for d in range(reader.doc_count_all())]
+            with _NORMS_LOCK:
+                _NORMS[key] = norms
+                while len(_NORMS) > 256:
+                    _NORMS.pop(next(iter(_NORMS)))
+        return norms
 
     def term(self, field: str, text: str) -> dict[int, float]:
         """{docnum: BM25 score} of one term (deleted documents left out)."""
@@ -90,6 +98,17 @@ class Scorer:
             else:
                 _add(scores, _all([self.unit(u, field) for u in what]), weight * factor)
         return scores
+
+
+# Length norms per (segment, field, average length). Segments never change (deletions do not
+# touch lengths), so a new index generation after a save only computes its new small segment.
+_NORMS: dict = {}
+_NORMS_LOCK = threading.Lock()
+
+
+def _segment_key(reader, n: int):
+    segment = getattr(reader, "segment", None)
+    return (segment().segment_id(), segment().indexname) if segment else (id(reader), n)
 
 
 def _all(parts: list[dict]) -> dict[int, float]:
