@@ -31,7 +31,7 @@ from whoosh.lang.porter import stem as _porter
 from ..textnorm import fold, nfkc, to_simplified
 
 # Bump when the emitted tokens change: an index built with another version is rebuilt.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = r"[0-9a-z\u00df-\u024f]+"

@@ -42,6 +42,7 @@ def make_schema() -> Schema:
         tags=TEXT(analyzer=analyzer, stored=True, phrase=False),
         summary=STORED(),
         body=STORED(),
+        folded=STORED(),  # the body folded in place, for snippets (snippets.fold_same_length)
         tag=KEYWORD(commas=True, scorable=False),
         # Unstemmed Latin words and joined codes: typo, prefix and "did you mean" look-ups.
         words=KEYWORD(scorable=False),

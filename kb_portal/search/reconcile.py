@@ -20,6 +20,7 @@ from ..kb.models import Article, Revision
 from ..textnorm import fold
 from .analysis import fold_long, latin_words
 from .index import SearchIndex, index_state, index_state_for
+from .snippets import fold_same_length
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -153,7 +154,7 @@ def document(aid: int, slug: str, updated_at, rev: Revision) -> dict:
         "id": str(aid), "rev": rev.id, "slug": slug, "title": rev.title,
         "tags": " , ".join(tags), "summary": rev.summary or "",
         "text": "\n".join((rev.title, " , ".join(tags), rev.summary or "", body)),
-        "body": body, "words": " ".join(sorted(words)),
+        "body": body, "words": " ".join(sorted(words)), "folded": fold_same_length(body),
         "tag": ",".join(fold(t).replace(",", " ") for t in tags),
         "category": rev.category_key, "language": rev.language,
         "updated": int(updated_at.timestamp()) if updated_at else 0,

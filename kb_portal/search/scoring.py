@@ -68,13 +68,22 @@ class Scorer:
                 continue
             norm = self._norm(field, n, reader)
             c = idf * (K1 + 1)
-            m = reader.postings(field, text)
-            while m.is_active():  # block by block: Whoosh decodes a block into arrays
-                m._read_ids()
-                m._read_weights()
-                scores.update({doc + offset: c * tf / (tf + norm[doc])
-                               for doc, tf in zip(m._ids, m._weights, strict=True)})
-                m._next_block()
+            m = _leaf(reader.postings(field, text))
+            if hasattr(m, "_read_ids"):
+                while m.is_active():  # block by block: Whoosh decodes a block into arrays
+                    m._read_ids()
+                    m._read_weights()
+                    scores.update({doc + offset: c * tf / (tf + norm[doc])
+                                   for doc, tf in zip(m._ids, m._weights, strict=True)})
+                    m._next_block()
+            else:  # another codec: the generic (slower) matcher interface
+                for doc in m.all_ids():
+                    scores[doc + offset] = 0.0
+                m = _leaf(reader.postings(field, text))
+                while m.is_active():
+                    tf = m.weight()
+                    scores[m.id() + offset] = c * tf / (tf + norm[m.id()])
+                    m.next()
             if reader.has_deletions():
                 for doc in [d for d in scores if offset <= d and reader.is_deleted(d - offset)]:
                     del scores[doc]
@@ -98,6 +107,14 @@ class Scorer:
             else:
                 _add(scores, _all([self.unit(u, field) for u in what]), weight * factor)
         return scores
+
+
+def _leaf(matcher):
+    """The posting-list matcher itself: a segment with deletions wraps it in a filter (the
+    deleted documents are left out by :meth:`Scorer.term` instead)."""
+    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+        matcher = matcher.child
+    return matcher
 
 
 # Length norms per (segment, field, average length). Segments never change (deletions do not

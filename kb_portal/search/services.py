@@ -152,7 +152,8 @@ def _name_categories(hits: list[Hit]) -> None:
 
 def _hit(searcher, docnum: int, score: float, highlight) -> Hit:
     fields = searcher.stored_fields(docnum)
-    text, surfaces = snippets.snippet(fields.get("body", ""), highlight)
+    text, surfaces = snippets.snippet(fields.get("body", ""), highlight,
+                                      folded=fields.get("folded"))
     if not surfaces and fields.get("summary"):
         text, surfaces = snippets.snippet(fields["summary"], highlight)
     updated = datetime.fromtimestamp(fields.get("updated") or 0, UTC).date().isoformat()

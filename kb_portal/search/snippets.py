@@ -33,10 +33,17 @@ class _OneToOneNfkc(dict):
 _NFKC = _OneToOneNfkc()
 
 
-def fold_with_map(text: str) -> tuple[str, list[int] | None]:
-    """Fold ``text`` as the analyzer does, keeping offsets where possible; return the folded
-    text and, when lengths still differ, each folded char's offset in ``text`` (else None)."""
-    folded = to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
+def fold_same_length(text: str) -> str:
+    """Fold ``text`` as the analyzer does, but keeping every character where it is when
+    possible (the index stores this for each body, so snippets need no folding)."""
+    return to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
+
+
+def fold_with_map(text: str, folded: str | None = None) -> tuple[str, list[int] | None]:
+    """Fold ``text`` (or take ``folded`` from the index); return the folded text and, when
+    lengths differ, each folded char's offset in ``text`` (else None)."""
+    if folded is None or len(folded) != len(text):
+        folded = fold_same_length(text)
     if len(folded) == len(text):
         return folded, None
     pieces, index = [], []
@@ -112,11 +119,13 @@ def _best_window(folded: str, spans, width: int) -> int:
     return max(0, min(start, len(folded) - width))  # near the end: show a full window
 
 
-def snippet(text: str, highlight, width: int = 140) -> tuple[str, list[str]]:
+def snippet(text: str, highlight, width: int = 140,
+            folded: str | None = None) -> tuple[str, list[str]]:
     """HTML for the best passage of ``text`` with matches in ``<mark>``, and the distinct
-    matched strings as they are written in ``text`` (for highlighting on the article page)."""
+    matched strings as they are written in ``text`` (for highlighting on the article page).
+    ``folded`` is :func:`fold_same_length` of ``text`` when the caller has it."""
     text = text or ""
-    folded, index = fold_with_map(text)
+    folded, index = fold_with_map(text, folded)
     spans = find_spans(folded, highlight)
     if index is not None:  # map folded offsets back to the original text
         spans = [(index[s], index[e - 1] + 1) for s, e in spans]
