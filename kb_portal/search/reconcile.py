@@ -25,6 +25,7 @@ from .snippets import fold_same_length
 log = logging.getLogger(__name__)
 BATCH = 200
 BULK = 300  # from this many documents on, a write is a bulk write (see bulk_options)
+MAX_SEGMENTS = 12  # a save merges small segments once there are this many
 
 
 @dataclass
@@ -100,6 +101,10 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
             writer.update_document(**doc)
         if not drift:
             writer.kb_skip_commit = True
+        elif ids is not None and len(getattr(writer, "segments", ())) < MAX_SEGMENTS:
+            # A save: write a small new segment and leave merging to a later write, so the
+            # article is searchable at once (a merge can take a second on a big index).
+            writer.kb_commit_options = {"merge": False}
     if drift:
         log.info("search index reconciled: %s", drift.summary())
     return drift
