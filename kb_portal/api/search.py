@@ -1,5 +1,5 @@
 """``GET /api/v1/search``: the same JSON shape as ``flask kb search --json``."""
-from flask import request
+from flask import jsonify, request
 from flask_login import current_user
 
 from ..accounts.access import require
@@ -7,8 +7,8 @@ from ..search.services import ParamError, SearchParams, search
 from ..search.views import log_search
 from . import bp, error_response
 
-FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "language",
-          "updated", "highlights")
+FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "category_name",
+          "language", "updated", "highlights")
 
 
 @bp.get("/search")
@@ -27,8 +27,9 @@ def api_search():
     except ParamError as exc:
         return error_response(400, str(exc))
     result = search(params)
-    source = "live" if request.args.get("sid") else "api"
-    log_search(current_user, params, result, source, request.args.get("sid"))
     data = result.as_dict()
     data["results"] = [{k: hit[k] for k in FIELDS} for hit in data["results"]]
-    return data
+    response = jsonify(data)
+    source = "live" if request.args.get("sid") else "api"
+    log_search(current_user, params, result, source, request.args.get("sid"), response)
+    return response

@@ -1,26 +1,24 @@
-"""User text → Whoosh query. User text is data, never Whoosh syntax, and nothing here raises.
+"""User text → query plan. User text is data, never Whoosh syntax, and nothing here raises.
 
 The text is analysed with the same analyzer as the index, then grouped into *units* (one thing
 the user asked for: a Chinese word, a run of single characters that must stay together, an
-English word, a product code). Each unit matches in any text field and is widened by:
+English word, a product code). Each unit is matched as it is and widened by:
 
 * synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
 * the last unit as a prefix while the user is still typing, weight 0.6;
-* typo tolerance for Latin words: one edit from 4 letters, two from 8 (plus swapped neighbours),
-  weight 0.5.
+* typo tolerance for Latin words the index does not know: one edit from 4 letters, two from 8
+  (plus swapped neighbours), weight 0.5.
 
-Units combine "AND-ish": with three or more units a document may miss one of them (an OR of the
-AND of every n-1 of them), so documents with every unit collect the most score and rank first.
-A phrase match of the whole query adds a bonus.
+Units the index cannot match at all, question words and function words become optional. The
+resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`: "AND-ish" (with three or
+more units a document may miss one; documents with every unit rank first), with a bonus for
+matches in the title and the tags, and for the whole query as a phrase in the title.
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndMaybe, NullQuery, Or, Phrase, Term
-
 from .analysis import STOP_ZH, fold, scan, stem
-from .index import TEXT_FIELDS
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -34,9 +32,6 @@ QUESTION_ZH = frozenset((
 ))
 QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
                          "can", "i", "we", "you", "my", "our", "should"))
-# Prefix and typo expansions look in fewer fields: they are many terms, and the summary
-# repeats the body.
-EXPANSION_FIELDS = ("title", "tags", "body")
 
 
 @dataclass
@@ -69,13 +64,27 @@ class Highlight:
 
 
 @dataclass
+class Plan:
+    """The query as :mod:`kb_portal.search.scoring` runs it: per unit, its alternatives."""
+
+    required: list = field(default_factory=list)
+    optional: list = field(default_factory=list)
+    phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
+
+
+@dataclass
 class Built:
     """A built query plus what the rest of the search needs to know about it."""
 
-    query: object  # a whoosh query (NullQuery when nothing searchable was typed)
     units: list[Unit]
     highlight: Highlight
     folded: str
+    plan: Plan = field(default_factory=Plan)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing searchable was typed."""
+        return not self.plan.required
 
 
 def units_of(text: str) -> list[Unit]:
@@ -124,101 +133,74 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
         return _build(text or "", searcher, synonyms)
     except Exception:  # a query must never break the page; log and return nothing
         log.exception("could not build a query for %r", text[:100])
-        return Built(NullQuery, [], Highlight(), "")
+        return Built([], Highlight(), "")
 
 
 def _build(text: str, searcher, synonyms) -> Built:
     units = units_of(text)
     highlight = Highlight()
     if not units:
-        return Built(NullQuery, [], highlight, "")
+        return Built([], highlight, "")
     vocab = Vocabulary.of(searcher) if searcher is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
-        query, known = _unit_query(unit, vocab, synonyms, typing and unit is units[-1],
-                                   highlight)
+        alts, known = _alternatives(unit, vocab, synonyms, typing and unit is units[-1],
+                                    highlight)
         # Function words, question words ("怎么办", "how") and words found nowhere in the
         # index only add score: they must not turn a good answer into no answer.
-        (optional if unit.optional or not known else required).append((unit, query))
+        (optional if unit.optional or not known else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    core = _and_ish([q for _, q in required])
-    bonus = [q for _, q in optional]
-    phrase = _phrase_bonus([u for u, _ in required])
-    if phrase is not None:
-        bonus.append(phrase)
-    query = AndMaybe(core, _or(bonus)) if bonus else core
-    return Built(query, units, highlight, fold(text[:MAX_CHARS]))
-
-
-def _or(subs, boost: float = 1.0, scale=None):
-    """An Or that always uses Whoosh's union tree: its "preload every match into an array"
-    strategy (chosen automatically for small indexes) is slower for our many small clauses."""
-    query = Or(subs, boost=boost, scale=scale)
-    query.matcher_type = Or.DEFAULT_MATCHER
-    return query
-
-
-def _match(unit: Unit, boost: float = 1.0):
-    """The unit itself, in every text field."""
-    subs = []
-    for f in TEXT_FIELDS:
-        if len(unit.terms) == 1:
-            subs.append(Term(f, unit.terms[0]))
-        else:
-            subs.append(And([Term(f, t) for t in unit.terms]))
-        if unit.joined:
-            subs.append(Term(f, unit.joined))
-    return _or(subs, boost=boost)
-
-
-def _terms(terms, boost: float):
-    return _or([Term(f, t) for t in terms for f in EXPANSION_FIELDS], boost=boost)
+    plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
+                _phrase([u for u, _ in required]))
+    return Built(units, highlight, fold(text[:MAX_CHARS]), plan)
 
 
 def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
-    """Queries for the other members of ``unit``'s synonym groups; and whether any exists."""
+    """Alternatives for the other members of ``unit``'s synonym groups; whether any exists."""
     alts, known = [], False
     for alt in synonyms.alternatives(unit) if synonyms is not None else ():
         alt_units = units_of(alt)
         if alt_units:
-            alts.append(And([_match(u) for u in alt_units], boost=weight)
-                        if len(alt_units) > 1 else _match(alt_units[0], weight))
+            alts.append((weight, alt_units))
             known = known or vocab is None or all(vocab.present(u) for u in alt_units)
             for u in alt_units:
                 _mark(u, highlight)
     return alts, known
 
 
-def _unit_query(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
-    """The query for one unit and whether anything in the index can match it."""
-    alts = [_match(unit)]
+def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+    """Every way to match one unit, and whether anything in the index can match it."""
+    alts = [(1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
     more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
     alts += more
     known = known or found
-    if vocab is not None:
-        extra = vocab.prefix_terms(unit) if last else set()
-        if unit.kind == "word":
-            fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
-            if fuzzy:
-                alts.append(_terms(sorted(fuzzy), W_FUZZY))
-                highlight.latin |= fuzzy
-            if not vocab.present(unit):  # a misspelt word may be a synonym-group member
-                for stemmed in sorted(fuzzy):
-                    more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
-                                             W_FUZZY * W_SYNONYM, highlight, vocab)
-                    alts += more
-            known = known or bool(fuzzy)
-        extra -= set(unit.terms)
-        if extra:
-            alts.append(_terms(sorted(extra), W_PREFIX))
-            for t in extra:
-                highlight.add_text(t)
-            known = True
-    return (alts[0] if len(alts) == 1 else _or(alts)), known
+    if vocab is None:
+        return alts, known
+    extra = vocab.prefix_terms(unit) if last else set()
+    # Typo tolerance only for words the index does not know: a correctly spelt word's
+    # neighbours are other words, and expanding them costs time and precision.
+    if unit.kind == "word" and not vocab.known(unit.raw):
+        fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
+        if fuzzy:
+            alts.append((W_FUZZY, fuzzy))
+            highlight.latin |= fuzzy
+        if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+            for stemmed in sorted(fuzzy):
+                more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
+                                         W_FUZZY * W_SYNONYM, highlight, vocab)
+                alts += more
+        known = known or bool(fuzzy)
+    extra -= set(unit.terms)
+    if extra:
+        alts.append((W_PREFIX, extra))
+        for t in extra:
+            highlight.add_text(t)
+        known = True
+    return alts, known
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:
@@ -230,23 +212,11 @@ def _mark(unit: Unit, highlight: Highlight) -> None:
         highlight.latin.update(unit.terms)
 
 
-def _and_ish(clauses: list):
-    """All clauses, or all but one (each missing clause once); full matches score most."""
-    if len(clauses) == 1:
-        return clauses[0]
-    if len(clauses) == 2:
-        return _or(clauses, scale=0.9)
-    combos = [And(clauses[:i] + clauses[i + 1:]) for i in range(len(clauses))]
-    return _or(combos)
-
-
-def _phrase_bonus(units: list[Unit]):
-    """A bonus for the units appearing together, in order, in the title (the only field with
-    positions)."""
+def _phrase(units: list[Unit]) -> list[str]:
+    """The units' terms in order, when they form a phrase the title's positions can check."""
     if len(units) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in units):
-        return None
-    words = [u.joined if u.kind == "code" else u.terms[0] for u in units]
-    return Phrase("title", words, slop=2, boost=2.0)
+        return []
+    return [u.joined if u.kind == "code" else u.terms[0] for u in units]
 
 
 _SPACE_RE = re.compile(r"\s+")
@@ -257,4 +227,4 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["Built", "Highlight", "Unit", "build", "normalise", "stem", "units_of"]
+__all__ = ["Built", "Highlight", "Plan", "Unit", "build", "normalise", "stem", "units_of"]

@@ -19,11 +19,13 @@ from ..extensions import db
 from ..kb.models import Article, Revision
 from ..textnorm import fold
 from .analysis import fold_long, latin_words
-from .index import SearchIndex, index_state
+from .index import SearchIndex, index_state, index_state_for
+from .snippets import fold_same_length
 
 log = logging.getLogger(__name__)
 BATCH = 200
 BULK = 300  # from this many documents on, a write is a bulk write (see bulk_options)
+MAX_SEGMENTS = 12  # a save merges small segments once there are this many
 
 
 @dataclass
@@ -89,11 +91,9 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
     with index.writer(timeout=timeout, **options) as writer:
         reader = writer.reader()
         try:
-            ix_state = index_state(reader)
+            ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
         finally:
             reader.close()
-        if ids is not None:
-            ix_state = {aid: rev for aid, rev in ix_state.items() if aid in ids}
         drift = compare(published_state(ids), ix_state, ids)
         for aid in drift.extra:
             writer.delete_by_term("id", str(aid))
@@ -101,6 +101,10 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
             writer.update_document(**doc)
         if not drift:
             writer.kb_skip_commit = True
+        elif ids is not None and len(getattr(writer, "segments", ())) < MAX_SEGMENTS:
+            # A save: write a small new segment and leave merging to a later write, so the
+            # article is searchable at once (a merge can take a second on a big index).
+            writer.kb_commit_options = {"merge": False}
     if drift:
         log.info("search index reconciled: %s", drift.summary())
     return drift
@@ -154,7 +158,8 @@ def document(aid: int, slug: str, updated_at, rev: Revision) -> dict:
     return {
         "id": str(aid), "rev": rev.id, "slug": slug, "title": rev.title,
         "tags": " , ".join(tags), "summary": rev.summary or "",
-        "body": body, "words": " ".join(sorted(words)),
+        "text": "\n".join((rev.title, " , ".join(tags), rev.summary or "", body)),
+        "body": body, "words": " ".join(sorted(words)), "folded": fold_same_length(body),
         "tag": ",".join(fold(t).replace(",", " ") for t in tags),
         "category": rev.category_key, "language": rev.language,
         "updated": int(updated_at.timestamp()) if updated_at else 0,

@@ -8,11 +8,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from whoosh.query import And, NullQuery, Term
+from whoosh.query import And, Term
 
 from ..textnorm import fold
 from . import query as query_builder
-from . import snippets, synonyms
+from . import scoring, snippets, synonyms
 from .runtime import runtime
 
 SORTS = ("relevance", "updated")
@@ -70,6 +70,7 @@ class Hit:
     score: float
     snippet: str
     title_html: str = ""
+    category_name: str = ""
     language: str = ""
     updated: str = ""
     highlights: list[str] = field(default_factory=list)
@@ -91,7 +92,8 @@ class SearchResult:
         return data
 
 
-def _filter(params: SearchParams):
+def _allowed(searcher, params: SearchParams) -> set[int] | None:
+    """Document numbers that pass the filters (None: no filter)."""
     terms = []
     if params.category:
         terms.append(Term("category", params.category))
@@ -99,7 +101,9 @@ def _filter(params: SearchParams):
         terms.append(Term("tag", fold(params.tag).replace(",", " ")))
     if params.language:
         terms.append(Term("language", params.language))
-    return And(terms) if terms else None
+    if not terms:
+        return None
+    return set(searcher.docs_for_query(And(terms)))
 
 
 def search(params: SearchParams) -> SearchResult:
@@ -109,39 +113,57 @@ def search(params: SearchParams) -> SearchResult:
     rt.maybe_sync()
     searcher = rt.index.searcher()
     built = query_builder.build(params.q, searcher, synonyms.current_map())
-    if built.query is NullQuery:
+    if built.empty:
         return SearchResult(params.q, 0, [], None, params.page, 1,
                             (time.perf_counter() - started) * 1000)
-    # optimize=False: our OR-heavy queries gain little from block skipping, and without it
-    # Whoosh counts the total while collecting instead of running the query a second time.
-    kwargs = {"filter": _filter(params), "optimize": False}
+    allowed = _allowed(searcher, params)
+    sort_key = None
     if params.sort == "updated":
-        kwargs.update(sortedby="updated", reverse=True)
-    page = searcher.search_page(built.query, params.page, pagelen=params.limit, **kwargs)
-    # Whoosh answers a page past the end with the last page; we answer it with nothing.
-    beyond = params.page > max(1, page.pagecount)
-    hits = [] if beyond else [_hit(h, built.highlight) for h in page]
-    result = SearchResult(params.q, page.total, hits, None, params.page,
-                          max(1, page.pagecount))
-    if page.total <= FEW_HITS:
-        result.did_you_mean = did_you_mean(built, searcher, page.total, kwargs["filter"])
+        updated = searcher.reader().column_reader("updated")
+        sort_key = updated.__getitem__
+    top = params.page * params.limit
+    total, best = scoring.run(searcher, built.plan, allowed, sort_key, top)
+    page_hits = best[(params.page - 1) * params.limit:top]
+    hits = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
+    _name_categories(hits)
+    pages = max(1, -(-total // params.limit))
+    result = SearchResult(params.q, total, hits, None, params.page, pages)
+    if total <= FEW_HITS:
+        result.did_you_mean = did_you_mean(built, searcher, total, allowed)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
 
 
-def _hit(hit, highlight) -> Hit:
-    fields = hit.fields()
-    text, surfaces = snippets.snippet(fields.get("body", ""), highlight)
+def _name_categories(hits: list[Hit]) -> None:
+    """Fill in the category names in the user's language (for the result badges)."""
+    if not hits:
+        return
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    from ..extensions import db
+    from ..kb.models import Category
+
+    locale = str(get_locale() or "en") if has_request_context() else "en"
+    names = {c.key: c.display_name(locale) for c in db.session.scalars(db.select(Category))}
+    for hit in hits:
+        hit.category_name = names.get(hit.category, hit.category)
+
+
+def _hit(searcher, docnum: int, score: float, highlight) -> Hit:
+    fields = searcher.stored_fields(docnum)
+    text, surfaces = snippets.snippet(fields.get("body", ""), highlight,
+                                      folded=fields.get("folded"))
     if not surfaces and fields.get("summary"):
         text, surfaces = snippets.snippet(fields["summary"], highlight)
     updated = datetime.fromtimestamp(fields.get("updated") or 0, UTC).date().isoformat()
     return Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
-               score=round(float(hit.score or 0), 4), snippet=text,
+               score=round(score, 4), snippet=text,
                title_html=snippets.mark(fields["title"], highlight),
                language=fields.get("language", ""), updated=updated, highlights=surfaces)
 
 
-def did_you_mean(built, searcher, total: int, filter_query) -> str | None:
+def did_you_mean(built, searcher, total: int, allowed) -> str | None:
     """A corrected query when Latin words are unknown (or rare) and the corrected query finds
     at least as much."""
     from .vocab import Vocabulary
@@ -159,5 +181,5 @@ def did_you_mean(built, searcher, total: int, filter_query) -> str | None:
     if not changed:
         return None
     again = query_builder.build(text + " ", searcher, synonyms.current_map())
-    found = searcher.search(again.query, limit=1, filter=filter_query, optimize=False)
-    return text if len(found) >= max(total, 1) else None
+    found, _best = scoring.run(searcher, again.plan, allowed, top=1)
+    return text if found >= max(total, 1) else None

@@ -8,6 +8,7 @@ article although the query was ``退货``.
 """
 import re
 import unicodedata
+from functools import lru_cache
 from html import escape
 
 from ..textnorm import to_simplified
@@ -25,17 +26,24 @@ class _OneToOneNfkc(dict):
 
     def __missing__(self, code: int):
         normal = unicodedata.normalize("NFKC", chr(code))
-        self[code] = value = normal if len(normal) == 1 else None
+        self[code] = value = normal if len(normal) == 1 else chr(code)  # None would delete
         return value
 
 
 _NFKC = _OneToOneNfkc()
 
 
-def fold_with_map(text: str) -> tuple[str, list[int] | None]:
-    """Fold ``text`` as the analyzer does, keeping offsets where possible; return the folded
-    text and, when lengths still differ, each folded char's offset in ``text`` (else None)."""
-    folded = to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
+def fold_same_length(text: str) -> str:
+    """Fold ``text`` as the analyzer does, but keeping every character where it is when
+    possible (the index stores this for each body, so snippets need no folding)."""
+    return to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
+
+
+def fold_with_map(text: str, folded: str | None = None) -> tuple[str, list[int] | None]:
+    """Fold ``text`` (or take ``folded`` from the index); return the folded text and, when
+    lengths differ, each folded char's offset in ``text`` (else None)."""
+    if folded is None or len(folded) != len(text):
+        folded = fold_same_length(text)
     if len(folded) == len(text):
         return folded, None
     pieces, index = [], []
@@ -56,20 +64,32 @@ def find_spans(folded: str, highlight) -> list[tuple[int, int]]:
         while start != -1 and len(spans) < 500:
             spans.append((start, start + len(word)))
             start = folded.find(word, start + len(word))
-    if highlight.latin:
-        for m in WORD_RE.finditer(folded):
-            compound = m.group()
-            if compound in highlight.latin or (
-                    compound.isalnum() is False and _joined(compound) in highlight.latin):
+    pattern = _latin_pattern(frozenset(highlight.latin))
+    if pattern is not None:
+        # The regular expression finds candidates in C; each is then checked the way the
+        # analyzer would see it (stemmed word, or joined code).
+        for m in pattern.finditer(folded):
+            word = m.group()
+            if word in highlight.latin or stem(word) in highlight.latin or \
+                    _joined(word) in highlight.latin:
                 spans.append(m.span())
-                continue
-            offset = m.start()
-            for part in SPLIT_RE.split(compound):
-                begin = folded.find(part, offset)
-                offset = begin + len(part)
-                if part in highlight.latin or stem(part) in highlight.latin:
-                    spans.append((begin, offset))
     return _merge(spans)
+
+
+@lru_cache(maxsize=512)
+def _latin_pattern(terms: frozenset):
+    """A regular expression for words that may analyse to one of ``terms``: words starting
+    with a stem (Porter turns a final y into i), and codes with or without separators."""
+    if not terms:
+        return None
+    alternatives = []
+    for term in sorted(terms, key=len, reverse=True):
+        if term.isalpha():
+            head = re.escape(term[:-1]) + "[iy]" if term.endswith("i") else re.escape(term)
+            alternatives.append(head + "[a-z]*")
+        else:
+            alternatives.append("[-_./]?".join(re.escape(ch) for ch in term))
+    return re.compile(r"(?<![0-9a-z])(?:" + "|".join(alternatives) + r")(?![0-9a-z])")
 
 
 def _merge(spans):
@@ -99,11 +119,13 @@ def _best_window(folded: str, spans, width: int) -> int:
     return max(0, min(start, len(folded) - width))  # near the end: show a full window
 
 
-def snippet(text: str, highlight, width: int = 140) -> tuple[str, list[str]]:
+def snippet(text: str, highlight, width: int = 140,
+            folded: str | None = None) -> tuple[str, list[str]]:
     """HTML for the best passage of ``text`` with matches in ``<mark>``, and the distinct
-    matched strings as they are written in ``text`` (for highlighting on the article page)."""
+    matched strings as they are written in ``text`` (for highlighting on the article page).
+    ``folded`` is :func:`fold_same_length` of ``text`` when the caller has it."""
     text = text or ""
-    folded, index = fold_with_map(text)
+    folded, index = fold_with_map(text, folded)
     spans = find_spans(folded, highlight)
     if index is not None:  # map folded offsets back to the original text
         spans = [(index[s], index[e - 1] + 1) for s, e in spans]

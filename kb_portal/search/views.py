@@ -3,7 +3,17 @@ trainers' synonym and search-analytics pages."""
 import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,14 +30,29 @@ log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
 
 
-def log_search(user, params: SearchParams, result, source: str, session_key=None) -> None:
-    """Log a search; a logging failure never costs the agent their results."""
-    try:
-        searchlog.record_search(getattr(user, "id", None), params.q, result.total,
-                                result.took_ms, source, session_key, params.filters())
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.warning("could not log a search", exc_info=True)
+def log_search(user, params: SearchParams, result, source: str, session_key=None,
+               response=None) -> None:
+    """Log a search; a logging failure never costs the agent their results.
+
+    With ``response``, the row is written once the response has been sent (its commit is a
+    disk sync, which the agent waiting for results should not pay for).
+    """
+    app = current_app._get_current_object()
+    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
+            session_key, params.filters())
+
+    def write():
+        with app.app_context():
+            try:
+                searchlog.record_search(*args)
+            except SQLAlchemyError:
+                db.session.rollback()
+                log.warning("could not log a search", exc_info=True)
+
+    if response is None:
+        write()
+    else:
+        response.call_on_close(write)
 
 
 @bp.route("/search")
@@ -41,11 +66,13 @@ def results():
         error = str(exc)
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
     result = search(params) if params.q.strip() else None
-    if result is not None and params.page == 1:
-        log_search(current_user, params, result, "page", request.args.get("sid"))
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
-    return render_template("search/results.html", params=params, result=result, error=error,
-                           categories=categories, open_url=open_url)
+    response = make_response(render_template(
+        "search/results.html", params=params, result=result, error=error,
+        categories=categories, open_url=open_url))
+    if result is not None and params.page == 1:
+        log_search(current_user, params, result, "page", request.args.get("sid"), response)
+    return response
 
 
 def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str:

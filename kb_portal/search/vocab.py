@@ -9,6 +9,7 @@ document: typos and prefixes are about what people type, not about stems.
 from collections import OrderedDict
 
 from .analysis import stem
+from .index import MATCH_FIELD
 
 MAX_EXPANSIONS = 8
 SCAN_LIMIT = 400  # lexicon entries looked at per prefix: bounds the work for one-letter prefixes
@@ -43,12 +44,14 @@ class Vocabulary:
         return ranked[:MAX_EXPANSIONS]
 
     def _expand(self, field: str, prefix: str) -> list[str]:
+        # iter_prefix hands over each term's statistics, so ranking costs no extra look-ups.
         found = []
-        for n, btext in enumerate(self.reader.expand_prefix(field, prefix)):
+        for n, (btext, info) in enumerate(self.reader.iter_prefix(field, prefix)):
             if n >= SCAN_LIMIT:
                 break
-            found.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-        return self._frequent(field, found)
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            found.append((-info.doc_frequency(), text))
+        return [text for _, text in sorted(found)[:MAX_EXPANSIONS]]
 
     def prefix_terms(self, unit) -> set[str]:
         """Index terms the last unit may be the beginning of (search-as-you-type)."""
@@ -60,7 +63,7 @@ class Vocabulary:
         prefix = unit.joined if unit.kind == "code" else "".join(unit.terms)
         if unit.kind == "code" and len(prefix) < 2:
             return set()
-        return set(self._cached(("pb", prefix), lambda: self._expand("body", prefix)))
+        return set(self._cached(("pb", prefix), lambda: self._expand(MATCH_FIELD, prefix)))
 
     def fuzzy_terms(self, raw: str) -> set[str]:
         """Stems of indexed words within 1 edit (4+ letters) or 2 edits (8+ letters)."""
@@ -76,15 +79,15 @@ class Vocabulary:
         # word may only occur inflected ("refunds"), so look its stem up in the body.
         for i in range(len(raw) - 1):
             swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]
-            if swapped != raw and self.reader.doc_frequency("body", stem(swapped)):
+            if swapped != raw and self.reader.doc_frequency(MATCH_FIELD, stem(swapped)):
                 stems.add(stem(swapped))
         stems.discard(stem(raw))
-        return self._frequent("body", stems)
+        return self._frequent(MATCH_FIELD, stems)
 
     def present(self, unit) -> bool:
         """Whether the unit itself (all its terms, or its joined code) is in the index."""
         def df(term):
-            return any(self.reader.doc_frequency(f, term) for f in ("body", "title", "tags"))
+            return self.reader.doc_frequency(MATCH_FIELD, term) > 0
 
         if unit.joined and df(unit.joined):
             return True

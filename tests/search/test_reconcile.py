@@ -135,3 +135,18 @@ def test_init_hook_seeds_synonyms_and_fills_the_index(app, runner):
 
     assert len(all_groups()) >= 10
     assert slugs("退钱") == ["a1"]
+
+
+def test_search_skips_documents_deleted_in_a_segment_that_was_not_merged(app):
+    a = factories.article("a1", "退款", "申请退款")
+    factories.article("a2", "退款二", "另一篇退款")
+    index = runtime().index
+    from kb_portal.search.reconcile import documents
+
+    doc = next(documents([a.id]))
+    with index.writer() as writer:  # a replacement whose old version stays, marked deleted
+        writer.update_document(**dict(doc, body="改写后的正文：原路退回", text="原路退回"))
+        writer.kb_commit_options = {"merge": False}
+    assert index.searcher().reader().has_deletions()
+    assert slugs("申请") == [] and slugs("原路") == ["a1"]
+    assert sorted(slugs("退款")) == ["a2"]

@@ -133,3 +133,9 @@ def test_pagination(app):
     assert first.total == 12 and first.pages == 3 and len(third.results) == 2
     beyond = search(SearchParams(q="退款", limit=5, page=9))
     assert beyond.results == []
+
+
+def test_a_phrase_in_the_title_ranks_higher(app):
+    factories.article("apart", "到账 说明 退款", "退款 到账")
+    factories.article("phrase", "退款到账说明", "退款 到账")
+    assert slugs("退款 到账") == ["phrase", "apart"]

@@ -46,7 +46,8 @@ def test_hostile_input_on_the_results_page(as_role, articles, text):
 def test_every_search_is_logged_and_keystrokes_count_once(as_role, articles, users):
     client = as_role("agent")
     for typed in ("退", "退款", "退款 到"):
-        client.get("/api/v1/search", query_string={"q": typed, "sid": "abc123"})
+        # The row is written once the response is sent (closed).
+        client.get("/api/v1/search", query_string={"q": typed, "sid": "abc123"}).close()
     events = db.session.scalars(select(SearchEvent)).all()
     assert len(events) == 1
     assert events[0].query == "退款 到" and events[0].keystrokes == 3
@@ -56,15 +57,15 @@ def test_every_search_is_logged_and_keystrokes_count_once(as_role, articles, use
 def test_keystrokes_without_a_session_key_are_merged_too(as_role, articles):
     client = as_role("agent")
     for typed in ("ref", "refu", "refund"):
-        client.get("/api/v1/search", query_string={"q": typed})
-    client.get("/api/v1/search", query_string={"q": "退款"})
+        client.get("/api/v1/search", query_string={"q": typed}).close()
+    client.get("/api/v1/search", query_string={"q": "退款"}).close()
     assert [e.query for e in db.session.scalars(select(SearchEvent).order_by(SearchEvent.id))] \
         == ["refund", "退款"]
 
 
 def test_opening_a_result_logs_the_click_and_highlights(as_role, articles):
     client = as_role("agent")
-    client.get("/search?q=退款&sid=s1")
+    client.get("/search?q=退款&sid=s1").close()
     response = client.get("/search/open?slug=refund-flow&q=退款&rank=1&sid=s1&hl=退款")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/a/refund-flow?")
@@ -110,9 +111,8 @@ def test_agents_cannot_edit_synonyms_or_see_analytics(as_role):
 
 def test_analytics_shows_top_zero_result_and_unopened_queries(as_role, articles):
     agent = as_role("agent")
-    agent.get("/search?q=退款")
-    agent.get("/search?q=不存在的词语")
-    agent.get("/search?q=refund")
+    for q in ("退款", "不存在的词语", "refund"):
+        agent.get("/search", query_string={"q": q}).close()
     agent.get("/search/open?slug=returns-en&q=refund&rank=1")
     page = as_role("trainer").get("/search/analytics?days=30").get_data(as_text=True)
     zero = page.split("Queries without results")[1].split("Queries whose results")[0]
