@@ -46,7 +46,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
 
 # The data-layer tests run a second time against a throwaway PostgreSQL server.
-PG_TESTS ?= tests/kb tests/accounts tests/training tests/api tests/test_migrations.py
+PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py
 
 test: install-test lint
 	$(PY) -m pytest

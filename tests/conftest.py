@@ -12,6 +12,7 @@ from kb_portal import create_app
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.kb.services import ensure_default_categories
+from kb_portal.search import synonyms
 
 from . import factories
 
@@ -30,6 +31,8 @@ def app(tmp_path):
         for name in list(g):
             g.pop(name)
 
+    # Per-process caches are keyed by database URL; on PostgreSQL every test reuses one URL.
+    synonyms.invalidate()
     with app.app_context():
         db.create_all()
         ensure_default_categories()
