@@ -63,16 +63,20 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
 
     Returns ``"created"``, ``"updated"`` or ``"unchanged"``.
     """
-    chash = _file_hash(doc)
     article = db.session.scalar(select(Article).where(Article.slug == doc.slug))
+    return _apply(doc, article, source, actor)[0]
+
+
+def _apply(doc: ArticleFile, article: Article | None, source: str, actor) -> tuple[str, Article]:
+    chash = _file_hash(doc)
     if article is not None and article.import_hash == chash:
         # The file has not changed since it was last imported. Whatever trainers did in the
         # browser since then stands: `make run` re-imports the demo files on every start.
-        return "unchanged"
+        return "unchanged", article
     if article is not None and article.head_revision and \
             (article.head_revision.content_hash == chash or _matches(article, doc)):
         article.import_hash = chash
-        return "unchanged"
+        return "unchanged", article
     outcome = "updated" if article else "created"
     if article is None:
         article = Article(slug=doc.slug)
@@ -90,7 +94,17 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
         publish_revision(article, rev)
     article.status = doc.status
     rev.status = doc.status
-    return outcome
+    return outcome, article
+
+
+def _existing(slugs: list[str]) -> dict[str, Article]:
+    """The articles with these slugs, loaded in a few queries rather than one per file."""
+    found: dict[str, Article] = {}
+    for start in range(0, len(slugs), 500):
+        chunk = slugs[start:start + 500]
+        found.update((a.slug, a) for a in db.session.scalars(
+            select(Article).where(Article.slug.in_(chunk))))
+    return found
 
 
 def _read_all(paths: list[Path], report: ImportReport, progress) -> list[tuple[Path, ArticleFile]]:
@@ -126,14 +140,15 @@ def import_article_files(paths: list[Path], actor=None, progress=None) -> Import
     report = ImportReport()
     changed: list[int] = []
     published: list[int] = []
-    for i, (path, doc) in enumerate(_read_all(paths, report, progress), 1):
-        outcome = apply_article_file(doc, str(path), actor)
+    docs = _read_all(paths, report, progress)
+    existing = _existing([doc.slug for _path, doc in docs])
+    for i, (path, doc) in enumerate(docs, 1):
+        outcome, article = _apply(doc, existing.get(doc.slug), str(path), actor)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome != "unchanged":
-            article_id = db.session.scalar(select(Article.id).where(Article.slug == doc.slug))
-            changed.append(article_id)
+            changed.append(article.id)
             if doc.status == "published":
-                published.append(article_id)
+                published.append(article.id)
         if i % 500 == 0:
             db.session.commit()  # keep transactions (and SQLite locks) short on big imports
     commit_and_notify(changed, published)

@@ -10,6 +10,7 @@ Whether a linked article exists is decided at view time by :func:`mark_broken_li
 HTML cached per revision stays valid when other articles are created or renamed.
 """
 import re
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
@@ -130,13 +131,26 @@ def sanitize(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _thread_markdown() -> tuple[markdown.Markdown, list]:
+    """One configured Markdown instance per thread: building one costs more than a render."""
+    cached = getattr(_local, "md", None)
+    if cached is None:
+        links: list[dict] = []
+        cached = _local.md = (_markdown(links), links)
+    return cached
+
+
 def render_markdown(text: str) -> Rendered:
     """Turn Markdown into sanitised HTML plus its table of contents and article links."""
-    links: list[dict] = []
-    md = _markdown(links)
+    md, links = _thread_markdown()
+    md.reset()
+    links.clear()
     html = md.convert(text or "")
     toc = _flatten_toc(getattr(md, "toc_tokens", []), [])
-    return Rendered(html=sanitize(html), toc=toc, links=links)
+    return Rendered(html=sanitize(html), toc=toc, links=list(links))
 
 
 _KB_LINK_RE = re.compile(r'<a ([^>]*?)data-kb-slug="([^"]+)"')

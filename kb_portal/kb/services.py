@@ -71,8 +71,12 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
     """
     if base_revision_id is not None and article.head_revision_id != base_revision_id:
         raise ConflictError(article, base_revision_id)
-    number = (db.session.scalar(
-        select(db.func.max(Revision.number)).where(Revision.article_id == article.id)) or 0) + 1
+    if article.head_revision_id is None and article.head_revision is None:
+        number = 1  # the article's first revision: no query (the bulk-import path)
+    else:
+        number = (db.session.scalar(
+            select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
+            or 0) + 1
     rendered = render_markdown(body)
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
@@ -97,14 +101,19 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
 
 def publish_revision(article: Article, rev: Revision) -> None:
     """Make ``rev`` the text agents see (not committed)."""
+    first_publish = article.published_revision_id is None and article.published_revision is None
     rev.status = "published"
     article.published_revision = rev
     article.status = "published"
     article.updated_at = utcnow()
-    _sync_tags(article, rev.tags)
+    _sync_tags(article, rev.tags, first_publish)
 
 
-def _sync_tags(article: Article, tags: list[str]) -> None:
+def _sync_tags(article: Article, tags: list[str], first_publish: bool) -> None:
+    if first_publish:
+        # Tag rows only exist for published articles: nothing to load and compare.
+        article.tags = [ArticleTag(tag=t) for t in dict.fromkeys(tags)]
+        return
     wanted = set(tags)
     article.tags = [t for t in article.tags if t.tag in wanted]
     have = {t.tag for t in article.tags}
