@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from whoosh.index import LockError
 
 from . import reconcile as rc
-from .index import SearchIndex, get_index, index_state
+from .index import SearchIndex, get_index
 
 log = logging.getLogger(__name__)
 REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
@@ -38,8 +38,7 @@ class SearchRuntime:
         """(count, sum of revision ids) of the index, cached per searcher generation."""
         with self._lock:
             if self._fp_searcher is not searcher:
-                state = index_state(searcher.reader())
-                self._fp = (len(state), sum(state.values()))
+                self._fp = fingerprint(searcher.reader())
                 self._fp_searcher = searcher
             return self._fp
 
@@ -92,6 +91,32 @@ class SearchRuntime:
             log.warning("search index rebuilt at start-up (%s): %s", self.index.rebuilt_reason,
                         drift.summary())
             self.index.rebuilt_reason = None
+
+
+_SEGMENT_SUMS: dict = {}  # segment id → (documents, sum of revision ids), deleted ones included
+
+
+def fingerprint(reader) -> tuple[int, int]:
+    """(count, sum of revision ids) of the live documents. A segment never changes except for
+    deletions, so its totals are computed once and its (few) deleted documents subtracted:
+    after a save only the new small segment is read."""
+    count = total = 0
+    for leaf, _offset in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        segment = getattr(leaf, "segment", None)
+        key = segment().segment_id() if segment else None
+        revs = leaf.column_reader("rev", translate=True)
+        if key is None or key not in _SEGMENT_SUMS:
+            sums = (leaf.doc_count_all(), sum(int(revs[d]) for d in range(leaf.doc_count_all())))
+            if key is not None:
+                _SEGMENT_SUMS[key] = sums
+        else:
+            sums = _SEGMENT_SUMS[key]
+        deleted = list(leaf.deleted_docs_set) if leaf.has_deletions() else []
+        count += sums[0] - len(deleted)
+        total += sums[1] - sum(int(revs[d]) for d in deleted)
+    return count, total
 
 
 def runtime(app=None) -> SearchRuntime:

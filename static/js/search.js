@@ -70,7 +70,7 @@
       var title = el("span", "live-title");
       title.innerHTML = hit.title_html;  // escaped by the server; only <mark> added
       var meta = el("span", "live-meta");
-      meta.appendChild(el("span", "badge badge-" + hit.category, hit.category));
+      meta.appendChild(el("span", "badge badge-" + hit.category, hit.category_name || hit.category));
       meta.appendChild(el("span", "muted", " " + hit.updated));
       var snippet = el("span", "live-snippet");
       snippet.innerHTML = hit.snippet;   // escaped by the server; only <mark> added

@@ -150,3 +150,22 @@ def test_search_skips_documents_deleted_in_a_segment_that_was_not_merged(app):
     assert index.searcher().reader().has_deletions()
     assert slugs("申请") == [] and slugs("原路") == ["a1"]
     assert sorted(slugs("退款")) == ["a2"]
+
+
+def test_the_index_fingerprint_counts_live_documents_only(app):
+    from kb_portal.search.index import index_state
+    from kb_portal.search.runtime import fingerprint
+
+    a = factories.article("a1", "退款", "申请退款")
+    factories.article("a2", "换货", "换货流程")
+    index = runtime().index
+    from kb_portal.search.reconcile import documents
+
+    with index.writer() as writer:  # replace a1 without merging: a deleted copy remains
+        writer.update_document(**next(documents([a.id])))
+        writer.kb_commit_options = {"merge": False}
+    reader = index.searcher().reader()
+    state = index_state(reader)
+    assert reader.has_deletions()
+    assert fingerprint(reader) == (len(state), sum(state.values())) == (2, sum(state.values()))
+    assert runtime().in_sync()
