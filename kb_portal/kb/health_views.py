@@ -47,9 +47,7 @@ def verify(slug: str):
 @require("agent")
 def vote(slug: str):
     """An agent's helpful / not helpful vote (changeable), with an optional comment."""
-    article, _renamed = queries.find_by_slug(slug)
-    if article is None or not article.is_published:
-        abort(404)
+    article = queries.published_or_404(slug)
     form = FeedbackForm()
     if form.validate_on_submit():
         feedback.vote(article, current_user, form.helpful.data == "yes", form.comment.data)

@@ -1,6 +1,7 @@
 """Read-side queries for the reading UI (what agents may see, counts, related articles)."""
 from datetime import date, timedelta
 
+from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,6 +69,17 @@ def find_by_slug(slug: str) -> tuple[Article | None, bool]:
         return article, False
     old = db.session.get(ArticleSlug, slug)
     return (db.session.get(Article, old.article_id), True) if old else (None, False)
+
+
+def published_or_404(slug: str) -> Article:
+    """The published article with this (current or former) slug.
+
+    :raise 404: when there is none, or it is not published.
+    """
+    article, _renamed = find_by_slug(slug)
+    if article is None or not article.is_published:
+        abort(404)
+    return article
 
 
 def resolvable_slugs() -> set[str]:

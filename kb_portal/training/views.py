@@ -183,9 +183,7 @@ def result(attempt_id: int):
 @bp.route("/read/<slug>", methods=["POST"])
 @require("agent")
 def acknowledge(slug: str):
-    article, _renamed = queries.find_by_slug(slug)
-    if article is None or not article.is_published:
-        abort(404)
+    article = queries.published_or_404(slug)
     try:
         closed = tracks.acknowledge_article(current_user, article)
     except tracks.TrackError as exc:
