@@ -31,8 +31,9 @@ from whoosh.lang.porter import stem as _porter
 
 from ..textnorm import fold, nfkc, to_simplified
 
-# Bump when the emitted tokens change: an index built with another version is rebuilt.
-ANALYZER_VERSION = 6
+# Bump when the emitted tokens or the schema change: an index built with another version is
+# rebuilt.
+ANALYZER_VERSION = 7
 
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = r"[0-9a-z\u00df-\u024f]+"
@@ -213,6 +214,23 @@ def index_terms(folded: str):
         for text, rel in terms:
             yield text, pos + rel
         pos += width
+
+
+def index_term_texts(folded: str) -> list[str]:
+    """The index terms of folded text without positions (for fields that store none)."""
+    texts: list[str] = []
+    for m in TOKEN_RE.finditer(folded):
+        run = m.group()
+        if len(run) > 64:
+            texts.extend(p.text for p in scan(run, True))
+        else:
+            texts.extend(_run_texts(run))
+    return texts
+
+
+@lru_cache(maxsize=100_000)
+def _run_texts(run: str) -> tuple[str, ...]:
+    return tuple(text for text, _pos in _run_terms(run)[0])
 
 
 def _joined(compound: str) -> str:

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from .analysis import ANALYZER_VERSION, make_analyzer
+from .codec import KbSegmentWriter
+from .fields import MatchText, StoredNumber
 
 log = logging.getLogger(__name__)
 META_FILE = "kb_meta.json"
@@ -32,14 +34,14 @@ def make_schema() -> Schema:
     analyzer = make_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        rev=NUMERIC(int, bits=64, stored=True, sortable=True, signed=False),
+        rev=StoredNumber(),
         slug=ID(stored=True),
         # No positions (phrase=False) except in the title, for the phrase bonus: positions
         # make indexing about twice as slow, and CJK words need none thanks to the character
         # pairs (analysis.py).
-        text=TEXT(analyzer=analyzer, phrase=False),
+        text=MatchText(analyzer),
         title=TEXT(analyzer=analyzer, stored=True),
-        tags=TEXT(analyzer=analyzer, stored=True, phrase=False),
+        tags=MatchText(analyzer, stored=True),
         summary=STORED(),
         body=STORED(),
         folded=STORED(),  # the body folded in place, for snippets (snippets.fold_same_length)
@@ -48,7 +50,7 @@ def make_schema() -> Schema:
         words=KEYWORD(scorable=False),
         category=ID(stored=True),
         language=ID(stored=True),
-        updated=NUMERIC(int, bits=64, stored=True, sortable=True, signed=False),
+        updated=StoredNumber(),
         headings=STORED(),
     )
 
@@ -138,7 +140,7 @@ class SearchIndex:
         delay = 0.02
         while True:
             try:
-                w = ix.writer(**options)
+                w = KbSegmentWriter(ix, **options)
                 break
             except LockError:
                 if time.monotonic() >= deadline:

@@ -7,10 +7,13 @@ the database's fingerprint differs from the index's (checked at most every few s
 process). So a crash between commit and index write, a second gunicorn worker or a second app
 server with its own index directory all end up consistent.
 """
+import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from whoosh.writing import CLEAR
@@ -20,11 +23,13 @@ from ..kb.models import Article, Revision
 from ..textnorm import fold
 from .analysis import fold_long, latin_words
 from .index import SearchIndex, index_state, index_state_for
+from .parallel import ParallelAdder
 from .snippets import fold_same_length
 
 log = logging.getLogger(__name__)
 BATCH = 200
-BULK = 300  # from this many documents on, a write is a bulk write (see bulk_options)
+BULK = 300  # from this many new documents on, indexing uses several processes
+LIMIT_MB = 128  # memory for a writer's postings before it spills sorted runs to disk
 MAX_SEGMENTS = 12  # a save merges small segments once there are this many
 
 
@@ -87,8 +92,7 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
     do the work once. Returns the drift that was repaired.
     """
     ids = None if ids is None else {int(i) for i in ids}
-    options = bulk_options(len(ids) if ids is not None else BULK)
-    with index.writer(timeout=timeout, **options) as writer:
+    with index.writer(timeout=timeout, limitmb=LIMIT_MB) as writer:
         reader = writer.reader()
         try:
             ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
@@ -97,8 +101,9 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
         drift = compare(published_state(ids), ix_state, ids)
         for aid in drift.extra:
             writer.delete_by_term("id", str(aid))
-        for doc in documents(drift.missing + drift.stale):
+        for doc in documents(drift.stale):
             writer.update_document(**doc)
+        _add(writer, drift.missing)  # not in the index: nothing to replace
         if not drift:
             writer.kb_skip_commit = True
         elif ids is not None and len(getattr(writer, "segments", ())) < MAX_SEGMENTS:
@@ -116,54 +121,87 @@ def rebuild(index: SearchIndex, progress=None) -> int:
     Returns the number of documents.
     """
     ids = sorted(published_state())
-    with index.writer(timeout=60, **bulk_options(len(ids))) as writer:
-        for n, doc in enumerate(documents(ids), 1):
-            writer.add_document(**doc)
-            if progress:
-                progress(n, len(ids), doc["slug"])
+    with index.writer(timeout=60, limitmb=LIMIT_MB) as writer:
+        _add(writer, ids, progress)
         writer.kb_commit_options = {"mergetype": CLEAR}
     log.info("search index rebuilt: %d articles", len(ids))
     return len(ids)
 
 
-def bulk_options(count: int) -> dict:
-    """Writer options: for many documents, index in parallel processes (Whoosh is pure
-    Python, so this is what makes a full rebuild use both cores) with a bigger buffer."""
-    procs = min(int(os.environ.get("KB_SEARCH_INDEX_PROCS", os.cpu_count() or 1)), 4)
-    if count < BULK or procs < 2:
-        return {"limitmb": 128}
-    return {"procs": procs, "multisegment": True, "limitmb": 128, "batchsize": 50}
+def _add(writer, ids: list[int], progress=None) -> None:
+    """Add the documents of ``ids``; many of them are indexed on all cores."""
+    procs = index_procs() if len(ids) >= BULK else 1
+    with ParallelAdder(writer, procs, document, {"limitmb": LIMIT_MB}) as adder:
+        for n, source in enumerate(sources(ids), 1):
+            adder.add(source)
+            if progress:
+                progress(n, len(ids), source.slug)
+    if procs > 1:
+        log.info("indexing batches: %d in helper processes, %d in this one",
+                 adder.handed_out, adder.kept)
+
+
+def index_procs() -> int:
+    """Processes that index a bulk write (``KB_SEARCH_INDEX_PROCS``; default: the CPUs)."""
+    try:
+        wanted = int(os.environ.get("KB_SEARCH_INDEX_PROCS", os.cpu_count() or 1))
+    except ValueError:
+        wanted = 1
+    return max(1, min(wanted, 4))
+
+
+class Source(NamedTuple):
+    """What the index needs of one published revision, as plain values (picklable, so helper
+    processes can turn it into a document)."""
+
+    article_id: int
+    slug: str
+    updated_at: datetime | None
+    revision_id: int
+    title: str
+    body: str
+    tags_json: str
+    summary: str | None
+    category_key: str
+    language: str
+    toc_json: str | None
+
+
+def sources(ids):
+    """Yield a :class:`Source` for the published revision of each of ``ids`` (in batches)."""
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        rows = db.session.execute(
+            select(Article.id, Article.slug, Article.updated_at, Revision.id, Revision.title,
+                   Revision.body, Revision.tags_json, Revision.summary, Revision.category_key,
+                   Revision.language, Revision.toc_json)
+            .join(Revision, Revision.id == Article.published_revision_id)
+            .where(Article.id.in_(ids[start:start + BATCH]), Article.status == "published")
+        ).all()
+        for row in rows:
+            yield Source(*row)
 
 
 def documents(ids):
-    """Yield index documents for the published revisions of ``ids`` (loaded in batches)."""
-    ids = list(ids)
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        rows = db.session.execute(
-            select(Article.id, Article.slug, Article.updated_at, Revision)
-            .join(Revision, Revision.id == Article.published_revision_id)
-            .where(Article.id.in_(chunk), Article.status == "published")
-        ).all()
-        for aid, slug, updated_at, rev in rows:
-            yield document(aid, slug, updated_at, rev)
-        db.session.expire_all()
+    """Yield index documents for the published revisions of ``ids``."""
+    return (document(source) for source in sources(ids))
 
 
-def document(aid: int, slug: str, updated_at, rev: Revision) -> dict:
+def document(source: Source) -> dict:
     """The index document of one published revision."""
-    tags = rev.tags
-    body = plain_text(rev.body or "")
-    words = latin_words(fold_long(" ".join((rev.title, " ".join(tags), rev.summary or "", body))))
+    tags = json.loads(source.tags_json or "[]")
+    title, summary = source.title, source.summary or ""
+    body = plain_text(source.body or "")
+    words = latin_words(fold_long(" ".join((title, " ".join(tags), summary, body))))
     return {
-        "id": str(aid), "rev": rev.id, "slug": slug, "title": rev.title,
-        "tags": " , ".join(tags), "summary": rev.summary or "",
-        "text": "\n".join((rev.title, " , ".join(tags), rev.summary or "", body)),
+        "id": str(source.article_id), "rev": source.revision_id, "slug": source.slug,
+        "title": title, "tags": " , ".join(tags), "summary": summary,
+        "text": "\n".join((title, " , ".join(tags), summary, body)),
         "body": body, "words": " ".join(sorted(words)), "folded": fold_same_length(body),
         "tag": ",".join(fold(t).replace(",", " ") for t in tags),
-        "category": rev.category_key, "language": rev.language,
-        "updated": int(updated_at.timestamp()) if updated_at else 0,
-        "headings": [h.get("name", "") for h in rev.toc],
+        "category": source.category_key, "language": source.language,
+        "updated": int(source.updated_at.timestamp()) if source.updated_at else 0,
+        "headings": [h.get("name", "") for h in json.loads(source.toc_json or "[]")],
     }
 
 

@@ -2,7 +2,7 @@
 import multiprocessing
 
 from kb_portal.search.index import get_index
-from kb_portal.search.reconcile import document
+from kb_portal.search.reconcile import documents
 from kb_portal.search.runtime import runtime
 from tests import factories
 
@@ -20,7 +20,7 @@ def _writer(index_dir: str, start: int, count: int, docs: list) -> None:
 
 def test_two_processes_writing_concurrently_lose_nothing(app):
     a = factories.article("seed", "种子", "并发写入测试正文")
-    base = document(a.id, a.slug, a.updated_at, a.published_revision)
+    base = next(documents([a.id]))
     index_dir = app.config["KB_INDEX_DIR"]
     ctx = multiprocessing.get_context("fork")
     procs = [ctx.Process(target=_writer, args=(index_dir, start, 15, [base]))
@@ -38,7 +38,7 @@ def test_two_processes_writing_concurrently_lose_nothing(app):
 def test_a_searcher_sees_another_processes_write(app):
     a = factories.article("seed", "种子", "并发写入测试正文")
     assert slugs("种子") == ["seed"]
-    base = document(a.id, a.slug, a.updated_at, a.published_revision)
+    base = next(documents([a.id]))
     ctx = multiprocessing.get_context("fork")
     p = ctx.Process(target=_writer, args=(app.config["KB_INDEX_DIR"], 0, 1, [base]))
     p.start()

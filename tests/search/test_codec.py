@@ -1,0 +1,85 @@
+"""The fast write path (search/codec.py, search/fields.py) writes what Whoosh itself writes."""
+import random
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import TEXT
+from whoosh.writing import SegmentWriter
+
+from kb_portal.search.analysis import make_analyzer
+from kb_portal.search.codec import KbSegmentWriter
+from kb_portal.search.fields import MatchText
+from kb_portal.search.index import make_schema
+
+WORDS = ["退款", "申请", "退款申请流程", "投诉", "客户", "回访", "工单", "E-102", "YF-S2",
+         "refund", "refunds", "complaint", "callback", "400-820-6688", "保修", "質保", "的",
+         "了", "escalation", "handover", "云帆", "服务", "态度"]
+
+
+def _documents(count: int, seed: int = 7):
+    rng = random.Random(seed)
+    for n in range(count):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 400)))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
+        tags = rng.sample(WORDS, rng.randint(0, 3))
+        yield {"id": str(n), "rev": n * 3, "slug": f"a-{n}", "title": title,
+               "tags": " , ".join(tags), "text": f"{title}\n{body}", "body": body,
+               "summary": "", "folded": body, "tag": ",".join(tags), "words": body,
+               "category": rng.choice(["sop", "policy"]), "language": "zh",
+               "updated": 1_700_000_000 + n, "headings": []}
+
+
+def _dump(path):
+    """Every term's postings (with block statistics), stored fields, lengths, columns."""
+    ix = whoosh_index.open_dir(str(path))
+    with ix.reader() as reader:
+        terms = {}
+        for field, text in reader.all_terms():
+            info = reader.term_info(field, text)
+            postings = reader.postings(field, text)
+            items = list(postings.items_as("weight"))
+            terms[field, text] = (items, info.weight(), info.doc_frequency(),
+                                  info.min_length(), info.max_length(), info.max_weight())
+        stored = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
+        lengths = [(reader.doc_field_length(n, "text"), reader.doc_field_length(n, "title"))
+                   for n in range(reader.doc_count_all())]
+        columns = [list(reader.column_reader(name)) for name in ("id", "rev", "updated")]
+    return terms, stored, lengths, columns
+
+
+def _build(path, writer_class, docs, **options):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    for chunk in (docs[:150], docs[150:]):  # two segments, then a merge
+        writer = writer_class(ix, **options)
+        for doc in chunk:
+            writer.update_document(**doc)
+        writer.commit(merge=False)
+    writer = writer_class(ix, **options)
+    writer.delete_by_term("id", "3")
+    writer.commit(optimize=True)
+    return path
+
+
+def test_fast_writer_writes_the_same_index_as_whoosh(tmp_path):
+    docs = list(_documents(300))
+    ours = _build(tmp_path / "ours", KbSegmentWriter, docs)
+    theirs = _build(tmp_path / "theirs", SegmentWriter, docs, codec=W3Codec())
+    assert _dump(ours) == _dump(theirs)
+
+
+def test_small_block_limit_splits_postings_the_same_way(tmp_path):
+    from kb_portal.search.codec import KbCodec
+
+    docs = list(_documents(120, seed=3))
+    ours = _build(tmp_path / "ours", KbSegmentWriter, docs, codec=KbCodec(blocklimit=7))
+    theirs = _build(tmp_path / "theirs", SegmentWriter, docs, codec=W3Codec(blocklimit=7))
+    assert _dump(ours) == _dump(theirs)
+
+
+def test_match_text_indexes_like_a_plain_text_field():
+    analyzer = make_analyzer()
+    plain = TEXT(analyzer=analyzer, phrase=False)
+    fast = MatchText(analyzer)
+    for doc in _documents(40, seed=11):
+        assert fast.index(doc["text"]) == sorted(plain.index(doc["text"]))
