@@ -28,6 +28,16 @@ def load_or_create_secret(data_dir: Path) -> str:
     return secret
 
 
+def _bulk_procs(value: str | None) -> int:
+    """Processes for bulk work (rendering a big import, indexing 300+ articles): the CPUs, at
+    most 4, unless set; ``1`` keeps everything in one process."""
+    try:
+        wanted = int(value) if value else (os.cpu_count() or 1)
+    except ValueError:
+        raise ValueError(f"KB_BULK_PROCS must be a whole number, not {value!r}") from None
+    return max(1, min(wanted, 4))
+
+
 class Config:
     """Production defaults; every value can be overridden from the environment."""
 
@@ -55,6 +65,7 @@ class Config:
         self.BABEL_SUPPORTED_LOCALES = ["en", "zh_Hans_CN"]
         self.KB_ARTICLE_DIRS = ["articles"]
         self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
+        self.KB_BULK_PROCS = _bulk_procs(os.environ.get("KB_BULK_PROCS"))
 
 
 class TestConfig(Config):

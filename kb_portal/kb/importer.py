@@ -7,11 +7,13 @@ and reason while the good ones are imported.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
+from .rendering import Rendered, render_many
 from .services import (
     add_revision,
     category_keys,
@@ -19,6 +21,8 @@ from .services import (
     content_hash,
     publish_revision,
 )
+
+CHUNK = 500  # articles written per transaction
 
 
 @dataclass
@@ -64,31 +68,44 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
     Returns ``"created"``, ``"updated"`` or ``"unchanged"``.
     """
     article = db.session.scalar(select(Article).where(Article.slug == doc.slug))
-    return _apply(doc, article, source, actor)[0]
+    if _unchanged(doc, article):
+        return "unchanged"
+    return _write(doc, article, source, actor)[0]
 
 
-def _apply(doc: ArticleFile, article: Article | None, source: str, actor) -> tuple[str, Article]:
+def _unchanged(doc: ArticleFile, article: Article | None) -> bool:
+    """True when importing ``doc`` would change nothing (and remember the file's hash)."""
+    if article is None:
+        return False
     chash = _file_hash(doc)
-    if article is not None and article.import_hash == chash:
+    if article.import_hash == chash:
         # The file has not changed since it was last imported. Whatever trainers did in the
         # browser since then stands: `make run` re-imports the demo files on every start.
-        return "unchanged", article
-    if article is not None and article.head_revision and \
+        return True
+    if article.head_revision and \
             (article.head_revision.content_hash == chash or _matches(article, doc)):
         article.import_hash = chash
-        return "unchanged", article
+        return True
+    return False
+
+
+def _write(doc: ArticleFile, article: Article | None, source: str, actor,
+           rendered: Rendered | None = None) -> tuple[str, Article]:
+    """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush."""
     outcome = "updated" if article else "created"
     if article is None:
-        article = Article(slug=doc.slug)
+        # An empty tag list up front: assigning tags later then needs no query to load them.
+        article = Article(slug=doc.slug, tags=[])
         db.session.add(article)
-        db.session.flush()
+    chash = _file_hash(doc)
     article.owner = doc.owner
     article.review_by = doc.review_by
     article.import_hash = chash
     rev = add_revision(
         article, title=doc.title, body=doc.body, category_key=doc.category, tags=doc.tags,
         language=doc.language, summary=doc.summary, author=actor,
-        note=f"Imported from {source}", status=doc.status, chash=chash,
+        note=f"Imported from {source}", status=doc.status, chash=chash, rendered=rendered,
+        flush=False,
     )
     if doc.status in ("published", "archived"):
         publish_revision(article, rev)
@@ -138,18 +155,30 @@ def _read_all(paths: list[Path], report: ImportReport, progress) -> list[tuple[P
 def import_article_files(paths: list[Path], actor=None, progress=None) -> ImportReport:
     """Import ``paths`` (``.md`` files). ``progress(i, total, path)`` is called per file."""
     report = ImportReport()
-    changed: list[int] = []
-    published: list[int] = []
     docs = _read_all(paths, report, progress)
     existing = _existing([doc.slug for _path, doc in docs])
-    for i, (path, doc) in enumerate(docs, 1):
-        outcome, article = _apply(doc, existing.get(doc.slug), str(path), actor)
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if outcome != "unchanged":
-            changed.append(article.id)
-            if doc.status == "published":
-                published.append(article.id)
-        if i % 500 == 0:
+    pending = []
+    for path, doc in docs:
+        if _unchanged(doc, existing.get(doc.slug)):
+            report.unchanged += 1
+        else:
+            pending.append((path, doc))
+    changed: list[int] = []
+    published: list[int] = []
+    # An iterator: with several processes, rendering runs ahead while this loop writes rows.
+    rendered = render_many([doc.body for _path, doc in pending],
+                           current_app.config["KB_BULK_PROCS"])
+    for start in range(0, len(pending), CHUNK):
+        written = []
+        # The chunk first: zip stops at its end without taking one more rendered text.
+        for (path, doc), html in zip(pending[start:start + CHUNK], rendered, strict=False):
+            outcome, article = _write(doc, existing.get(doc.slug), str(path), actor, html)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            written.append((article, doc.status == "published"))
+        db.session.flush()  # one batch of INSERTs for the chunk
+        changed.extend(article.id for article, _published in written)
+        published.extend(article.id for article, is_published in written if is_published)
+        if start + CHUNK < len(pending):
             db.session.commit()  # keep transactions (and SQLite locks) short on big imports
     commit_and_notify(changed, published)
     return report

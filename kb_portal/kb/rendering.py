@@ -9,6 +9,7 @@ attributes and unknown tags never survive). Heading anchors keep Chinese charact
 Whether a linked article exists is decided at view time by :func:`mark_broken_links`, so the
 HTML cached per revision stays valid when other articles are created or renamed.
 """
+import multiprocessing
 import re
 import threading
 from dataclasses import dataclass, field
@@ -167,3 +168,21 @@ def mark_broken_links(html: str, exists) -> str:
         return f'<a {attrs}data-kb-slug="{slug}"'
 
     return _KB_LINK_RE.sub(fix, html)
+
+
+PARALLEL_MIN = 200  # from this many texts on, render_many uses helper processes
+
+
+def render_many(texts: list[str], procs: int = 1):
+    """``render_markdown`` of each text, in order, as an iterator. With ``procs`` > 1 and many
+    texts, helper processes render while the caller consumes (a bulk import writes the
+    database in the meantime); rendering is pure, so forked helpers are safe."""
+    if procs < 2 or len(texts) < PARALLEL_MIN:
+        return map(render_markdown, texts)
+    return _render_in_pool(texts, procs)
+
+
+def _render_in_pool(texts: list[str], procs: int):
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs) as pool:  # terminated on exit, also when the caller stops early
+        yield from pool.imap(render_markdown, texts, chunksize=8)

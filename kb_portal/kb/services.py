@@ -13,7 +13,7 @@ from .. import audit
 from ..accounts.models import utcnow
 from ..extensions import db
 from .models import Article, ArticleTag, Category, Revision
-from .rendering import render_markdown
+from .rendering import Rendered, render_markdown
 from .signals import article_changed, article_published
 
 DEFAULT_CATEGORIES = (
@@ -64,8 +64,13 @@ def get_article(slug: str) -> Article | None:
 def add_revision(article: Article, *, title: str, body: str, category_key: str,
                  tags: list[str], language: str, summary: str, author=None, note: str = "",
                  status: str = "draft", base_revision_id: int | None = None,
-                 chash: str | None = None) -> Revision:
+                 chash: str | None = None, rendered: Rendered | None = None,
+                 flush: bool = True) -> Revision:
     """Append a revision to ``article`` (not committed) and make it the head.
+
+    ``rendered`` is ``render_markdown(body)`` when the caller already has it (bulk imports
+    render in parallel); ``flush=False`` leaves the INSERT to the caller's next flush, so
+    many new revisions are written in one batch.
 
     :raise ConflictError: when ``base_revision_id`` is given and is not the current head.
     """
@@ -77,7 +82,7 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
         number = (db.session.scalar(
             select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
             or 0) + 1
-    rendered = render_markdown(body)
+    rendered = rendered or render_markdown(body)
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
         status=status, title=title.strip(), body=body, category_key=category_key,
@@ -90,7 +95,8 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
     )
     rev.tags = tags
     db.session.add(rev)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     article.head_revision = rev
     # "Updated" is what agents read: a pending draft of a published article must not move it
     # (publish_revision does); for unpublished articles it tracks the newest revision.

@@ -39,6 +39,7 @@ _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = r"[0-9a-z\u00df-\u024f]+"
 TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_WORD}(?:[-_./]{_WORD})*)")
 SEP_RE = re.compile(r"[-_./]")
+LATIN_RE = re.compile(rf"{_WORD}(?:[-_./]{_WORD})*")  # TOKEN_RE's "word" group alone
 CJK_RUN_RE = re.compile(rf"[{_CJK}]")
 _STOP_EN_TEXT = ("a an and are as at be but by for if in into is it of on or such that the "
                  "their then there these they this to was will with")
@@ -241,13 +242,12 @@ def _joined(compound: str) -> str:
 def latin_words(folded: str) -> set[str]:
     """The unstemmed Latin words (2+ characters) and joined codes of folded text."""
     found = set()
-    for m in TOKEN_RE.finditer(folded):
-        if m.lastgroup == "word":
-            compound = m.group()
-            parts = SEP_RE.split(compound)
-            if len(parts) > 1:
-                found.add(_joined(compound))
-            found.update(p for p in parts if len(p) > 1)
+    # Each distinct compound once: the same words recur many times in an article.
+    for compound in set(LATIN_RE.findall(folded)):
+        parts = SEP_RE.split(compound)
+        if len(parts) > 1:
+            found.add(_joined(compound))
+        found.update(p for p in parts if len(p) > 1)
     return found
 
 

@@ -22,9 +22,12 @@ from operator import itemgetter
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
+
+from .termpool import TermPool
 
 _TERM_KEY = itemgetter(0, 1)
+INLINE_LIMIT = 8
 
 
 class KbCodec(W3Codec):
@@ -40,25 +43,31 @@ class KbCodec(W3Codec):
 
 class KbFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
-        """Write sorted ``(fieldname, btext, docnum, weight, value)`` postings (what
-        ``FieldWriter.add_postings`` does, with lengths read once per field)."""
+        """Write sorted ``(fieldname, btext, docnum, weight, value)`` postings (Whoosh's
+        interface, used when segments are merged)."""
+        def grouped():
+            for (name, btext), group in groupby(items, _TERM_KEY):
+                postings = [p for p in group if p[2] != -1]  # -1: spelling-only entries
+                if postings:
+                    yield (name, btext, [p[2] for p in postings], [p[3] for p in postings],
+                           [p[4] or b"" for p in postings])
+        self.add_grouped(schema, lengths, grouped())
+
+    def add_grouped(self, schema, lengths, terms):
+        """Write ``(fieldname, btext, docnums, weights, values)`` per term, in term order;
+        each field's document lengths are read once (Whoosh reads them per posting)."""
         fieldname = None
         field_lengths: list = []
-        for (name, btext), group in groupby(items, _TERM_KEY):
+        for name, btext, ids, weights, values in terms:
             if name != fieldname:
                 if fieldname is not None:
                     self.finish_field()
                 fieldname = name
                 self.start_field(name, schema[name])
                 field_lengths = _field_lengths(lengths, name, schema[name])
-            postings = [p for p in group if p[2] != -1]  # -1: spelling-only entries
-            if not postings:
-                continue
             self.start_term(btext)
             self._postwriter.add_postings(
-                [p[2] for p in postings], [p[3] for p in postings],
-                [p[4] or b"" for p in postings],
-                [field_lengths[p[2]] for p in postings] if field_lengths else None)
+                ids, weights, values, [field_lengths[n] for n in ids] if field_lengths else None)
             self.finish_term()
         if fieldname is not None:
             self.finish_field()
@@ -100,26 +109,28 @@ class KbPostingsWriter(W3PostingsWriter):
                     self._maxlength = max(self._maxlength, high)
             start = end
 
+    def finish_postings(self):
+        """Finish a term, keeping a short posting list inside the term's entry ("inlined").
 
-class LeanPostingPool(PostingPool):
-    """Whoosh's posting pool, filled a document field at a time."""
-
-    def add_many(self, items: list, size: int) -> None:
-        """Add postings whose approximate memory ``size`` the caller computed."""
-        self.currentsize += size
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.extend(items)
+        Whoosh reads inlined postings but its writer never produces them (it calls a method
+        that does not exist), so every term, even one in a single document, cost a pickled,
+        compressed block in the postings file. Most terms are rare, so this is most of them.
+        """
+        if not self.written() and len(self._ids) < self._inlinelimit:
+            terminfo, self._terminfo = self._terminfo, None
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+            return terminfo
+        return super().finish_postings()
 
 
 class KbSegmentWriter(SegmentWriter):
     """``SegmentWriter`` whose ``add_document`` feeds the pool one field at a time."""
 
     def __init__(self, ix, **kwargs):
-        kwargs.setdefault("codec", KbCodec())
+        kwargs.setdefault("codec", KbCodec(inlinelimit=INLINE_LIMIT))
         super().__init__(ix, **kwargs)
-        self.pool = LeanPostingPool(self._tempstorage, self.newsegment,
-                                    limitmb=kwargs.get("limitmb", 128))
+        self.pool = TermPool()
         self._helpers: list = []
 
     def attach_helpers(self, helpers) -> None:
@@ -145,6 +156,14 @@ class KbSegmentWriter(SegmentWriter):
             raise
         self._commit_toc(segments)
         self._finish()
+
+    def _flush_segment(self):
+        # SegmentWriter._flush_segment, handing the pool's terms over whole.
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        self.fieldwriter.add_grouped(self.schema, lengths, self.pool.grouped())
+        self.fieldwriter.close()
+        lengths.close()
 
     def cancel(self):
         self._stop_helpers()
@@ -177,16 +196,10 @@ class KbSegmentWriter(SegmentWriter):
     def _add_field(self, name: str, field, value, docnum: int) -> None:
         length = 0
         if field.indexed:
-            postings = []
-            for tbytes, freq, weight, vbytes in field.index(value):
-                postings.append((name, tbytes, docnum, weight, vbytes))
-                length += freq
-            if not field.scorable:
-                length = 0
-            # The same memory estimate as PostingPool.add, summed for the field.
-            size = len(postings) * (150 + len(name)) + 2 * sum(len(p[1]) for p in postings)
-            self.pool.fieldnames.add(name)
-            self.pool.add_many(postings, size)
+            postings = list(field.index(value))
+            if field.scorable:
+                length = sum(p[1] for p in postings)
+            self.pool.add_field(name, docnum, ((t, w, v) for t, _f, w, v in postings))
         self.perdocwriter.add_field(name, field, value if field.stored else None, length)
         if field.column_type:
             self.perdocwriter.add_column_value(name, field.column_type,

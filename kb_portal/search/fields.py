@@ -1,12 +1,15 @@
 """Whoosh field types of the schema (:func:`kb_portal.search.index.make_schema`)."""
+import re
 from collections import Counter
 
 from whoosh import columns
-from whoosh.fields import COLUMN, TEXT
+from whoosh.fields import COLUMN, KEYWORD, TEXT
 from whoosh.formats import Frequency
-from whoosh.system import pack_uint
 
 from .analysis import fold_long, index_term_texts
+from .termpool import packed_count
+
+_SPACE_SEPARATED = re.compile(r"[^ \t\r\n]+")  # Whoosh's SpaceSeparatedTokenizer
 
 
 class MatchText(TEXT):
@@ -23,8 +26,22 @@ class MatchText(TEXT):
     def index(self, value, **kwargs):
         boost = self.format.field_boost
         counts = Counter(index_term_texts(fold_long(value)))
-        return [(text.encode("utf-8"), n, n * boost, pack_uint(n))
+        return [(text.encode("utf-8"), n, n * boost, packed_count(n))
                 for text, n in sorted(counts.items())]
+
+
+class WordList(KEYWORD):
+    """A space-separated ``KEYWORD`` field (not scorable) indexed without Token objects."""
+
+    def __init__(self):
+        super().__init__(scorable=False)
+        assert isinstance(self.format, Frequency)
+
+    def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        counts = Counter(_SPACE_SEPARATED.findall(value))
+        return [(word.encode("utf-8"), n, n * boost, packed_count(n))
+                for word, n in sorted(counts.items())]
 
 
 class StoredNumber(COLUMN):

@@ -18,7 +18,7 @@ from whoosh.index import LockError
 
 from .analysis import ANALYZER_VERSION, make_analyzer
 from .codec import KbSegmentWriter
-from .fields import MatchText, StoredNumber
+from .fields import MatchText, StoredNumber, WordList
 
 log = logging.getLogger(__name__)
 META_FILE = "kb_meta.json"
@@ -47,7 +47,7 @@ def make_schema() -> Schema:
         folded=STORED(),  # the body folded in place, for snippets (snippets.fold_same_length)
         tag=KEYWORD(commas=True, scorable=False),
         # Unstemmed Latin words and joined codes: typo, prefix and "did you mean" look-ups.
-        words=KEYWORD(scorable=False),
+        words=WordList(),
         category=ID(stored=True),
         language=ID(stored=True),
         updated=StoredNumber(),

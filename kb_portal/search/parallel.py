@@ -98,6 +98,7 @@ class ParallelAdder:
             segments.append(payload)  # None: the helper got no batch
         for helper in self._helpers:
             helper.join(timeout=10)
+        self._close_queues()
         return [s for s in segments if s is not None]
 
     def _put_waiting(self, item) -> None:
@@ -116,6 +117,15 @@ class ParallelAdder:
             if helper.is_alive():
                 helper.terminate()
             helper.join(timeout=5)
+        self._close_queues()
+
+    def _close_queues(self) -> None:
+        # Batches nobody will read may sit in a queue's feeder thread; without this, the
+        # interpreter would wait for that thread forever when it exits.
+        for q in (self._jobs, self._results):
+            if q is not None:
+                q.cancel_join_thread()
+                q.close()
 
 
 def _helper_main(ix, build, options: dict, jobs, results) -> None:

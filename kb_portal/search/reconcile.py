@@ -9,12 +9,12 @@ server with its own index directory all end up consistent.
 """
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import func, select
 from whoosh.writing import CLEAR
 
@@ -29,7 +29,6 @@ from .snippets import fold_same_length
 log = logging.getLogger(__name__)
 BATCH = 200
 BULK = 300  # from this many new documents on, indexing uses several processes
-LIMIT_MB = 128  # memory for a writer's postings before it spills sorted runs to disk
 MAX_SEGMENTS = 12  # a save merges small segments once there are this many
 
 
@@ -92,7 +91,7 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
     do the work once. Returns the drift that was repaired.
     """
     ids = None if ids is None else {int(i) for i in ids}
-    with index.writer(timeout=timeout, limitmb=LIMIT_MB) as writer:
+    with index.writer(timeout=timeout) as writer:
         reader = writer.reader()
         try:
             ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
@@ -121,7 +120,7 @@ def rebuild(index: SearchIndex, progress=None) -> int:
     Returns the number of documents.
     """
     ids = sorted(published_state())
-    with index.writer(timeout=60, limitmb=LIMIT_MB) as writer:
+    with index.writer(timeout=60) as writer:
         _add(writer, ids, progress)
         writer.kb_commit_options = {"mergetype": CLEAR}
     log.info("search index rebuilt: %d articles", len(ids))
@@ -130,8 +129,8 @@ def rebuild(index: SearchIndex, progress=None) -> int:
 
 def _add(writer, ids: list[int], progress=None) -> None:
     """Add the documents of ``ids``; many of them are indexed on all cores."""
-    procs = index_procs() if len(ids) >= BULK else 1
-    with ParallelAdder(writer, procs, document, {"limitmb": LIMIT_MB}) as adder:
+    procs = current_app.config["KB_BULK_PROCS"] if len(ids) >= BULK else 1
+    with ParallelAdder(writer, procs, document) as adder:
         for n, source in enumerate(sources(ids), 1):
             adder.add(source)
             if progress:
@@ -139,15 +138,6 @@ def _add(writer, ids: list[int], progress=None) -> None:
     if procs > 1:
         log.info("indexing batches: %d in helper processes, %d in this one",
                  adder.handed_out, adder.kept)
-
-
-def index_procs() -> int:
-    """Processes that index a bulk write (``KB_SEARCH_INDEX_PROCS``; default: the CPUs)."""
-    try:
-        wanted = int(os.environ.get("KB_SEARCH_INDEX_PROCS", os.cpu_count() or 1))
-    except ValueError:
-        wanted = 1
-    return max(1, min(wanted, 4))
 
 
 class Source(NamedTuple):

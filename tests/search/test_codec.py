@@ -3,13 +3,14 @@ import random
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import TEXT
+from whoosh.fields import KEYWORD, TEXT
 from whoosh.writing import SegmentWriter
 
-from kb_portal.search.analysis import make_analyzer
+from kb_portal.search.analysis import fold_long, latin_words, make_analyzer
 from kb_portal.search.codec import KbSegmentWriter
-from kb_portal.search.fields import MatchText
+from kb_portal.search.fields import MatchText, WordList
 from kb_portal.search.index import make_schema
+from kb_portal.search.termpool import TermPool
 
 WORDS = ["退款", "申请", "退款申请流程", "投诉", "客户", "回访", "工单", "E-102", "YF-S2",
          "refund", "refunds", "complaint", "callback", "400-820-6688", "保修", "質保", "的",
@@ -77,9 +78,28 @@ def test_small_block_limit_splits_postings_the_same_way(tmp_path):
     assert _dump(ours) == _dump(theirs)
 
 
+def test_word_list_indexes_like_a_keyword_field():
+    plain, fast = KEYWORD(scorable=False), WordList()
+    for doc in _documents(40, seed=12):
+        value = " ".join(sorted(latin_words(fold_long(doc["text"])))) + " e102  yfs2\tabc"
+        assert fast.index(value) == sorted(plain.index(value))
+
+
 def test_match_text_indexes_like_a_plain_text_field():
     analyzer = make_analyzer()
     plain = TEXT(analyzer=analyzer, phrase=False)
     fast = MatchText(analyzer)
     for doc in _documents(40, seed=11):
         assert fast.index(doc["text"]) == sorted(plain.index(doc["text"]))
+
+
+def test_term_pool_returns_each_terms_postings_in_document_order():
+    pool = TermPool()
+    for posting in [("text", b"b", 5, 1.0, b"x"), ("text", b"a", 9, 2.0, b""),
+                    ("text", b"b", 2, 3.0, b"y"), ("tag", b"z", 1, 1.0, None),
+                    ("text", b"b", 7, 1.0, b"z"), ("text", b"a", -1, 1.0, b"")]:
+        pool.add(posting)
+    assert list(pool.iter_postings()) == [
+        ("tag", b"z", 1, 1.0, b""), ("text", b"a", 9, 2.0, b""),
+        ("text", b"b", 2, 3.0, b"y"), ("text", b"b", 5, 1.0, b"x"), ("text", b"b", 7, 1.0, b"z")]
+    assert pool.fieldnames == {"text", "tag"}

@@ -1,0 +1,45 @@
+"""A big import takes the parallel paths (render in helper processes, index in helper
+processes) and loses nothing on the way."""
+import multiprocessing
+
+from sqlalchemy import func, select
+
+from kb_portal.extensions import db
+from kb_portal.kb.importer import import_article_files
+from kb_portal.kb.models import Revision
+from kb_portal.kb.rendering import render_many, render_markdown
+from kb_portal.search.reconcile import check
+from kb_portal.search.runtime import runtime
+
+from .helpers import slugs
+
+COUNT = 320  # above both thresholds (render_many: 200, parallel indexing: 300)
+
+
+def _write_files(folder):
+    for n in range(COUNT):
+        (folder / f"bulk-{n:03d}.md").write_text(
+            f"---\ntitle: 批量导入第{n}篇\ncategory: sop\ntags: [批量{n % 7}]\n---\n"
+            f"## 步骤\n\n客户申请退款时先核对订单 ORD-{n:05d}，再登记工单。\n\n"
+            f"| 项目 | 说明 |\n|---|---|\n| 编号 | E-{n} |\n", encoding="utf-8")
+
+
+def test_render_many_in_helper_processes_matches_rendering_here():
+    texts = [f"## 标题 {n}\n\n正文 **{n}** [链接](other-{n}#步骤)" for n in range(250)]
+    assert list(render_many(texts, procs=2)) == [render_markdown(t) for t in texts]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(app, tmp_path):
+    app.config["KB_BULK_PROCS"] = 2
+    _write_files(tmp_path)
+    report = import_article_files(sorted(tmp_path.glob("*.md")))
+    assert (report.created, report.errors) == (COUNT, [])
+    rendered = db.session.scalar(select(func.count()).select_from(Revision)
+                                 .where(Revision.html.like("%<table>%")))
+    assert rendered == COUNT
+    assert not check(runtime().index)  # every published article is in the index
+    assert runtime().index.searcher().doc_count() == COUNT
+    assert slugs("ORD-00123") == ["bulk-123"]
+    assert slugs("e-7")[:1] == ["bulk-007"]
+    assert multiprocessing.active_children() == []
