@@ -1,21 +1,21 @@
-"""Faster writing for Whoosh's own on-disk format (W3), through Whoosh's extension points.
+"""Faster writing of Whoosh's own on-disk format (W3), through Whoosh's extension points.
 
-Whoosh is pure Python and spends most of an index build in three per-posting loops. The
-classes here keep the file format byte for byte (they subclass Whoosh's W3 codec and only
-override write paths) and make those loops cheaper:
+Whoosh is pure Python and spent most of an index build in per-posting Python calls. The
+classes here subclass Whoosh's W3 codec and segment writer and override only write paths;
+Whoosh's own readers read the result, and ``tests/search/test_codec.py`` checks that every
+term's postings and statistics, the stored fields, lengths and columns equal what Whoosh's own
+writer produces:
 
-* :class:`KbFieldWriter.add_postings` — Whoosh looks up the document's field length for
-  every posting through a column reader (and, for fields without lengths, a ``stat()`` call
-  each time). Here each field's lengths are read once into a list, and each term's postings
-  are handed to the postings writer as one batch.
-* :class:`KbPostingsWriter.add_postings` — a whole term's postings are appended in slices of
-  the block size instead of one call (with four type assertions) per posting.
-* :class:`KbSegmentWriter` — adds a document's postings to the pool with one ``extend`` per
-  field instead of one method call (with assertions and size arithmetic) per posting.
+* :class:`KbSegmentWriter` collects postings per term in a :class:`~.termpool.TermPool`
+  instead of one tuple per posting (sorted, spilled to disk and merged by Whoosh);
+* :class:`KbFieldWriter` hands each term's postings over in one call and reads the documents'
+  field lengths once per field (Whoosh looks them up per posting, with a ``stat()`` call each
+  time for fields that have none);
+* :class:`KbPostingsWriter` appends a term's postings in slices of the block size, and keeps
+  posting lists of fewer than :data:`INLINE_LIMIT` documents inside the term entry.
 
-Segments written with :class:`KbCodec` are read by the inherited W3 readers; the codec is
-pickled into the index's table of contents, so this module's path is part of the index (like
-the analyzer's). ``tests/search/test_codec.py`` checks the output is identical to Whoosh's.
+The codec is pickled into the index's table of contents, so this module's path is part of the
+index (like the analyzer's); :data:`~.analysis.ANALYZER_VERSION` covers changes here too.
 """
 from itertools import groupby
 from operator import itemgetter
@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter
 from .termpool import TermPool
 
 _TERM_KEY = itemgetter(0, 1)
-INLINE_LIMIT = 8
+INLINE_LIMIT = 8  # posting lists shorter than this are stored in the term entry
 
 
 class KbCodec(W3Codec):

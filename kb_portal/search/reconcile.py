@@ -29,7 +29,7 @@ from .snippets import fold_same_length
 log = logging.getLogger(__name__)
 BATCH = 200
 BULK = 300  # from this many new documents on, indexing uses several processes
-MAX_SEGMENTS = 12  # a save merges small segments once there are this many
+MAX_SEGMENTS = 12  # after a save, small segments are merged once there are this many
 
 
 @dataclass
@@ -92,11 +92,10 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
     """
     ids = None if ids is None else {int(i) for i in ids}
     with index.writer(timeout=timeout) as writer:
-        reader = writer.reader()
-        try:
-            ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
-        finally:
-            reader.close()
+        # The writer's own searcher: deleting the replaced documents below reuses it, so
+        # the segments are opened once (a writer closes it when it finishes).
+        reader = writer.searcher().reader()
+        ix_state = index_state(reader) if ids is None else index_state_for(reader, ids)
         drift = compare(published_state(ids), ix_state, ids)
         for aid in drift.extra:
             writer.delete_by_term("id", str(aid))
@@ -105,13 +104,27 @@ def reconcile(index: SearchIndex, ids=None, timeout: float | None = None) -> Dri
         _add(writer, drift.missing)  # not in the index: nothing to replace
         if not drift:
             writer.kb_skip_commit = True
-        elif ids is not None and len(getattr(writer, "segments", ())) < MAX_SEGMENTS:
-            # A save: write a small new segment and leave merging to a later write, so the
-            # article is searchable at once (a merge can take a second on a big index).
+        elif ids is not None:
+            # A save: write a small new segment and no merge, so the article is searchable
+            # at once; merge_small_segments() tidies up afterwards.
             writer.kb_commit_options = {"merge": False}
     if drift:
         log.info("search index reconciled: %s", drift.summary())
     return drift
+
+
+def needs_merge(index: SearchIndex) -> bool:
+    """True when saves have left enough small segments that searches slow down."""
+    return len(index.searcher().reader().leaf_readers()) >= MAX_SEGMENTS
+
+
+def merge_small_segments(index: SearchIndex, timeout: float = 0) -> None:
+    """Merge small segments (Whoosh's MERGE_SMALL policy) without adding anything.
+
+    :raise LockError: when another writer holds the lock for longer than ``timeout``.
+    """
+    with index.writer(timeout=timeout) as writer:
+        writer.kb_commit_options = {"merge": True}
 
 
 def rebuild(index: SearchIndex, progress=None) -> int:

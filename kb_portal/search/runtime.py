@@ -29,6 +29,9 @@ class SearchRuntime:
         self._fp_searcher = None
         self._fp = None
         self._lock = threading.Lock()
+        self._merge_lock = threading.Lock()
+        # Tests merge in the request, so nothing runs after a test has removed its files.
+        self.merge_in_background = not app.testing
 
     def force_check(self) -> None:
         """Compare with the database at the next search (after a failed index write)."""
@@ -65,9 +68,13 @@ class SearchRuntime:
             log.warning("search: could not compare the index with the database", exc_info=True)
 
     def after_change(self, article_ids) -> None:
-        """The fast path after a save: index exactly these articles now."""
+        """The fast path after a save: index exactly these articles now (as a new small
+        segment), then merge small segments when there are many — after the article is
+        searchable, and for servers in a background thread."""
         try:
             rc.reconcile(self.index, ids=article_ids, timeout=self.save_timeout)
+            if rc.needs_merge(self.index):
+                self._merge_later()
         except LockError:
             log.warning("search index busy: %d changed article(s) will be indexed by the next "
                         "reconcile", len(article_ids))
@@ -76,10 +83,31 @@ class SearchRuntime:
             log.exception("search index update failed; the next reconcile will repair it")
             self.force_check()
 
+    def _merge_later(self) -> None:
+        if not self._merge_lock.acquire(blocking=False):
+            return  # this process is merging already
+
+        def merge():
+            try:
+                rc.merge_small_segments(self.index, timeout=self.save_timeout)
+            except LockError:
+                pass  # another process is writing; a later save merges
+            except Exception:
+                log.exception("search: merging small index segments failed")
+            finally:
+                self._merge_lock.release()
+
+        if self.merge_in_background:
+            threading.Thread(target=merge, name="kb-search-merge", daemon=True).start()
+        else:
+            merge()
+
     def startup(self) -> None:
         """Reconcile (or fill an index that had to be recreated); quiet when the database
         has no tables yet (``flask kb init`` runs before the schema exists)."""
         try:
+            if not self.index.rebuilt_reason and self.in_sync():
+                return  # the usual case: compared without taking the lock a save may need
             drift = rc.reconcile(self.index)
         except SQLAlchemyError as exc:
             log.debug("search start-up reconcile skipped: %s", exc)

@@ -169,3 +169,26 @@ def test_the_index_fingerprint_counts_live_documents_only(app):
     assert reader.has_deletions()
     assert fingerprint(reader) == (len(state), sum(state.values())) == (2, sum(state.values()))
     assert runtime().in_sync()
+
+
+def _segment_count() -> int:
+    return len(runtime().index.searcher().reader().leaf_readers())
+
+
+def test_saves_add_small_segments_that_are_merged_once_there_are_many(app):
+    from kb_portal.search.reconcile import MAX_SEGMENTS
+
+    for n in range(MAX_SEGMENTS + 3):
+        factories.article(f"seg-{n}", f"分段测试{n}", f"第{n}篇 段落合并")
+        assert _segment_count() < MAX_SEGMENTS  # merged right after the save that hit it
+    assert len(slugs("段落合并")) == MAX_SEGMENTS + 3
+    assert not check(runtime().index)
+
+
+def test_start_up_does_not_wait_for_the_index_lock_when_nothing_changed(app, caplog):
+    factories.article("steady", "稳定", "无需改动")
+    with runtime().index.writer(timeout=1) as held:  # another process is writing
+        held.kb_skip_commit = True
+        runtime().startup()  # in sync: returns without asking for the lock
+    assert "another process holds the index lock" not in caplog.text
+    assert slugs("稳定") == ["steady"]
