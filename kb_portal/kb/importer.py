@@ -171,8 +171,8 @@ def import_article_files(paths: list[Path], actor=None, progress=None) -> Import
     for start in range(0, len(pending), CHUNK):
         written = []
         # The chunk first: zip stops at its end without taking one more rendered text.
-        for (path, doc), html in zip(pending[start:start + CHUNK], rendered, strict=False):
-            outcome, article = _write(doc, existing.get(doc.slug), str(path), actor, html)
+        for (path, doc), page in zip(pending[start:start + CHUNK], rendered, strict=False):
+            outcome, article = _write(doc, existing.get(doc.slug), str(path), actor, page)
             setattr(report, outcome, getattr(report, outcome) + 1)
             written.append((article, doc.status == "published"))
         db.session.flush()  # one batch of INSERTs for the chunk
