@@ -57,7 +57,7 @@ def search_command(query, category, tag, language, limit, as_json):
     from .runtime import runtime
     from .services import SearchParams, search
 
-    runtime().maybe_sync(timeout=60)  # a one-off process: wait for a start-up rebuild
+    runtime().maybe_sync(timeout=60, wait=True)  # a one-off process: wait for a rebuild
     result = search(SearchParams(q=query, category=category, tag=tag, language=language,
                                  limit=limit))
     if as_json:

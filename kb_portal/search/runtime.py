@@ -1,6 +1,7 @@
 """Per-app search state: which index, when the database was last compared with it, and the
 reconcile triggers (after a save, at start-up, and when the database moved on).
 """
+import contextlib
 import logging
 import threading
 import time
@@ -29,9 +30,11 @@ class SearchRuntime:
         self._fp_searcher = None
         self._fp = None
         self._lock = threading.Lock()
+        self.app = app
         self._merge_lock = threading.Lock()
-        # Tests merge in the request, so nothing runs after a test has removed its files.
-        self.merge_in_background = not app.testing
+        self._sync_lock = threading.Lock()
+        # Tests merge and sync in the request, so nothing runs after a test removed its files.
+        self.in_background = not app.testing
 
     def force_check(self) -> None:
         """Compare with the database at the next search (after a failed index write)."""
@@ -48,24 +51,42 @@ class SearchRuntime:
     def in_sync(self) -> bool:
         return rc.db_fingerprint() == self.index_fingerprint(self.index.searcher())
 
-    def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT) -> None:
+    def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT, wait: bool = False) -> None:
         """Reconcile when the database moved on; checked at most every ``sync_seconds``.
 
-        Runs in the request, so by default it hardly waits for the lock: when another process
-        (or the start-up thread) holds it, that one is already writing, and this one searches
-        what is there and checks again next time.
+        Called before a search. On servers the reconcile runs in a background thread and the
+        search answers from what is there: the drift may be thousands of articles (another
+        server imported them), which must not hold a request past gunicorn's timeout. With
+        ``wait`` (one-off commands) or in tests it runs here; then it hardly waits for the lock
+        by default: whoever holds it is already writing.
         """
         now = time.monotonic()
         if now - self._last_check < self.sync_seconds:
             return
         self._last_check = now
         try:
-            if not self.in_sync():
-                rc.reconcile(self.index, timeout=timeout)
+            if self.in_sync():
+                return
+        except SQLAlchemyError:
+            log.warning("search: could not compare the index with the database", exc_info=True)
+            return
+        if wait or not self.in_background:
+            self._sync(timeout)
+        else:
+            self._later(self._sync_lock, self._sync_in_app, "kb-search-sync")
+
+    def _sync(self, timeout: float) -> None:
+        try:
+            rc.reconcile(self.index, timeout=timeout)
         except LockError:
             self.force_check()
         except SQLAlchemyError:
-            log.warning("search: could not compare the index with the database", exc_info=True)
+            log.warning("search: could not bring the index up to date", exc_info=True)
+            self.force_check()
+
+    def _sync_in_app(self) -> None:
+        with self.app.app_context():
+            self._sync(float(self.app.config["KB_SEARCH_LOCK_TIMEOUT"]))
 
     def after_change(self, article_ids) -> None:
         """The fast path after a save: index exactly these articles now (as a new small
@@ -84,23 +105,33 @@ class SearchRuntime:
             self.force_check()
 
     def _merge_later(self) -> None:
-        if not self._merge_lock.acquire(blocking=False):
-            return  # this process is merging already
-
         def merge():
+            with contextlib.suppress(LockError):  # another process is writing: a later save
+                rc.merge_small_segments(self.index, timeout=self.save_timeout)  # merges
+
+        if self.in_background:
+            self._later(self._merge_lock, merge, "kb-search-merge")
+        elif self._merge_lock.acquire(blocking=False):
             try:
-                rc.merge_small_segments(self.index, timeout=self.save_timeout)
-            except LockError:
-                pass  # another process is writing; a later save merges
-            except Exception:
-                log.exception("search: merging small index segments failed")
+                merge()
             finally:
                 self._merge_lock.release()
 
-        if self.merge_in_background:
-            threading.Thread(target=merge, name="kb-search-merge", daemon=True).start()
-        else:
-            merge()
+    @staticmethod
+    def _later(lock: threading.Lock, task, name: str) -> None:
+        """Run ``task`` in a daemon thread unless this process already runs it."""
+        if not lock.acquire(blocking=False):
+            return
+
+        def run():
+            try:
+                task()
+            except Exception:
+                log.exception("search: %s failed", name)
+            finally:
+                lock.release()
+
+        threading.Thread(target=run, name=name, daemon=True).start()
 
     def startup(self) -> None:
         """Reconcile (or fill an index that had to be recreated); quiet when the database

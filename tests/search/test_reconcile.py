@@ -192,3 +192,21 @@ def test_start_up_does_not_wait_for_the_index_lock_when_nothing_changed(app, cap
         runtime().startup()  # in sync: returns without asking for the lock
     assert "another process holds the index lock" not in caplog.text
     assert slugs("稳定") == ["steady"]
+
+
+def test_on_servers_a_search_repairs_drift_in_the_background(app):
+    import threading
+
+    with _without_index_updates():
+        factories.article("elsewhere", "别处导入", "另一台服务器导入的文章")
+    rt = runtime()
+    rt.in_background = True  # as on a server (tests otherwise repair inside the request)
+    try:
+        rt.force_check()
+        rt.maybe_sync()  # returns at once; a thread reconciles
+        for thread in [t for t in threading.enumerate() if t.name == "kb-search-sync"]:
+            thread.join(30)
+    finally:
+        rt.in_background = False
+    assert not check(rt.index)
+    assert slugs("别处导入") == ["elsewhere"]
