@@ -68,16 +68,17 @@ def apply_article_file(doc: ArticleFile, source: str, actor=None) -> str:
     Returns ``"created"``, ``"updated"`` or ``"unchanged"``.
     """
     article = db.session.scalar(select(Article).where(Article.slug == doc.slug))
-    if _unchanged(doc, article):
+    chash = _file_hash(doc)
+    if _unchanged(doc, article, chash):
         return "unchanged"
-    return _write(doc, article, source, actor)[0]
+    return _write(doc, article, chash, source, actor)[0]
 
 
-def _unchanged(doc: ArticleFile, article: Article | None) -> bool:
-    """True when importing ``doc`` would change nothing (and remember the file's hash)."""
+def _unchanged(doc: ArticleFile, article: Article | None, chash: str) -> bool:
+    """True when importing ``doc`` (whose :func:`_file_hash` is ``chash``) would change
+    nothing; remembers the hash on the article."""
     if article is None:
         return False
-    chash = _file_hash(doc)
     if article.import_hash == chash:
         # The file has not changed since it was last imported. Whatever trainers did in the
         # browser since then stands: `make run` re-imports the demo files on every start.
@@ -89,7 +90,7 @@ def _unchanged(doc: ArticleFile, article: Article | None) -> bool:
     return False
 
 
-def _write(doc: ArticleFile, article: Article | None, source: str, actor,
+def _write(doc: ArticleFile, article: Article | None, chash: str, source: str, actor,
            rendered: Rendered | None = None) -> tuple[str, Article]:
     """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush."""
     outcome = "updated" if article else "created"
@@ -97,7 +98,6 @@ def _write(doc: ArticleFile, article: Article | None, source: str, actor,
         # An empty tag list up front: assigning tags later then needs no query to load them.
         article = Article(slug=doc.slug, tags=[])
         db.session.add(article)
-    chash = _file_hash(doc)
     article.owner = doc.owner
     article.review_by = doc.review_by
     article.import_hash = chash
@@ -159,20 +159,23 @@ def import_article_files(paths: list[Path], actor=None, progress=None) -> Import
     existing = _existing([doc.slug for _path, doc in docs])
     pending = []
     for path, doc in docs:
-        if _unchanged(doc, existing.get(doc.slug)):
+        chash = _file_hash(doc)
+        if _unchanged(doc, existing.get(doc.slug), chash):
             report.unchanged += 1
         else:
-            pending.append((path, doc))
+            pending.append((path, doc, chash))
     changed: list[int] = []
     published: list[int] = []
     # An iterator: with several processes, rendering runs ahead while this loop writes rows.
-    rendered = render_many([doc.body for _path, doc in pending],
+    rendered = render_many([doc.body for _path, doc, _hash in pending],
                            current_app.config["KB_BULK_PROCS"])
     for start in range(0, len(pending), CHUNK):
         written = []
         # The chunk first: zip stops at its end without taking one more rendered text.
-        for (path, doc), page in zip(pending[start:start + CHUNK], rendered, strict=False):
-            outcome, article = _write(doc, existing.get(doc.slug), str(path), actor, page)
+        for (path, doc, chash), page in zip(pending[start:start + CHUNK], rendered,
+                                            strict=False):
+            outcome, article = _write(doc, existing.get(doc.slug), chash, str(path), actor,
+                                      page)
             setattr(report, outcome, getattr(report, outcome) + 1)
             written.append((article, doc.status == "published"))
         db.session.flush()  # one batch of INSERTs for the chunk

@@ -17,16 +17,12 @@ writer produces:
 The codec is pickled into the index's table of contents, so this module's path is part of the
 index (like the analyzer's); :data:`~.analysis.ANALYZER_VERSION` covers changes here too.
 """
-from itertools import groupby
-from operator import itemgetter
-
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .termpool import TermPool
 
-_TERM_KEY = itemgetter(0, 1)
 INLINE_LIMIT = 8  # posting lists shorter than this are stored in the term entry
 
 
@@ -42,17 +38,6 @@ class KbCodec(W3Codec):
 
 
 class KbFieldWriter(W3FieldWriter):
-    def add_postings(self, schema, lengths, items):
-        """Write sorted ``(fieldname, btext, docnum, weight, value)`` postings (Whoosh's
-        interface, used when segments are merged)."""
-        def grouped():
-            for (name, btext), group in groupby(items, _TERM_KEY):
-                postings = [p for p in group if p[2] != -1]  # -1: spelling-only entries
-                if postings:
-                    yield (name, btext, [p[2] for p in postings], [p[3] for p in postings],
-                           [p[4] or b"" for p in postings])
-        self.add_grouped(schema, lengths, grouped())
-
     def add_grouped(self, schema, lengths, terms):
         """Write ``(fieldname, btext, docnums, weights, values)`` per term, in term order;
         each field's document lengths are read once (Whoosh reads them per posting)."""

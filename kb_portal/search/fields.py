@@ -12,6 +12,14 @@ from .termpool import packed_count
 _SPACE_SEPARATED = re.compile(r"[^ \t\r\n]+")  # Whoosh's SpaceSeparatedTokenizer
 
 
+def _frequency_postings(terms, fmt: Frequency) -> list[tuple]:
+    """What ``Field.index`` returns for a Frequency format: ``(bytes, frequency, weight,
+    encoded frequency)`` per distinct term, in term order."""
+    boost = fmt.field_boost
+    return [(term.encode("utf-8"), n, n * boost, packed_count(n))
+            for term, n in sorted(Counter(terms).items())]
+
+
 class MatchText(TEXT):
     """A ``TEXT`` field without positions whose indexing counts the analyzer's terms directly.
 
@@ -24,10 +32,7 @@ class MatchText(TEXT):
         assert isinstance(self.format, Frequency)
 
     def index(self, value, **kwargs):
-        boost = self.format.field_boost
-        counts = Counter(index_term_texts(fold_long(value)))
-        return [(text.encode("utf-8"), n, n * boost, packed_count(n))
-                for text, n in sorted(counts.items())]
+        return _frequency_postings(index_term_texts(fold_long(value)), self.format)
 
 
 class WordList(KEYWORD):
@@ -38,10 +43,7 @@ class WordList(KEYWORD):
         assert isinstance(self.format, Frequency)
 
     def index(self, value, **kwargs):
-        boost = self.format.field_boost
-        counts = Counter(_SPACE_SEPARATED.findall(value))
-        return [(word.encode("utf-8"), n, n * boost, packed_count(n))
-                for word, n in sorted(counts.items())]
+        return _frequency_postings(_SPACE_SEPARATED.findall(value), self.format)
 
 
 class StoredNumber(COLUMN):

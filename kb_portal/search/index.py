@@ -171,6 +171,17 @@ def get_index(path: str, lock_timeout: float = 10.0) -> SearchIndex:
         return _registry[key]
 
 
+def per_searcher(searcher, name: str, make):
+    """``make(searcher)``, built once per searcher and kept on it: a searcher is one index
+    generation, so what is derived from it stays valid exactly as long as it does."""
+    attr = f"_kb_{name}"
+    value = getattr(searcher, attr, None)
+    if value is None:
+        value = make(searcher)
+        setattr(searcher, attr, value)
+    return value
+
+
 def index_state(reader) -> dict[int, int]:
     """``{article id: revision id}`` of the live documents, read from columns (fast)."""
     if not reader.doc_count_all():

@@ -28,11 +28,10 @@ class ParallelAdder:
     """``with ParallelAdder(writer, procs, build) as adder: adder.add(item)`` adds the new
     document ``build(item)`` for each item; ``build`` runs in whichever process indexes it."""
 
-    def __init__(self, writer: KbSegmentWriter, procs: int, build, options: dict | None = None):
+    def __init__(self, writer: KbSegmentWriter, procs: int, build):
         self.writer = writer
         self.build = build
         self.helpers_wanted = max(0, procs - 1)
-        self.options = options or {}
         self._batch: list[dict] = []
         self._helpers: list = []
         self._jobs = self._results = None
@@ -46,7 +45,7 @@ class ParallelAdder:
             for _ in range(self.helpers_wanted):
                 helper = ctx.Process(target=_helper_main, daemon=True, args=(
                     self.writer.storage.open_index(self.writer.indexname), self.build,
-                    self.options, self._jobs, self._results))
+                    self._jobs, self._results))
                 helper.start()
                 self._helpers.append(helper)
         return self
@@ -128,11 +127,11 @@ class ParallelAdder:
                 q.close()
 
 
-def _helper_main(ix, build, options: dict, jobs, results) -> None:
+def _helper_main(ix, build, jobs, results) -> None:
     """A helper: index batches until ``None``, then send back the finished segment."""
     try:
         # _lk=False: the parent holds the index lock for the whole write.
-        writer = KbSegmentWriter(ix, _lk=False, **options)
+        writer = KbSegmentWriter(ix, _lk=False)
         while (batch := jobs.get()) is not None:
             for item in batch:
                 writer.add_document(**build(item))

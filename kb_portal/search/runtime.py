@@ -109,17 +109,11 @@ class SearchRuntime:
             with contextlib.suppress(LockError):  # another process is writing: a later save
                 rc.merge_small_segments(self.index, timeout=self.save_timeout)  # merges
 
-        if self.in_background:
-            self._later(self._merge_lock, merge, "kb-search-merge")
-        elif self._merge_lock.acquire(blocking=False):
-            try:
-                merge()
-            finally:
-                self._merge_lock.release()
+        self._later(self._merge_lock, merge, "kb-search-merge")
 
-    @staticmethod
-    def _later(lock: threading.Lock, task, name: str) -> None:
-        """Run ``task`` in a daemon thread unless this process already runs it."""
+    def _later(self, lock: threading.Lock, task, name: str) -> None:
+        """Run ``task`` unless this process already runs it: in a daemon thread on servers,
+        right here in tests."""
         if not lock.acquire(blocking=False):
             return
 
@@ -131,7 +125,10 @@ class SearchRuntime:
             finally:
                 lock.release()
 
-        threading.Thread(target=run, name=name, daemon=True).start()
+        if self.in_background:
+            threading.Thread(target=run, name=name, daemon=True).start()
+        else:
+            run()
 
     def startup(self) -> None:
         """Reconcile (or fill an index that had to be recreated); quiet when the database

@@ -18,7 +18,7 @@ from itertools import chain
 
 from whoosh.query import Phrase
 
-from .index import BONUS_FIELDS, MATCH_FIELD
+from .index import BONUS_FIELDS, MATCH_FIELD, per_searcher
 
 K1, B = 1.2, 0.75
 PHRASE_BONUS = 1.3
@@ -35,10 +35,7 @@ class Scorer:
 
     @classmethod
     def of(cls, searcher) -> "Scorer":
-        scorer = getattr(searcher, "_kb_scorer", None)
-        if scorer is None:
-            scorer = searcher._kb_scorer = cls(searcher)
-        return scorer
+        return per_searcher(searcher, "scorer", cls)
 
     def _norm(self, field: str, n: int, reader) -> list[float]:
         """Per document of one segment: K1 × (1 − B + B × length / average length)."""

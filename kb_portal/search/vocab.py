@@ -9,7 +9,7 @@ document: typos and prefixes are about what people type, not about stems.
 from collections import OrderedDict
 
 from .analysis import stem
-from .index import MATCH_FIELD
+from .index import MATCH_FIELD, per_searcher
 
 MAX_EXPANSIONS = 8
 SCAN_LIMIT = 400  # lexicon entries looked at per prefix: bounds the work for one-letter prefixes
@@ -25,10 +25,7 @@ class Vocabulary:
 
     @classmethod
     def of(cls, searcher) -> "Vocabulary":
-        vocab = getattr(searcher, "_kb_vocab", None)
-        if vocab is None:
-            vocab = searcher._kb_vocab = cls(searcher)
-        return vocab
+        return per_searcher(searcher, "vocab", cls)
 
     def _cached(self, key, compute):
         if key in self._cache:
