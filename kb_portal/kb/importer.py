@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..bulk import fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
@@ -154,6 +155,11 @@ def _read_all(paths: list[Path], report: ImportReport, progress) -> list[tuple[P
 
 def import_article_files(paths: list[Path], actor=None, progress=None) -> ImportReport:
     """Import ``paths`` (``.md`` files). ``progress(i, total, path)`` is called per file."""
+    with fewer_collections():
+        return _import(paths, actor, progress)
+
+
+def _import(paths: list[Path], actor, progress) -> ImportReport:
     report = ImportReport()
     docs = _read_all(paths, report, progress)
     existing = _existing([doc.slug for _path, doc in docs])

@@ -136,8 +136,17 @@ def _subwords(word: str) -> list[tuple[str, int]]:
     return found
 
 
+class FoldedText(str):
+    """Text that :func:`fold_long` has already folded: folding it again returns it as is
+    (an index document folds its big match text once for two fields)."""
+
+    __slots__ = ()
+
+
 def fold_long(text: str) -> str:
     """``fold`` for any length of text (long texts bypass its small cache)."""
+    if type(text) is FoldedText:
+        return text
     if len(text) <= _LONG_TEXT:
         return fold(text)
     return to_simplified(nfkc(text)).casefold()

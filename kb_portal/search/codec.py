@@ -180,7 +180,12 @@ class KbSegmentWriter(SegmentWriter):
 
     def _add_field(self, name: str, field, value, docnum: int) -> None:
         length = 0
-        if field.indexed:
+        if hasattr(field, "index_counts"):  # fields.py's Frequency-format fields
+            counts = field.index_counts(value)
+            if field.scorable:
+                length = sum(counts.values())
+            self.pool.add_counts(name, docnum, counts, field.format.field_boost)
+        elif field.indexed:
             postings = list(field.index(value))
             if field.scorable:
                 length = sum(p[1] for p in postings)

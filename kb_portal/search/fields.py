@@ -12,15 +12,26 @@ from .termpool import packed_count
 _SPACE_SEPARATED = re.compile(r"[^ \t\r\n]+")  # Whoosh's SpaceSeparatedTokenizer
 
 
-def _frequency_postings(terms, fmt: Frequency) -> list[tuple]:
+def _frequency_postings(counts: dict[str, int], fmt: Frequency) -> list[tuple]:
     """What ``Field.index`` returns for a Frequency format: ``(bytes, frequency, weight,
     encoded frequency)`` per distinct term, in term order."""
     boost = fmt.field_boost
     return [(term.encode("utf-8"), n, n * boost, packed_count(n))
-            for term, n in sorted(Counter(terms).items())]
+            for term, n in sorted(counts.items())]
 
 
-class MatchText(TEXT):
+class _Counted:
+    """A Frequency-format field that can give its terms as ``{text: frequency}``: the
+    segment writer (codec.py) takes that straight into its term pool."""
+
+    def index_counts(self, value) -> dict[str, int]:
+        raise NotImplementedError
+
+    def index(self, value, **kwargs):
+        return _frequency_postings(self.index_counts(value), self.format)
+
+
+class MatchText(_Counted, TEXT):
     """A ``TEXT`` field without positions whose indexing counts the analyzer's terms directly.
 
     Whoosh's generic path builds a Token object per term and two dictionaries per value; for
@@ -31,19 +42,19 @@ class MatchText(TEXT):
         super().__init__(analyzer=analyzer, phrase=False, **kwargs)
         assert isinstance(self.format, Frequency)
 
-    def index(self, value, **kwargs):
-        return _frequency_postings(index_term_texts(fold_long(value)), self.format)
+    def index_counts(self, value) -> dict[str, int]:
+        return Counter(index_term_texts(fold_long(value)))
 
 
-class WordList(KEYWORD):
+class WordList(_Counted, KEYWORD):
     """A space-separated ``KEYWORD`` field (not scorable) indexed without Token objects."""
 
     def __init__(self):
         super().__init__(scorable=False)
         assert isinstance(self.format, Frequency)
 
-    def index(self, value, **kwargs):
-        return _frequency_postings(_SPACE_SEPARATED.findall(value), self.format)
+    def index_counts(self, value) -> dict[str, int]:
+        return Counter(_SPACE_SEPARATED.findall(value))
 
 
 class StoredNumber(COLUMN):

@@ -21,7 +21,7 @@ from whoosh.writing import CLEAR
 from ..extensions import db
 from ..kb.models import Article, Revision
 from ..textnorm import fold
-from .analysis import fold_long, latin_words
+from .analysis import FoldedText, fold_long, latin_words
 from .index import SearchIndex, index_state, index_state_for
 from .parallel import ParallelAdder
 from .snippets import fold_same_length
@@ -195,12 +195,13 @@ def document(source: Source) -> dict:
     tags = json.loads(source.tags_json or "[]")
     title, summary = source.title, source.summary or ""
     body = plain_text(source.body or "")
-    words = latin_words(fold_long(" ".join((title, " ".join(tags), summary, body))))
+    # Folded once here for the match field and the word list.
+    text = FoldedText(fold_long("\n".join((title, " , ".join(tags), summary, body))))
     return {
         "id": str(source.article_id), "rev": source.revision_id, "slug": source.slug,
-        "title": title, "tags": " , ".join(tags), "summary": summary,
-        "text": "\n".join((title, " , ".join(tags), summary, body)),
-        "body": body, "words": " ".join(sorted(words)), "folded": fold_same_length(body),
+        "title": title, "tags": " , ".join(tags), "summary": summary, "text": text,
+        "body": body, "words": " ".join(sorted(latin_words(text))),
+        "folded": fold_same_length(body),
         "tag": ",".join(fold(t).replace(",", " ") for t in tags),
         "category": source.category_key, "language": source.language,
         "updated": int(source.updated_at.timestamp()) if source.updated_at else 0,

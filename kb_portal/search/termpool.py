@@ -6,6 +6,11 @@ a 5,000-article segment that is 2.5 million tuples to build, sort, marshal and m
 term gets arrays of document numbers and weights (about 16 bytes a posting, so nothing needs to
 spill), and only the terms are sorted. :meth:`TermPool.grouped` hands each term's postings to
 :meth:`kb_portal.search.codec.KbFieldWriter.add_grouped` in one piece.
+
+Fields in Whoosh's ``Frequency`` format (the big match field and the word list) take the
+cheaper :meth:`TermPool.add_counts` path: a posting is a document number and a count in two
+arrays, keyed by the term's text; the weights and encoded values Whoosh wants are made per term
+when the segment is written, not per posting while documents are added.
 """
 from array import array
 
@@ -22,47 +27,83 @@ def packed_count(n: int) -> bytes:
 
 class TermPool:
     """Drop-in for Whoosh's ``PostingPool`` (``add``, ``iter_postings``, ``fieldnames``,
-    ``cleanup``) plus :meth:`add_field` and :meth:`grouped`."""
+    ``cleanup``) plus :meth:`add_field`, :meth:`add_counts` and :meth:`grouped`.
+
+    ``add``/``add_field`` keep ``(docnums, weights, values)`` per term in bytes (any format;
+    Whoosh's merges add postings this way); ``add_counts`` keeps ``(docnums, counts)`` per term
+    text (Frequency format). A field may receive both: a writer that adds documents and merges
+    segments in one commit.
+    """
 
     def __init__(self, *args, **kwargs):  # Whoosh passes (tempstore, segment, limitmb=…)
-        self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
-        self.fieldnames: set[str] = set()
-        self._unsorted: set[tuple[str, bytes]] = set()
+        self.generic: dict[str, dict[bytes, tuple]] = {}  # fieldname → {btext: postings}
+        self.counted: dict[str, dict[str, tuple]] = {}  # fieldname → {text: postings}
+        self.boosts: dict[str, float] = {}  # fieldname → field boost, for counted fields
+        self._last: dict[str, int] = {}  # fieldname → last document number added
+        self._unsorted: set[str] = set()  # fields whose documents came out of order
+
+    @property
+    def fieldnames(self) -> set[str]:
+        return set(self.generic) | set(self.counted)
+
+    def _terms(self, pools: dict, fieldname: str, docnum: int) -> dict:
+        if docnum < self._last.get(fieldname, -1):
+            self._unsorted.add(fieldname)  # cannot happen in add-then-merge order; stay correct
+        self._last[fieldname] = docnum
+        terms = pools.get(fieldname)
+        if terms is None:
+            terms = pools[fieldname] = {}
+        return terms
 
     def add(self, item) -> None:
         """Whoosh's interface: one ``(fieldname, btext, docnum, weight, value)`` posting."""
         fieldname, btext, docnum, weight, value = item
         if docnum == -1:
             return  # a spelling-only entry: no field of our schema asks for those
-        self.fieldnames.add(fieldname)
-        self._append((fieldname, btext), docnum, weight, value)
+        self.add_field(fieldname, docnum, ((btext, weight, value),))
 
     def add_field(self, fieldname: str, docnum: int, items) -> None:
         """All ``(btext, weight, value)`` postings of one document's field."""
-        self.fieldnames.add(fieldname)
+        terms = self._terms(self.generic, fieldname, docnum)
         for btext, weight, value in items:
-            self._append((fieldname, btext), docnum, weight, value)
+            entry = terms.get(btext)
+            if entry is None:
+                entry = terms[btext] = (array("I"), array("f"), [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(value or b"")
 
-    def _append(self, key, docnum: int, weight: float, value) -> None:
-        entry = self.terms.get(key)
-        if entry is None:
-            entry = self.terms[key] = (array("I"), array("f"), [])
-        elif entry[0][-1] > docnum:
-            self._unsorted.add(key)  # cannot happen in add-then-merge order; stay correct
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[2].append(value or b"")
+    def add_counts(self, fieldname: str, docnum: int, counts: dict[str, int],
+                   boost: float = 1.0) -> None:
+        """One document's ``{term text: frequency}`` of a Frequency-format field."""
+        terms = self._terms(self.counted, fieldname, docnum)
+        self.boosts[fieldname] = boost
+        for text, n in counts.items():
+            entry = terms.get(text)
+            if entry is None:
+                terms[text] = (array("I", (docnum,)), array("I", (n,)))
+            else:
+                entry[0].append(docnum)
+                entry[1].append(n)
 
     def grouped(self):
-        """Yield ``(fieldname, btext, docnums, weights, values)`` in term order."""
-        for key in sorted(self.terms):
-            ids, weights, values = self.terms[key]
-            if key in self._unsorted:
-                order = sorted(range(len(ids)), key=ids.__getitem__)
-                ids = array("I", (ids[i] for i in order))
-                weights = array("f", (weights[i] for i in order))
-                values = [values[i] for i in order]
-            yield key[0], key[1], ids, weights, values
+        """Yield ``(fieldname, btext, docnums, weights, values)`` in field and term order."""
+        for fieldname in sorted(self.fieldnames):
+            generic = self.generic.get(fieldname, {})
+            counted = self.counted.get(fieldname, {})
+            boost = self.boosts.get(fieldname, 1.0)
+            if generic and counted:
+                yield from _mixed(fieldname, generic, counted, boost)
+                continue
+            resort = fieldname in self._unsorted
+            # Sorting texts sorts their UTF-8 bytes the same way.
+            for key in sorted(generic or counted):
+                if generic:
+                    entry = generic[key]
+                else:
+                    entry = _from_counts(counted[key], boost)
+                    key = key.encode("utf-8")
+                yield (fieldname, key, *(_sorted_by_docnum(entry) if resort else entry))
 
     def iter_postings(self):
         """Whoosh's interface: every posting as a tuple, sorted."""
@@ -74,5 +115,35 @@ class TermPool:
         """Nothing to spill: kept for Whoosh's interface."""
 
     def cleanup(self) -> None:
-        self.terms.clear()
+        self.generic.clear()
+        self.counted.clear()
+        self._last.clear()
         self._unsorted.clear()
+
+
+def _from_counts(entry: tuple, boost: float) -> tuple:
+    """``(docnums, counts)`` → ``(docnums, weights, values)`` as Whoosh's Frequency format
+    records them (weight = count × field boost, value = the packed count)."""
+    ids, counts = entry
+    weights = array("f", counts if boost == 1.0 else (n * boost for n in counts))
+    return ids, weights, [packed_count(n) for n in counts]
+
+
+def _mixed(fieldname: str, generic: dict, counted: dict, boost: float):
+    """:meth:`TermPool.grouped` for a field with postings on both paths."""
+    merged = dict(generic)
+    for text, entry in counted.items():
+        key, postings = text.encode("utf-8"), _from_counts(entry, boost)
+        if key in merged:
+            postings = tuple(a + b for a, b in zip(merged[key], postings, strict=True))
+        merged[key] = postings
+    for key in sorted(merged):
+        yield (fieldname, key, *_sorted_by_docnum(merged[key]))
+
+
+def _sorted_by_docnum(entry: tuple) -> tuple:
+    ids = entry[0]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return tuple(array(column.typecode, (column[i] for i in order))
+                 if isinstance(column, array) else [column[i] for i in order]
+                 for column in entry)

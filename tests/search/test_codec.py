@@ -10,7 +10,7 @@ from kb_portal.search.analysis import fold_long, latin_words, make_analyzer
 from kb_portal.search.codec import KbSegmentWriter
 from kb_portal.search.fields import MatchText, WordList
 from kb_portal.search.index import make_schema
-from kb_portal.search.termpool import TermPool
+from kb_portal.search.termpool import TermPool, packed_count
 
 WORDS = ["退款", "申请", "退款申请流程", "投诉", "客户", "回访", "工单", "E-102", "YF-S2",
          "refund", "refunds", "complaint", "callback", "400-820-6688", "保修", "質保", "的",
@@ -103,3 +103,16 @@ def test_term_pool_returns_each_terms_postings_in_document_order():
         ("tag", b"z", 1, 1.0, b""), ("text", b"a", 9, 2.0, b""),
         ("text", b"b", 2, 3.0, b"y"), ("text", b"b", 5, 1.0, b"x"), ("text", b"b", 7, 1.0, b"z")]
     assert pool.fieldnames == {"text", "tag"}
+
+
+def test_term_pool_counts_path_gives_frequency_postings_merged_with_generic_ones():
+    pool = TermPool()
+    pool.add_counts("text", 0, {"退款": 2, "b": 1})
+    pool.add(("text", b"b", 1, 3.0, packed_count(3)))  # a merged segment's posting
+    pool.add_counts("text", 2, {"b": 300})
+    pool.add_counts("words", 0, {"e102": 1}, boost=2.0)
+    assert list(pool.iter_postings()) == [
+        ("text", b"b", 0, 1.0, packed_count(1)), ("text", b"b", 1, 3.0, packed_count(3)),
+        ("text", b"b", 2, 300.0, packed_count(300)),
+        ("text", "退款".encode(), 0, 2.0, packed_count(2)),
+        ("words", b"e102", 0, 2.0, packed_count(1))]
