@@ -5,16 +5,17 @@ nothing; a changed file creates exactly one revision. Bad files are reported wit
 and reason while the good ones are imported.
 """
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..bulk import fewer_collections
+from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
-from .rendering import Rendered, render_many
+from .rendering import Rendered, render_markdown
 from .services import (
     add_revision,
     category_keys,
@@ -125,20 +126,30 @@ def _existing(slugs: list[str]) -> dict[str, Article]:
     return found
 
 
-def _read_all(paths: list[Path], report: ImportReport, progress) -> list[tuple[Path, ArticleFile]]:
-    """Parse every file; reject bad ones and all but one file of each duplicated slug.
+def _parse(path: Path, categories: set[str]) -> ArticleFile | FileError:
+    try:
+        return read_article_file(path, categories)
+    except FileError as exc:
+        return exc  # returned, not raised: one bad file must not end a parallel map
+
+
+def _read_all(paths: list[Path], report: ImportReport, progress,
+              procs: int = 1) -> list[tuple[Path, ArticleFile]]:
+    """Parse every file (on ``procs`` processes); reject bad ones and all but one file of each
+    duplicated slug.
 
     Of files claiming the same slug, the one named ``<slug>.md`` wins (else the first by path).
     """
-    categories = category_keys()
+    paths = sorted(paths)
     parsed: list[tuple[Path, ArticleFile]] = []
-    for i, path in enumerate(sorted(paths), 1):
+    results = bulk_map(partial(_parse, categories=category_keys()), paths, procs, chunksize=32)
+    for i, (path, doc) in enumerate(zip(paths, results, strict=True), 1):
         if progress:
             progress(i, len(paths), path)
-        try:
-            parsed.append((path, read_article_file(path, categories)))
-        except FileError as exc:
-            report.errors.append((str(path), str(exc)))
+        if isinstance(doc, FileError):
+            report.errors.append((str(path), str(doc)))
+        else:
+            parsed.append((path, doc))
     owner: dict[str, Path] = {}
     for path, doc in parsed:
         if doc.slug not in owner or path.stem.lower() == doc.slug:
@@ -161,7 +172,8 @@ def import_article_files(paths: list[Path], actor=None, progress=None) -> Import
 
 def _import(paths: list[Path], actor, progress) -> ImportReport:
     report = ImportReport()
-    docs = _read_all(paths, report, progress)
+    procs = current_app.config["KB_BULK_PROCS"]
+    docs = _read_all(paths, report, progress, procs)
     existing = _existing([doc.slug for _path, doc in docs])
     pending = []
     for path, doc in docs:
@@ -173,8 +185,7 @@ def _import(paths: list[Path], actor, progress) -> ImportReport:
     changed: list[int] = []
     published: list[int] = []
     # An iterator: with several processes, rendering runs ahead while this loop writes rows.
-    rendered = render_many([doc.body for _path, doc, _hash in pending],
-                           current_app.config["KB_BULK_PROCS"])
+    rendered = bulk_map(render_markdown, [doc.body for _path, doc, _hash in pending], procs)
     for start in range(0, len(pending), CHUNK):
         written = []
         # The chunk first: zip stops at its end without taking one more rendered text.

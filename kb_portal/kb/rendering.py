@@ -9,7 +9,6 @@ attributes and unknown tags never survive). Heading anchors keep Chinese charact
 Whether a linked article exists is decided at view time by :func:`mark_broken_links`, so the
 HTML cached per revision stays valid when other articles are created or renamed.
 """
-import multiprocessing
 import re
 import threading
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.slugs import slugify
+
+from .headings import KbTocExtension
 
 ARTICLE_URL_PREFIX = "/a/"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -103,10 +104,9 @@ def _markdown(collected: list) -> markdown.Markdown:
         extensions=[
             "tables", "fenced_code", "def_list", "admonition", "sane_lists", "attr_list",
             "pymdownx.tilde", "pymdownx.details",
-            "toc", _KbExtension(collected),
+            KbTocExtension(slugify=heading_slugify, toc_depth="2-4"), _KbExtension(collected),
         ],
         extension_configs={
-            "toc": {"slugify": heading_slugify, "toc_depth": "2-4"},
             "tables": {"use_align_attribute": True},
         },
         output_format="html",
@@ -168,21 +168,3 @@ def mark_broken_links(html: str, exists) -> str:
         return f'<a {attrs}data-kb-slug="{slug}"'
 
     return _KB_LINK_RE.sub(fix, html)
-
-
-PARALLEL_MIN = 200  # from this many texts on, render_many uses helper processes
-
-
-def render_many(texts: list[str], procs: int = 1):
-    """``render_markdown`` of each text, in order, as an iterator. With ``procs`` > 1 and many
-    texts, helper processes render while the caller consumes (a bulk import writes the
-    database in the meantime); rendering is pure, so forked helpers are safe."""
-    if procs < 2 or len(texts) < PARALLEL_MIN:
-        return map(render_markdown, texts)
-    return _render_in_pool(texts, procs)
-
-
-def _render_in_pool(texts: list[str], procs: int):
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(procs) as pool:  # terminated on exit, also when the caller stops early
-        yield from pool.imap(render_markdown, texts, chunksize=8)

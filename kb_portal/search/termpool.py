@@ -126,6 +126,8 @@ def _from_counts(entry: tuple, boost: float) -> tuple:
     records them (weight = count × field boost, value = the packed count)."""
     ids, counts = entry
     weights = array("f", counts if boost == 1.0 else (n * boost for n in counts))
+    if max(counts) < len(_PACKED):
+        return ids, weights, list(map(_PACKED.__getitem__, counts))  # no call per posting
     return ids, weights, [packed_count(n) for n in counts]
 
 

@@ -1,5 +1,6 @@
 """The one Markdown renderer: features agents rely on, and nothing dangerous gets through."""
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,47 @@ def test_article_page_marks_broken_links_and_renders_once_per_revision(app, as_r
     assert 'data-kb-slug="c"' in page and page.count("kb-link broken") == 1
     from kb_portal.kb.services import get_article
     assert get_article("a").published_revision.html  # cached with the revision
+
+
+DEMO_ARTICLES = Path(__file__).parents[2] / "articles"
+TRICKY_HEADINGS = """# 标题一
+## 受理登记
+## 受理登记
+## 受理登记_1
+## Refund &amp; Return <b>now</b>
+### `E-102` 错误码
+### 带\\*星号\\*的标题
+### 退款  **加急**   处理
+#### Custom {#my-id}
+#### 第二个 {: #受理登记 }
+##### 不进目录
+## *强调* 与 [链接](refund-policy)
+##
+## a < b > c
+"""
+
+
+def _stock_render(text: str):
+    """The same Markdown set-up with Python-Markdown's own toc extension."""
+    from markdown.extensions.toc import TocExtension
+
+    from kb_portal.kb import rendering
+
+    md = rendering._markdown([])
+    md.treeprocessors.deregister("toc")
+    TocExtension(slugify=rendering.heading_slugify, toc_depth="2-4").extendMarkdown(md)
+    html = md.convert(text)
+    return rendering.sanitize(html), rendering._flatten_toc(md.toc_tokens, [])
+
+
+@pytest.mark.parametrize("text", [
+    TRICKY_HEADINGS,
+    TRICKY_HEADINGS + "\n[TOC]\n",  # the marker: handed to the stock processor
+    "## 标签 {data-toc-label='短名'}\n正文\n",
+    *(path.read_text(encoding="utf-8") for path in sorted(DEMO_ARTICLES.glob("*.md"))),
+])
+def test_heading_ids_and_toc_match_the_stock_toc_extension(text):
+    rendered = render_markdown(text)
+    html, toc = _stock_render(text)
+    assert rendered.html == html
+    assert rendered.toc == toc

@@ -4,16 +4,17 @@ import multiprocessing
 
 from sqlalchemy import func, select
 
+from kb_portal.bulk import bulk_map
 from kb_portal.extensions import db
 from kb_portal.kb.importer import import_article_files
 from kb_portal.kb.models import Revision
-from kb_portal.kb.rendering import render_many, render_markdown
+from kb_portal.kb.rendering import render_markdown
 from kb_portal.search.reconcile import check
 from kb_portal.search.runtime import runtime
 
 from .helpers import slugs
 
-COUNT = 320  # above both thresholds (render_many: 200, parallel indexing: 300)
+COUNT = 320  # above both thresholds (bulk_map: 200, parallel indexing: 300)
 
 
 def _write_files(folder):
@@ -24,17 +25,20 @@ def _write_files(folder):
             f"| 项目 | 说明 |\n|---|---|\n| 编号 | E-{n} |\n", encoding="utf-8")
 
 
-def test_render_many_in_helper_processes_matches_rendering_here():
+def test_rendering_in_helper_processes_matches_rendering_here():
     texts = [f"## 标题 {n}\n\n正文 **{n}** [链接](other-{n}#步骤)" for n in range(250)]
-    assert list(render_many(texts, procs=2)) == [render_markdown(t) for t in texts]
+    assert list(bulk_map(render_markdown, texts, procs=2)) == [render_markdown(t) for t in texts]
     assert multiprocessing.active_children() == []
 
 
 def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(app, tmp_path):
     app.config["KB_BULK_PROCS"] = 2
     _write_files(tmp_path)
+    bad = tmp_path / "bulk-bad.md"
+    bad.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
     report = import_article_files(sorted(tmp_path.glob("*.md")))
-    assert (report.created, report.errors) == (COUNT, [])
+    assert report.created == COUNT
+    assert [path for path, _reason in report.errors] == [str(bad)]
     rendered = db.session.scalar(select(func.count()).select_from(Revision)
                                  .where(Revision.html.like("%<table>%")))
     assert rendered == COUNT
