@@ -66,6 +66,7 @@ class Config:
         self.KB_ARTICLE_DIRS = ["articles"]
         self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
         self.KB_BULK_PROCS = _bulk_procs(os.environ.get("KB_BULK_PROCS"))
+        self.KB_TIMEZONE = os.environ.get("KB_TIMEZONE", "")  # "": the server's own zone
 
 
 class TestConfig(Config):

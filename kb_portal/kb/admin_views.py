@@ -2,7 +2,6 @@
 import re
 import tempfile
 import zipfile
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..accounts.access import require
 from ..extensions import db
+from ..localtime import local_today
 from .forms import CategoryForm
 from .importer import export_articles
 from .models import Category
@@ -43,7 +43,7 @@ def export():
     audit.record(current_user, "kb.export", "kb", None, "articles", count=count)
     db.session.commit()
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=f"kb-export-{date.today().isoformat()}.zip")
+                     download_name=f"kb-export-{local_today().isoformat()}.zip")
 
 
 @bp.route("/admin/categories", methods=["GET", "POST"])

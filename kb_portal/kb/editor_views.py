@@ -1,5 +1,5 @@
 """The editor: new article (from a template), edit, live preview, and the conflict page."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts.access import require
 from ..extensions import db
+from ..localtime import local_today
 from . import editing, queries, workflow
 from .article_templates import article_templates, get_template
 from .diffing import diff_texts
@@ -38,7 +39,7 @@ def new_article():
     if request.method == "GET":
         template = get_template(request.args.get("template"))
         form.owner.data = current_user.username
-        form.review_by.data = date.today() + timedelta(days=REVIEW_DAYS)
+        form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
         if template:
             form.body.data, form.category.data = template.body, template.category
             form.language.data = template.language

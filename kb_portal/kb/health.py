@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ..accounts.models import utcnow
 from ..audit import AuditEntry
 from ..extensions import db
+from ..localtime import local_today
 from .models import Article, ArticleView, Revision
 from .queries import resolvable_slugs, visible_articles
 
@@ -25,7 +26,7 @@ SEARCH_GAP_ENDPOINTS = ("search.analytics", "search.gaps", "search.report")
 
 def review_queue(today: date | None = None) -> dict[str, list[Article]]:
     """Articles (not archived) whose review-by date passed or is due within 14 days, by owner."""
-    today = today or date.today()
+    today = today or local_today()
     rows = db.session.scalars(select(Article).where(
         Article.status != "archived", Article.review_by.is_not(None),
         Article.review_by <= today + timedelta(days=DUE_WITHIN_DAYS))
@@ -73,7 +74,7 @@ def broken_links() -> list[tuple[Article, list[str]]]:
 
 def never_viewed(days: int = UNVIEWED_DAYS) -> list[Article]:
     """Published articles nobody opened in the last ``days`` days."""
-    since = date.today() - timedelta(days=days)
+    since = local_today() - timedelta(days=days)
     viewed = select(ArticleView.article_id).where(ArticleView.day >= since)
     return db.session.scalars(visible_articles().where(Article.id.not_in(viewed))
                               .order_by(Article.updated_at)).all()
@@ -84,12 +85,12 @@ def view_count(article: Article, days: int | None = None) -> int:
     query = select(func.count()).select_from(ArticleView).where(
         ArticleView.article_id == article.id)
     if days:
-        query = query.where(ArticleView.day >= date.today() - timedelta(days=days))
+        query = query.where(ArticleView.day >= local_today() - timedelta(days=days))
     return db.session.scalar(query) or 0
 
 
 def most_viewed(days: int = 30, limit: int = 10) -> list[tuple[Article, int]]:
-    since = date.today() - timedelta(days=days)
+    since = local_today() - timedelta(days=days)
     counts = (select(ArticleView.article_id, func.count().label("n"))
               .where(ArticleView.day >= since).group_by(ArticleView.article_id).subquery())
     return db.session.execute(

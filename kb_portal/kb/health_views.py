@@ -1,11 +1,12 @@
 """Content health (the trainer's page), "verified", and agents' helpfulness votes."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.access import require
+from ..localtime import local_today
 from . import feedback, health, queries
 from .forms import FeedbackForm, VerifyForm
 from .services import mark_verified
@@ -21,7 +22,7 @@ def overview():
         "kb/health.html", queue=health.review_queue(), in_review=health.in_review(),
         least_helpful=feedback.least_helpful(), broken=health.broken_links(),
         unviewed=health.never_viewed(), most_viewed=health.most_viewed(),
-        search_gaps=health.search_gap_link(), today=date.today(),
+        search_gaps=health.search_gap_link(), today=local_today(),
         stuck_days=health.STUCK_DAYS, unviewed_days=health.UNVIEWED_DAYS,
         verify_form=VerifyForm())
 
@@ -37,7 +38,7 @@ def verify(slug: str):
     if not form.validate_on_submit():
         flash(_("Enter a number of days between 1 and 3650."), "error")
     else:
-        review_by = date.today() + timedelta(days=form.days.data or 90)
+        review_by = local_today() + timedelta(days=form.days.data or 90)
         mark_verified(article, current_user, review_by)
         flash(_("Verified; next review by %(date)s.", date=review_by.isoformat()), "success")
     return redirect(url_for("kb.article", slug=article.slug))

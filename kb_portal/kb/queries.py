@@ -1,5 +1,5 @@
 """Read-side queries for the reading UI (what agents may see, counts, related articles)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import func, select
@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..localtime import local_today
 from .models import Article, ArticleSlug, ArticleTag, ArticleView, Category, Revision
 
 
@@ -92,7 +93,7 @@ def resolvable_slugs() -> set[str]:
 
 def record_view(article: Article, user) -> None:
     """Count a view once per user and day; remember when for 'recently viewed'."""
-    today = date.today()
+    today = local_today()
     row = db.session.get(ArticleView, (article.id, user.id, today))
     if row is None:
         db.session.add(ArticleView(article_id=article.id, user_id=user.id, day=today))
@@ -108,7 +109,7 @@ def review_state(article: Article) -> str | None:
     """'overdue' when the review-by date passed, 'due' within 14 days, else None."""
     if not article.review_by:
         return None
-    today = date.today()
+    today = local_today()
     if article.review_by < today:
         return "overdue"
     return "due" if article.review_by <= today + timedelta(days=14) else None

@@ -45,17 +45,16 @@ DEMO_TRACK, DEMO_TRAINEE = "onboarding", "newhire"
 
 def _assign_demo_track() -> None:
     """``flask kb demo`` hook: give the demo new hire the onboarding track (when imported)."""
-    from datetime import date
-
     from sqlalchemy import select
 
     from ..accounts.services import find_user
     from ..extensions import db
+    from ..localtime import local_today
     from .models import Track
     from .tracks import assign_track
 
     track = db.session.scalar(select(Track).where(Track.slug == DEMO_TRACK))
     user = find_user(DEMO_TRAINEE)
     if track is not None and user is not None:
-        user.start_date = user.start_date or date.today()
+        user.start_date = user.start_date or local_today()
         assign_track(track, [user])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import iso
 from .models import Assignment, Attempt, Question, Quiz, Response
 from .tracks import progress
 
@@ -162,8 +163,7 @@ def attempts_csv() -> str:
     return _csv(["quiz", "username", "name", "attempt", "started_at", "submitted_at",
                  "seconds", "score", "max_score", "percent", "passed", "late"],
                 ([a.quiz.slug, a.user.username, a.user.name, a.number,
-                  a.started_at.isoformat(timespec="seconds"),
-                  a.submitted_at.isoformat(timespec="seconds") if a.submitted_at else "",
+                  iso(a.started_at), iso(a.submitted_at),
                   a.duration_seconds if a.duration_seconds is not None else "",
                   a.score if a.score is not None else "", a.max_score,
                   round(a.percent, 1) if a.percent is not None else "",
@@ -177,8 +177,7 @@ def progress_csv() -> str:
         for n, state in enumerate(progress(assignment).steps, 1):
             rows.append([assignment.track.slug, assignment.user.username, assignment.user.name,
                          n, state.step.kind, state.step.target_slug, state.status,
-                         state.completed_at.isoformat(timespec="seconds")
-                         if state.completed_at else "",
+                         iso(state.completed_at),
                          assignment.due_date.isoformat() if assignment.due_date else ""])
     return _csv(["track", "username", "name", "step", "kind", "target", "status",
                  "completed_at", "due_date"], rows)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..accounts.models import User, utcnow
 from ..extensions import db
 from ..kb.models import Article, ArticleView
+from ..localtime import local_today
 from .models import (
     ArticleAck,
     Assignment,
@@ -164,7 +165,7 @@ def assign_track(track: Track, users, due_date: date | None = None, start_date=N
         if db.session.scalar(select(Assignment).where(Assignment.track_id == track.id,
                                                       Assignment.user_id == user.id)):
             continue
-        start = start_date or user.start_date or date.today()
+        start = start_date or user.start_date or local_today()
         assignment = Assignment(track=track, user=user, start_date=start,
                                 due_date=due_date or start + timedelta(days=track.due_days),
                                 assigned_by_id=getattr(actor, "id", None))
@@ -185,7 +186,7 @@ def assign_by_start_date(track: Track, start_date: date, due_date: date | None =
 
 def progress(assignment: Assignment, today: date | None = None) -> Progress:
     """Where the assignee stands on each step."""
-    today = today or date.today()
+    today = today or local_today()
     rows = {c.step_id: c for c in assignment.completions}
     late = assignment.due_date is not None and assignment.due_date < today
     result = Progress(assignment)

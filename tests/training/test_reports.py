@@ -86,11 +86,13 @@ def test_quiz_report_page_draws_the_chart_and_flags(graded, as_role):
     assert "0.58" in stats and "-0.30" in stats and "75%" in stats
 
 
-def test_csv_exports(graded, as_role):
+def test_csv_exports(graded, as_role, app):
+    app.config["KB_TIMEZONE"] = "Asia/Shanghai"
     client = as_role("trainer")
     text = client.get("/training/reports/attempts.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted(r["username"] for r in rows) == ["a", "b", "c", "d"]
+    assert all(r["started_at"].endswith("+08:00") for r in rows)  # local, and says so
     assert {r["username"]: r["percent"] for r in rows}["b"] == "66.7"
     progress = client.get("/training/reports/progress.csv").get_data(as_text=True)
     assert progress.lstrip("\ufeff").startswith("track,username,name,step")
