@@ -158,7 +158,8 @@ class Response(JsonMixin, db.Model):
     slot = db.Column(db.Integer, primary_key=True)  # 0-based display position
     question_id = db.Column(db.Integer, db.ForeignKey("question.id"), nullable=False, index=True)
     type = db.Column(db.String(20), nullable=False)  # snapshot at attempt start …
-    definition_json = db.Column(db.Text, nullable=False)  # … with the definition
+    definition_json = db.Column(db.Text, nullable=False)  # … with the definition …
+    prompt = db.Column(db.Text, nullable=True)  # … and the prompt (None: from before that)
     layout_json = db.Column(db.Text, nullable=False, default="{}")  # choice order etc.
     answer_json = db.Column(db.Text, nullable=True)  # canonical response; None = unanswered
     saved_at = db.Column(db.DateTime, nullable=True)
@@ -171,6 +172,13 @@ class Response(JsonMixin, db.Model):
     @property
     def definition(self) -> dict:
         return json.loads(self.definition_json)
+
+    @property
+    def shown_prompt(self) -> str:
+        """The prompt as it was when the attempt started: a trainer editing the question later
+        must not change what an attempt in progress, or its review, shows next to the
+        snapshot definition."""
+        return self.question.prompt if self.prompt is None else self.prompt
 
     @property
     def layout(self) -> dict:

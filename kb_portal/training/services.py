@@ -88,7 +88,7 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
     for slot, question in enumerate(draw_questions(quiz, rng)):
         qtype = get_type(question.type)
         attempt.responses.append(Response(
-            slot=slot, question=question, type=question.type,
+            slot=slot, question=question, type=question.type, prompt=question.prompt,
             definition_json=question.definition_json,
             layout_json=Response.dumps(qtype.make_layout(question.definition, rng,
                                                          quiz.shuffle_choices)),

@@ -63,7 +63,7 @@ def question_views(attempt: Attempt) -> list[dict]:
     for r in attempt.responses:
         qtype = get_type(r.type)
         views.append({"slot": r.slot, "number": r.slot + 1, "type": r.type,
-                      "prompt_html": markdown_html(r.question.prompt), "points": r.points,
+                      "prompt_html": markdown_html(r.shown_prompt), "points": r.points,
                       "view": qtype.view(r.definition, r.layout),
                       "shown": qtype.shown(r.definition, r.layout, r.answer)})
     return views
@@ -160,7 +160,7 @@ def review_rows(attempt: Attempt) -> list[dict]:
         link = None
         if q.article is not None:
             link = url_for("kb.article", slug=q.article.slug, _anchor=q.article_anchor or None)
-        rows.append({"number": r.slot + 1, "prompt_html": markdown_html(q.prompt),
+        rows.append({"number": r.slot + 1, "prompt_html": markdown_html(r.shown_prompt),
                      "fraction": r.fraction or 0.0, "mark": r.mark or 0.0, "points": r.points,
                      "correct": get_type(r.type).correct_answer(r.definition),
                      "explanation_html": markdown_html(q.explanation)

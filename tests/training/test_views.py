@@ -164,3 +164,19 @@ def test_track_builder_and_assignment_by_start_date(quiz, articles, users, as_ro
                 data={"csrf_token": token, "start_date": "2026-12-07"})
     page = client.get("/training/reports").get_data(as_text=True)
     assert users["agent"].name in page and "T1" in page
+
+
+def test_an_attempt_keeps_the_prompt_it_started_with(quiz, as_role):
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    assert "受理投诉后，需要在多长时间内" in html
+    question = next(q for q in quiz.questions if q.key == "intake-ack")
+    question.prompt = "（已改写）受理后多久确认？"  # a trainer edits it meanwhile
+    db.session.commit()
+    again = client.get(f"/training/attempt/{attempt_id}").get_data(as_text=True)
+    assert "受理投诉后，需要在多长时间内" in again and "已改写" not in again
+    response = client.post(f"/training/attempt/{attempt_id}/submit", data=form_for(again, True))
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "受理投诉后，需要在多长时间内" in result and "已改写" not in result
+    _next_id, fresh = start(client, quiz)
+    assert "已改写" in fresh
