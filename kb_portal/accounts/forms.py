@@ -1,10 +1,10 @@
 """Account forms (Flask-WTF: every form carries a CSRF token)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import KbForm
 from .models import ROLES
 
 ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
@@ -12,13 +12,13 @@ LOCALE_CHOICES = [SelectChoice("", _l("Browser default")), SelectChoice("en", "E
                   SelectChoice("zh", "简体中文")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(KbForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(KbForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
     confirm = PasswordField(
@@ -27,18 +27,18 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(KbForm):
     locale = SelectField(_l("Interface language"), choices=LOCALE_CHOICES)
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(KbForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8)])
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(KbForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Active"))
     new_password = PasswordField(_l("Reset password (leave empty to keep)"))

@@ -2,7 +2,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..accounts.models import User
 from ..extensions import db
+from ..forms import KbForm
 from .editing import ArticleInput
 from .models import Category
 
@@ -26,7 +26,7 @@ LANGUAGE_CHOICES = [SelectChoice("zh-Hans", "简体中文"), SelectChoice("zh-Ha
                     SelectChoice("en", "English")]
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(KbForm):
     """The editor: the revision's content, the article's metadata, and the change note."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -82,12 +82,12 @@ def split_tags(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[,，、]", text) if t.strip()]
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(KbForm):
     days = IntegerField(_l("Next review in (days)"), default=90,
                         validators=[Optional(), NumberRange(min=1, max=3650)])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(KbForm):
     helpful = RadioField(_l("Was this article helpful?"),
                          choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
                          validators=[DataRequired()])
@@ -95,7 +95,7 @@ class FeedbackForm(FlaskForm):
                             validators=[Length(max=1000)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(KbForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)])
     name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=80)])
     name_zh = StringField(_l("Chinese name"), validators=[DataRequired(), Length(max=80)])

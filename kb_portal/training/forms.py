@@ -5,7 +5,6 @@ through the same validation (:func:`.files.parse_question`), so the browser and 
 never disagree about what a valid question is.
 """
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..forms import KbForm
 from .files import KEY_RE, SLUG_RE, QuestionFile
 from .models import REVIEW_OPTIONS
 from .question_types import QUESTION_TYPES
@@ -28,7 +28,7 @@ REVIEW_LABELS = {"score": _l("Score only"), "answers": _l("Score and correct ans
                  "explanations": _l("Score, correct answers and explanations")}
 
 
-class QuizSettingsForm(FlaskForm):
+class QuizSettingsForm(KbForm):
     slug = StringField(_l("Slug (used in the URL and the file name)"),
                        validators=[DataRequired(), Regexp(SLUG_RE.pattern)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -56,7 +56,7 @@ def lines(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").splitlines() if t.strip()]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(KbForm):
     key = StringField(_l("Question id (stable; lower-case letters, digits, - and _)"),
                       validators=[DataRequired(), Regexp(KEY_RE.pattern)])
     type = SelectField(_l("Type"), choices=[SelectChoice(n, t.label)
@@ -102,7 +102,7 @@ class QuestionForm(FlaskForm):
         self.pairs.data = "\n".join(f"{left} | {right}" for left, right in d.get("pairs", []))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(KbForm):
     slug = StringField(_l("Slug"), validators=[DataRequired(), Regexp(SLUG_RE.pattern)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"))
@@ -110,17 +110,17 @@ class TrackForm(FlaskForm):
                             validators=[NumberRange(0, 3650)])
 
 
-class AddStepForm(FlaskForm):
+class AddStepForm(KbForm):
     target = SelectField(_l("Add a step"), validators=[DataRequired()])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(KbForm):
     users = SelectMultipleField(_l("Users"), coerce=int, validators=[Optional()])
     start_date = DateField(_l("…or everyone whose start date is"), validators=[Optional()])
     due_date = DateField(_l("Due date (empty = start date + the track's due days)"),
                          validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(KbForm):
     file = FileField(_l("Quiz or track file (.yaml or Moodle .gift)"),
                      validators=[FileRequired()])
