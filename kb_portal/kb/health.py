@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from ..accounts.models import utcnow
+from ..accounts.models import User, utcnow
 from ..audit import AuditEntry
 from ..extensions import db
 from ..localtime import local_today
@@ -72,18 +72,23 @@ def broken_links() -> list[tuple[Article, list[str]]]:
     return out
 
 
+# Views that say something about use: agents reading. Trainers and admins open articles to
+# write, review and verify them, which would make every article they maintain look read.
+BY_AGENTS = ArticleView.user_id.in_(select(User.id).where(User.role == "agent"))
+
+
 def never_viewed(days: int = UNVIEWED_DAYS) -> list[Article]:
-    """Published articles nobody opened in the last ``days`` days."""
+    """Published articles no agent opened in the last ``days`` days."""
     since = local_today() - timedelta(days=days)
-    viewed = select(ArticleView.article_id).where(ArticleView.day >= since)
+    viewed = select(ArticleView.article_id).where(ArticleView.day >= since, BY_AGENTS)
     return db.session.scalars(visible_articles().where(Article.id.not_in(viewed))
                               .order_by(Article.updated_at)).all()
 
 
 def view_count(article: Article, days: int | None = None) -> int:
-    """Views (one per user per day) in total or within the last ``days`` days."""
+    """Agents' views (one per agent per day) in total or within the last ``days`` days."""
     query = select(func.count()).select_from(ArticleView).where(
-        ArticleView.article_id == article.id)
+        ArticleView.article_id == article.id, BY_AGENTS)
     if days:
         query = query.where(ArticleView.day >= local_today() - timedelta(days=days))
     return db.session.scalar(query) or 0
@@ -92,7 +97,8 @@ def view_count(article: Article, days: int | None = None) -> int:
 def most_viewed(days: int = 30, limit: int = 10) -> list[tuple[Article, int]]:
     since = local_today() - timedelta(days=days)
     counts = (select(ArticleView.article_id, func.count().label("n"))
-              .where(ArticleView.day >= since).group_by(ArticleView.article_id).subquery())
+              .where(ArticleView.day >= since, BY_AGENTS).group_by(ArticleView.article_id)
+              .subquery())
     return db.session.execute(
         visible_articles().join(counts, counts.c.article_id == Article.id)
         .add_columns(counts.c.n).order_by(counts.c.n.desc()).limit(limit)).all()
