@@ -1,4 +1,4 @@
-"""Helpers for bulk work (import, reindex): pure functions on all cores, fewer GC passes.
+"""Helpers for bulk imports: pure functions on all cores, fewer garbage-collector passes.
 
 :func:`bulk_map` runs a pure function over many items in forked helper processes while the
 caller consumes the results (an import writes the database meanwhile).
