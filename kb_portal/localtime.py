@@ -69,4 +69,3 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_formatter("%Y-%m-%d %H:%M:%S"), "when_s")
     app.add_template_filter(_formatter("%Y-%m-%d"), "day")
     app.add_template_filter(iso, "iso")
-    app.jinja_env.globals["local_today"] = local_today

@@ -9,6 +9,7 @@ import pytest
 from flask import g
 
 from kb_portal import create_app
+from kb_portal.accounts.access import declared_access
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.kb.services import ensure_default_categories
@@ -91,3 +92,34 @@ def as_role(app, users):
         return c
 
     return make
+
+
+@pytest.fixture
+def sample_values(app, users):
+    """Values for URL variables, pointing at objects that exist."""
+    factories.article("complaint-intake", "投诉受理", "## 受理\n正文", tags=["投诉"])
+    # POSTs without form data may still change things: point them at a user nobody logs in as.
+    victim = factories.user("victim", "agent")
+    attachment = factories.attachment("flow.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    training = factories.training_samples(victim)
+    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
+            "number": 1, "stored_name": attachment.stored_name, **training}
+
+
+def route_url(rule, values) -> str:
+    """A URL for ``rule`` with its variables taken from ``values`` (1 or "x" otherwise)."""
+    args = {}
+    for name in rule.arguments:
+        converter = rule._converters[name].__class__.__name__
+        args[name] = values.get(name, 1 if converter == "IntegerConverter" else "x")
+    return rule.build(args, append_unknown=False)[1]
+
+
+def routes(app):
+    """``(rule, method, declared access)`` of every route but static files."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            yield rule, method, declared_access(view)

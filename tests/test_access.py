@@ -3,44 +3,12 @@
 Walks the app's URL map: anonymous visitors are sent to the login page (except public views),
 users below the declared role get 403, users at or above it get through.
 """
-import pytest
 
-from kb_portal.accounts.access import declared_access
 from kb_portal.accounts.models import ROLE_RANK
 
-from . import factories
-from .conftest import csrf_token, login
+from .conftest import csrf_token, login, route_url, routes
 
 ROLES = ("agent", "trainer", "admin")
-
-
-@pytest.fixture
-def sample_values(app, users):
-    """Values for URL variables, pointing at objects that exist."""
-    factories.article("complaint-intake", "投诉受理", "## 受理\n正文", tags=["投诉"])
-    # POSTs without form data may still change things: point them at a user nobody logs in as.
-    victim = factories.user("victim", "agent")
-    attachment = factories.attachment("flow.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
-    training = factories.training_samples(victim)
-    return {"slug": "complaint-intake", "key": "sop", "tag": "投诉", "user_id": victim.id,
-            "number": 1, "stored_name": attachment.stored_name, **training}
-
-
-def _url(rule, values) -> str:
-    args = {}
-    for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        args[name] = values.get(name, 1 if converter == "IntegerConverter" else "x")
-    return rule.build(args, append_unknown=False)[1]
-
-
-def _routes(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        view = app.view_functions[rule.endpoint]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            yield rule, method, declared_access(view)
 
 
 def _request(client, method, url, token):
@@ -51,13 +19,13 @@ def _request(client, method, url, token):
 
 
 def test_every_view_declares_access(app):
-    assert all(access for _rule, _method, access in _routes(app))
+    assert all(access for _rule, _method, access in routes(app))
 
 
 def test_route_role_matrix(app, users, sample_values):
     problems = []
-    for rule, method, access in _routes(app):
-        url = _url(rule, sample_values)
+    for rule, method, access in routes(app):
+        url = route_url(rule, sample_values)
         anon = app.test_client()
         response = _request(anon, method, url, csrf_token(anon, "/login"))
         if access == "public":

@@ -2,8 +2,7 @@
 from collections import Counter
 from html.parser import HTMLParser
 
-from .conftest import login
-from .test_access import _routes, _url, sample_values  # noqa: F401 (a fixture)
+from .conftest import login, route_url, routes
 
 
 class _Ids(HTMLParser):
@@ -15,12 +14,12 @@ class _Ids(HTMLParser):
         self.ids.extend(value for name, value in attrs if name == "id" and value)
 
 
-def test_no_page_repeats_an_element_id(app, users, sample_values):  # noqa: F811
+def test_no_page_repeats_an_element_id(app, users, sample_values):
     client = app.test_client()
     assert login(client, users["admin"].username).status_code == 302
     problems, pages = [], 0
-    for rule, method, _access in _routes(app):
-        url = _url(rule, sample_values)
+    for rule, method, _access in routes(app):
+        url = route_url(rule, sample_values)
         if method != "GET" or "/logout" in url:
             continue
         response = client.get(url)
