@@ -13,7 +13,6 @@ from kb_portal.accounts.access import declared_access
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.kb.services import ensure_default_categories
-from kb_portal.search import synonyms
 
 from . import factories
 
@@ -32,8 +31,6 @@ def app(tmp_path):
         for name in list(g):
             g.pop(name)
 
-    # Per-process caches are keyed by database URL; on PostgreSQL every test reuses one URL.
-    synonyms.invalidate()
     with app.app_context():
         db.create_all()
         ensure_default_categories()

@@ -40,6 +40,7 @@ def new_article():
         template = get_template(request.args.get("template"))
         form.owner.data = current_user.username
         form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
+        form.title.data = (request.args.get("title") or "")[:200] or None  # from a content gap
         if template:
             form.body.data, form.category.data = template.body, template.category
             form.language.data = template.language

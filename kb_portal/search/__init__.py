@@ -31,13 +31,23 @@ def settings() -> dict:
         "KB_SEARCH_USERDICT": env("KB_SEARCH_USERDICT", ""),
         # seconds a worker keeps its copy of the synonym groups before checking for edits
         "KB_SEARCH_SYNONYM_SECONDS": env("KB_SEARCH_SYNONYM_SECONDS", "5"),
+        # the built-in lexicon: empty for the shipped one, a path to another file, or "off"
+        "KB_SEARCH_LEXICON": env("KB_SEARCH_LEXICON", ""),
+        # on | off: rank articles agents opened for the same query a little higher
+        "KB_SEARCH_CLICK_BOOST": env("KB_SEARCH_CLICK_BOOST", "on"),
+        # the click boost's ceiling: at most this share added to a matching article's score
+        "KB_SEARCH_CLICK_BOOST_MAX": env("KB_SEARCH_CLICK_BOOST_MAX", "0.2"),
+        # days after which a click counts half as much
+        "KB_SEARCH_CLICK_HALF_LIFE": env("KB_SEARCH_CLICK_HALF_LIFE", "30"),
     }
 
 
 def init_app(app) -> None:
     """Configure search for ``app`` (called from ``create_app``)."""
     from . import analysis, runtime
+    from .clicks import ClickBoost
     from .index import get_index
+    from .synonyms import SynonymState
 
     for key, value in settings().items():
         app.config.setdefault(key, value)
@@ -48,18 +58,17 @@ def init_app(app) -> None:
                         app.config["KB_SEARCH_USERDICT"] or None)
     get_index(app.config["KB_INDEX_DIR"]).open()
     app.extensions["kb_search"] = runtime.SearchRuntime(app)
+    app.extensions["kb_synonyms"] = SynonymState(app)
+    app.extensions["kb_click_boost"] = ClickBoost(app)
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
     runtime.start(app)
 
 
 def _init_hook() -> None:
-    """``flask kb init``: make sure the index exists and is filled; seed starter synonyms."""
+    """``flask kb init``: make sure the index exists and is filled. (No synonym groups are
+    seeded any more: the shipped lexicon holds what the starter groups did, and more.)"""
     from .runtime import runtime
-    from .synonyms import seed_starter_groups
 
-    seeded = seed_starter_groups()
-    if seeded:
-        log.info("search: added %d starter synonym groups", seeded)
     runtime().startup()
 
 

@@ -1,140 +1,179 @@
-"""Synonym groups: stored in the database, edited by trainers, applied at query time.
+"""Synonyms: the shipped lexicon below the trainers' groups, applied at query time.
 
-A query word that matches a member of a group (after analysis, so ``退錢`` matches ``退钱`` and
-``refunds`` matches ``refund``) also searches for the other members, with a lower weight. A
-member that analyses into several words (``money back``) is searched for, but does not trigger
-the group itself.
+Two layers, both turned into one :class:`SynonymMap`:
 
-Each process caches the groups and re-reads them when the table changed (checked at most every
-``KB_SEARCH_SYNONYM_SECONDS``), so an edit reaches every gunicorn worker within seconds.
+1. the **lexicon** shipped with the product (:mod:`kb_portal.search.lexicon`), minus the groups
+   a trainer switched off, plus the words trainers added to a group (``LexiconOverride``);
+2. the **trainers' groups** (``SynonymGroup``), edited on the Synonyms page. They weigh a
+   little more than built-in ones: a centre's own words are the most precise.
+
+A member is matched in the query by its *key*: the folded text as a sequence of CJK characters
+and stemmed Latin words (codes joined), so ``退錢`` matches ``退钱``, ``refunds`` matches
+``refund``, and a member of several words (``charged twice``, ``充不进电``) is matched as a
+phrase inside a longer query (the query builder looks for the longest members first). One-way
+groups (``滚刷 > 耗材``) key only their narrower words.
+
+The map lives on the app (``app.extensions["kb_synonyms"]``) and is rebuilt when any of the
+three tables changed, checked at most every ``KB_SEARCH_SYNONYM_SECONDS``, so an edit reaches
+every gunicorn worker within seconds.
 """
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
-from .models import SynonymGroup, split_terms
+from ..textnorm import fold
+from . import lexicon as lexicon_mod
+from .analysis import STOP_EN, TOKEN_RE, _joined, stem
+from .models import LexiconOverride, SynonymGroup
 
-# The starter set, seeded when the table is empty (``flask kb init``). Chosen from the words
-# agents use for the same request in support centres: the formal term, the caller's words, the
-# traditional (HK/TW) term where it differs, and the English term.
-STARTER_GROUPS = (
-    "退款, 退钱, 退费, 返款, refund",
-    "投诉, 差评, 客诉, 申诉, complaint",
-    "回访, 回电, 回拨, callback",
-    "保修, 保固, 质保, 保养, warranty",
-    "换货, 更换, 调换, exchange",
-    "退货, 退回商品, return",
-    "升级, 上报, 转交, escalation",
-    "工单, 单据, ticket",
-    "快递, 物流, 配送, delivery, shipping",
-    "发票, 开票, invoice",
-    "维修, 修理, 报修, 送修, repair",
-    "故障, 报错, 故障代码, error",
-    "赔偿, 补偿, 赔付, compensation",
-    "坐席, 客服, 座席, agent",
-    "满意度, 满意率, csat",
-)
+W_TRAINER, W_LEXICON = 0.8, 0.75
+MAX_KEY = 12  # tokens in the longest member that is matched as a phrase
 
-_lock = threading.Lock()
-_cache: dict = {}  # engine url → (checked_at, version, SynonymMap)
+
+@dataclass(frozen=True)
+class Expansion:
+    """Another way to say a matched member: ``text`` (raw, analysed by the query builder)."""
+
+    weight: float
+    text: str
+    source: str  # "trainer" or the lexicon group's key
+
+
+def key_of(text: str) -> tuple[str, ...]:
+    """The match key of ``text``: CJK characters one by one, Latin words stemmed (stop words
+    left out), codes joined (``E-102`` → ``e102``)."""
+    key: list[str] = []
+    for m in TOKEN_RE.finditer(fold(text)):
+        run = m.group()
+        if m.lastgroup == "cjk":
+            key.extend(run)
+        elif any(sep in run for sep in "-_./"):
+            key.append(_joined(run))
+        elif run not in STOP_EN:
+            key.append(stem(run))
+    return tuple(key)
 
 
 class SynonymMap:
-    """Analysed group members → the raw text of the other members."""
+    """Member keys → the other ways to say them."""
 
-    def __init__(self, groups: list[list[str]]):
-        from .query import units_of
+    def __init__(self):
+        self._by_key: dict[tuple[str, ...], list[Expansion]] = {}
+        self.groups = 0
+        self.longest = 1
 
-        self.groups = groups
-        self._by_key: dict[str, list[str]] = {}
-        for terms in groups:
-            for term in terms:
-                units = units_of(term)
-                if len(units) != 1:
-                    continue
-                key = _key(units[0])
-                others = [t for t in terms if t != term]
-                self._by_key.setdefault(key, [])
-                self._by_key[key].extend(o for o in others if o not in self._by_key[key])
+    def add(self, words, broad=(), weight: float = W_TRAINER, source: str = "trainer") -> None:
+        """Add a group: without ``broad`` every word finds the others; with it (one-way) each
+        of ``words`` finds the ``broad`` words, and nothing finds ``words`` back."""
+        self.groups += 1
+        for word in words:
+            key = key_of(word)
+            if not key or (len(key) == 1 and not key[0].isascii() and len(key[0]) == 1):
+                continue  # one CJK character matches far too much to trigger a group
+            found = self._by_key.setdefault(key, [])
+            known = {e.text for e in found}
+            for other in broad or words:
+                if other != word and other not in known and key_of(other) != key:
+                    found.append(Expansion(weight, other, source))
+                    known.add(other)
+            self.longest = max(self.longest, min(len(key), MAX_KEY))
+
+    def expansions(self, key: tuple[str, ...]) -> list[Expansion]:
+        return self._by_key.get(key, [])
 
     def alternatives(self, unit) -> list[str]:
-        """Other ways to say ``unit`` (raw text, to be analysed by the caller)."""
-        return self._by_key.get(_key(unit), [])
+        """Other ways to say one query unit (raw text)."""
+        return [e.text for e in self.expansions(key_of(unit.raw or unit.key))]
+
+    def __contains__(self, key) -> bool:
+        return key in self._by_key
 
     def __len__(self) -> int:
-        return len(self.groups)
+        return self.groups
 
 
-def _key(unit) -> str:
-    return unit.key
+class SynonymState:
+    """Per-app synonym state (``app.extensions["kb_synonyms"]``): the parsed lexicon and the
+    current map with the table versions it was built from."""
+
+    def __init__(self, app):
+        setting = str(app.config.get("KB_SEARCH_LEXICON") or "").strip()
+        if setting.lower() == "off":
+            self.lexicon = lexicon_mod.Lexicon(0)
+        else:
+            self.lexicon = lexicon_mod.load(Path(setting) if setting else lexicon_mod.LEXICON_FILE)
+        self.ttl = float(app.config.get("KB_SEARCH_SYNONYM_SECONDS", 5))
+        self._lock = threading.Lock()
+        self._checked = -1e9
+        self._version = None
+        self._map = None
+
+    def current(self) -> SynonymMap:
+        now = time.monotonic()
+        with self._lock:
+            if self._map is not None and now - self._checked < self.ttl:
+                return self._map
+        version = _tables_version()
+        with self._lock:
+            if self._map is None or version != self._version:
+                self._map, self._version = build_map(self.lexicon), version
+            self._checked = now
+            return self._map
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._map = None
 
 
-def _version() -> tuple:
-    count, latest = db.session.execute(
-        select(func.count(), func.max(SynonymGroup.updated_at))).one()
-    return count, str(latest)
+def state(app=None) -> SynonymState:
+    app = app or current_app
+    found = app.extensions.get("kb_synonyms")
+    if found is None:
+        found = app.extensions["kb_synonyms"] = SynonymState(app)
+    return found
 
 
-def current_map() -> SynonymMap:
-    """This process's synonym map, re-read when the table changed."""
-    key = str(db.engine.url)
-    ttl = float(current_app.config.get("KB_SEARCH_SYNONYM_SECONDS", 5))
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(key)
-    if cached and now - cached[0] < ttl:
-        return cached[2]
-    version = _version()
-    if cached and cached[1] == version:
-        smap = cached[2]
-    else:
-        groups = [g.terms for g in db.session.scalars(select(SynonymGroup).order_by(
-            SynonymGroup.id))]
-        smap = SynonymMap(groups)
-    with _lock:
-        _cache[key] = (now, version, smap)
+def _tables_version() -> tuple:
+    parts = []
+    for model, stamp in ((SynonymGroup, SynonymGroup.updated_at),
+                         (LexiconOverride, LexiconOverride.updated_at)):
+        count, latest = db.session.execute(select(func.count(), func.max(stamp))
+                                           .select_from(model)).one()
+        parts += [count, str(latest)]
+    return tuple(parts)
+
+
+def build_map(lexicon) -> SynonymMap:
+    """The lexicon (with the trainers' overrides), then the trainers' groups."""
+    smap = SynonymMap()
+    overrides = {o.key: o for o in db.session.scalars(select(LexiconOverride))}
+    for group in lexicon.groups:
+        override = overrides.get(group.key)
+        if override is not None and override.disabled:
+            continue
+        extra = tuple(override.extra_terms) if override is not None else ()
+        if group.one_way:
+            smap.add(group.narrow + extra, group.broad, W_LEXICON * 0.9, group.key)
+        else:
+            smap.add(group.members + extra, (), W_LEXICON, group.key)
+    for group in db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)):
+        narrow, broad = group.sides
+        smap.add(narrow, broad, W_TRAINER, "trainer")
     return smap
 
 
+def current_map() -> SynonymMap:
+    """This app's synonym map, rebuilt when the groups or overrides changed."""
+    return state().current()
+
+
 def invalidate() -> None:
-    """Forget the cached groups in this process (after an edit)."""
-    with _lock:
-        _cache.clear()
-
-
-def all_groups() -> list[SynonymGroup]:
-    return list(db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
-
-
-def save_group(text: str, actor=None, group: SynonymGroup | None = None) -> SynonymGroup | None:
-    """Create or update a group from comma-separated ``text``; fewer than two terms deletes
-    it (or creates nothing). Returns the group, or None when there is none."""
-    terms = split_terms(text)
-    if len(terms) < 2:
-        if group is not None:
-            db.session.delete(group)
-            db.session.commit()
-        invalidate()
-        return None
-    if group is None:
-        group = SynonymGroup(terms_text="")
-        db.session.add(group)
-    group.terms_text = ", ".join(terms)
-    group.updated_by_id = getattr(actor, "id", None)
-    db.session.commit()
-    invalidate()
-    return group
-
-
-def seed_starter_groups() -> int:
-    """Add :data:`STARTER_GROUPS` when there are no groups at all; return how many."""
-    if db.session.scalar(select(func.count()).select_from(SynonymGroup)):
-        return 0
-    for text in STARTER_GROUPS:
-        db.session.add(SynonymGroup(terms_text=text))
-    db.session.commit()
-    invalidate()
-    return len(STARTER_GROUPS)
+    """Forget this app's map (after an edit, so this worker sees it at once)."""
+    found = current_app.extensions.get("kb_synonyms")
+    if found is not None:
+        found.invalidate()

@@ -21,13 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import searchlog, synonyms
+from . import searchlog, suggestions, synonym_services
+from .analysis import ANALYZER_VERSION
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, search
+from .synonyms import state as synonym_state
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
+ANALYTICS_VIEWS = ("zero", "no_click", "top")
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,
@@ -106,41 +109,106 @@ def open_result():
 @bp.route("/search/synonyms")
 @require("trainer")
 def synonym_list():
-    """Trainers edit the synonym groups applied to every search."""
-    return render_template("search/synonyms.html", groups=synonyms.all_groups())
+    """Trainers' groups, suggestions mined from the search log, and the built-in lexicon."""
+    text = (request.args.get("q") or "")[:60]
+    section = (request.args.get("section") or "")[:40]
+    lexicon = synonym_state().lexicon
+    return render_template(
+        "search/synonyms.html", groups=synonym_services.all_groups(),
+        suggestions=suggestions.mined(), lexicon=lexicon, sections=lexicon.sections(),
+        rows=synonym_services.lexicon_rows(text, section), q=text, section=section,
+        draft=(request.args.get("terms") or "")[:400], analyzer_version=ANALYZER_VERSION)
+
+
+def _saved(action, success: str):
+    """Run a synonym service, commit or roll back, flash the outcome, back to the page."""
+    try:
+        action()
+    except synonym_services.SynonymError as exc:
+        db.session.rollback()
+        flash(synonym_error_message(exc), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    back = {k: v[:60] for k in ("q", "section") if (v := request.form.get(k))}
+    return redirect(url_for("search.synonym_list", **back))
 
 
 @bp.post("/search/synonyms")
 @require("trainer")
 def synonym_create():
-    group = synonyms.save_group(request.form.get("terms", ""), current_user)
-    if group is None:
-        flash(_("A synonym group needs at least two words, separated by commas."), "error")
-    else:
-        flash(_("Synonym group added."), "success")
-    return redirect(url_for("search.synonym_list"))
+    return _saved(lambda: synonym_services.save_group(request.form.get("terms", ""),
+                                                      current_user), _("Synonym group added."))
 
 
 @bp.post("/search/synonyms/<int:group_id>")
 @require("trainer")
 def synonym_update(group_id: int):
-    """Save a group; ``delete`` (or fewer than two words) removes it.
+    """Save a group, or remove it with ``delete``.
 
     :raise 404: when there is no such group.
     """
     group = db.session.get(SynonymGroup, group_id) or abort(404)
-    text = "" if request.form.get("delete") else request.form.get("terms", "")
-    saved = synonyms.save_group(text, current_user, group)
-    flash(_("Synonym group saved.") if saved else _("Synonym group removed."), "success")
-    return redirect(url_for("search.synonym_list"))
+    if request.form.get("delete"):
+        removed = group.terms_text
+        return _saved(lambda: synonym_services.delete_group(group),
+                      _("Synonym group removed: %(words)s", words=removed))
+    return _saved(lambda: synonym_services.save_group(request.form.get("terms", ""),
+                                                      current_user, group),
+                  _("Synonym group saved."))
+
+
+@bp.post("/search/synonyms/built-in/<key>")
+@require("trainer")
+def lexicon_update(key: str):
+    """Switch a built-in group on or off, and set the words trainers added to it."""
+    enabled = request.form.get("enabled") == "1"
+    return _saved(lambda: synonym_services.set_lexicon_group(
+        key, enabled, request.form.get("extra", ""), current_user),
+        _("Built-in group saved.") if enabled else _("Built-in group switched off."))
+
+
+@bp.post("/search/synonyms/suggestions")
+@require("trainer")
+def suggestion_decide():
+    """Accept a mined pair as a group or one-way, or dismiss it."""
+    decision = request.form.get("decision", "")
+    source = (request.form.get("source") or "")[:200]
+    target = (request.form.get("target") or "")[:200]
+    done = {"group": _("Suggestion accepted as a synonym group."),
+            "one_way": _("Suggestion accepted as a one-way synonym."),
+            "dismissed": _("Suggestion dismissed.")}.get(decision, "")
+    return _saved(lambda: synonym_services.decide(source, target, decision, current_user),
+                  done)
+
+
+def synonym_error_message(exc) -> str:
+    """The trainer-facing wording of a :class:`synonym_services.SynonymError`."""
+    if isinstance(exc, synonym_services.DuplicateGroupError):
+        if exc.built_in:
+            return _("Nothing to add: the built-in group “%(group)s” already joins these "
+                     "words.", group=exc.existing)
+        return _("Nothing to add: the group “%(group)s” already joins these words.",
+                 group=exc.existing)
+    return {
+        "too_few": _("A synonym group needs at least two words, separated by commas."),
+        "too_many": _("A synonym group holds at most 40 words."),
+        "same_words": _("These words are the same once case, width and traditional or "
+                        "simplified characters are ignored."),
+        "unknown_group": _("There is no such built-in group."),
+    }.get(exc.code, _("That could not be saved."))
 
 
 @bp.route("/search/analytics")
 @require("trainer")
 def analytics():
-    """Top queries, queries without results and queries whose results nobody opened."""
+    """Queries without results, queries whose results nobody opened, and the top queries: one
+    list at a time (``view``), each row with what a trainer does about it."""
     days = request.args.get("days", 7, type=int)
     if days not in PERIODS:
         days = 7
+    view = request.args.get("view")
+    if view not in ANALYTICS_VIEWS:
+        view = "zero"
     return render_template("search/analytics.html", report=searchlog.report(days),
-                           periods=PERIODS)
+                           periods=PERIODS, view=view, views=ANALYTICS_VIEWS)

@@ -1,7 +1,8 @@
 """The contact-centre lexicon shipped with the product (``contact_centre.txt`` beside this file).
 
-Why a shipped lexicon: agents type the caller's words ("钱怎么还没退回来", "扫地机不回充", "保養期幾耐",
-"charged twice") while articles use the formal term ("退款到账", "充电异常", "保修期限", "重复扣款").
+Why a shipped lexicon: agents type the caller's words ("钱没回来", "扫地机不回充", "保養期",
+"charged twice") while articles use the formal term ("退款到账", "充电异常", "保修期限",
+"重复扣款").
 No segmenter links them; a centre's trainers would have to write hundreds of groups before
 search understood its callers. The lexicon gives every centre that start, and trainers layer
 their own groups on top (and can switch a built-in group off or add words to it).
