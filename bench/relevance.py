@@ -3,8 +3,8 @@ demo articles.
 
     .venv/bin/python bench/relevance.py [--suite articles|callers|both] [--show-misses]
 
-Imports ``articles/`` into a throwaway data dir with the starter synonym groups (what ``make
-run`` gives), runs every query of a suite through the same search service as the API, and
+Imports ``articles/`` into a throwaway data dir (with the shipped lexicon and no trainers'
+groups: what ``make run`` gives), runs every query of a suite through the same search service as the API, and
 prints one Markdown table per suite. Two suites:
 
 * ``articles`` — ``bench/relevance_queries.py``, written from the articles' content;
@@ -41,7 +41,6 @@ def evaluate(suites=("articles", "callers"), show_misses: bool = False) -> dict:
     from kb_portal.kb.importer import import_article_files
     from kb_portal.kb.services import ensure_default_categories
     from kb_portal.search.services import SearchParams, search
-    from kb_portal.search.synonyms import seed_starter_groups
 
     app = create_app()
     texts = _article_texts()
@@ -49,7 +48,6 @@ def evaluate(suites=("articles", "callers"), show_misses: bool = False) -> dict:
     with app.app_context():
         db.create_all()
         ensure_default_categories()
-        seed_starter_groups()
         import_article_files(sorted((ROOT / "articles").glob("*.md")))
         for suite in suites:
             per_kind = defaultdict(list)

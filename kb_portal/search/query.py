@@ -1,37 +1,54 @@
-"""User text → query plan. User text is data, never Whoosh syntax, and nothing here raises.
+"""User text → query plan. User text is data, never engine syntax, and nothing here raises.
 
-The text is analysed with the same analyzer as the index, then grouped into *units* (one thing
-the user asked for: a Chinese word, a run of single characters that must stay together, an
-English word, a product code). Each unit is matched as it is and widened by:
+The text is folded and grouped into *units* (one thing the user asked for: a Chinese word, a
+run of single characters that must stay together, an English word, a product code). First the
+synonym map's members are found in it as phrases, longest first (``扫地机`` ``不回充``
+``charged twice``); each becomes one unit whose other ways to say it are alternatives. The rest
+is analysed with the index's analyzer. Each unit is matched as it is and widened by:
 
-* synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
+* synonyms (:mod:`kb_portal.search.synonyms`: the shipped lexicon below the trainers' groups),
+  weight 0.75–0.8; a member in the other language (English for a Chinese query and the reverse)
+  weighs 0.6, so an article in the agent's own words stays ahead;
 * the last unit as a prefix while the user is still typing, weight 0.6;
-* typo tolerance for Latin words the index does not know: one edit from 4 letters, two from 8
-  (plus swapped neighbours), weight 0.5.
+* typo tolerance for Latin words the index does not know (0.5), whose corrections also reach
+  their synonym groups;
+* for units the index does not contain, the fallbacks of :mod:`kb_portal.search.fallback`
+  (sub-words, homophones, character pairs, nearest codes), scored lower.
 
-Units the index cannot match at all, question words and function words become optional. The
-resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`: "AND-ish" (with three or
-more units a document may miss one; documents with every unit rank first), with a bonus for
-matches in the title and the tags, and for the whole query as a phrase in the title.
+Spoken-question wrappers (``怎么办``, ``能不能``, ``是不是``, ``how do I``…), function words and
+units nothing in the index can match only add score: they never decide whether an article
+matches. The resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`.
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
+from . import fallback
 from .analysis import STOP_ZH, fold, scan, stem
+from .synonyms import Expansion, key_of
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
 MAX_UNITS = 8
-W_SYNONYM, W_PREFIX, W_FUZZY = 0.8, 0.6, 0.5
-# How agents phrase questions; these words never decide whether an article is an answer.
+MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
+W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
+# How callers and agents phrase questions; these words never decide whether an article is an
+# answer (they may still add score where they occur).
 QUESTION_ZH = frozenset((
-    "怎么办", "怎么", "如何", "怎样", "多久", "多少", "多少钱", "什么", "为什么",
-    "哪里", "哪些", "是否", "能否", "可以", "吗", "呢", "么", "啥", "咋", "办",
+    "怎么办", "怎么", "如何", "怎样", "多久", "多少", "多少钱", "什么", "为什么", "哪里", "哪些",
+    "是否", "能否", "可以", "吗", "呢", "么", "啥", "咋", "办", "能不能", "可不可以", "是不是",
+    "有没有", "要不要", "会不会", "行不行", "好不好", "怎么弄", "咋办", "咋弄", "该怎么", "怎么样",
+    "请问", "一下", "我想", "我要", "帮我", "还能", "能", "会", "要", "呀", "啦", "哦", "嘛",
+    "吧", "了", "的话", "什么时候", "啊", "哪个", "谁", "几", "我", "你", "他", "她", "您",
+    "你们", "我们", "这个", "那个", "一直", "还", "就", "都", "又", "没", "不了", "怎么回事",
+    "吗", "么", "呐", "咩", "點樣", "点样", "點算", "点算", "唔該", "唔该", "係唔係", "系唔系",
+    "可唔可以", "有冇", "嘅", "咗",
 ))
 QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
-                         "can", "i", "we", "you", "my", "our", "should"))
+                         "can", "i", "we", "you", "my", "our", "should", "could", "would",
+                         "is", "please", "me", "get", "need", "want", "help"))
+_SPACE_RE = re.compile(r"\s+")
 
 
 @dataclass
@@ -43,10 +60,11 @@ class Unit:
     raw: str  # what the user typed (folded), for prefixes, fuzzy matching and suggestions
     joined: str = ""  # codes: the joined form ("e102")
     optional: bool = False  # function words: never required
+    parts: list = field(default_factory=list)  # a phrase unit: its own analysed units
+    expansions: list = field(default_factory=list)  # a phrase unit: other ways to say it
 
     @property
     def key(self) -> str:
-        """What synonym groups are looked up by."""
         if self.kind == "code":
             return self.joined
         return self.raw if self.kind == "cjk" else self.terms[0]
@@ -80,6 +98,7 @@ class Built:
     highlight: Highlight
     folded: str
     plan: Plan = field(default_factory=Plan)
+    codes: dict = field(default_factory=dict)  # a code as typed → nearest existing codes
 
     @property
     def empty(self) -> bool:
@@ -98,21 +117,22 @@ def units_of(text: str) -> list[Unit]:
             raw = "".join(p.text for p in singles)
             # Unknown words are indexed as pairs of neighbouring characters (analysis.py).
             pairs = [raw[k:k + 2] for k in range(len(raw) - 1)] or [raw]
-            units.append(Unit(pairs, "cjk", raw, optional=raw in STOP_ZH or raw in QUESTION_ZH))
+            units.append(Unit(pairs, "cjk", raw, optional=_wrapper(raw)))
             singles.clear()
 
     pieces = list(scan(folded, index=False))
     i = 0
     while i < len(pieces):
         p = pieces[i]
-        if p.kind == "cjk" and len(p.text) == 1 and (not singles or singles[-1].end == p.start):
+        if p.kind == "cjk" and len(p.text) == 1 and not _wrapper(p.text) and (
+                not singles or singles[-1].end == p.start):
             singles.append(p)
         else:
             flush()
-            if p.kind == "cjk" and len(p.text) == 1:
+            if p.kind == "cjk" and len(p.text) == 1 and not _wrapper(p.text):
                 singles.append(p)
             elif p.kind == "cjk":
-                units.append(Unit([p.text], "cjk", p.text, optional=p.text in QUESTION_ZH))
+                units.append(Unit([p.text], "cjk", p.text, optional=_wrapper(p.text)))
             elif p.kind == "code":
                 parts = []
                 while i + 1 < len(pieces) and pieces[i + 1].kind == "part":
@@ -127,6 +147,10 @@ def units_of(text: str) -> list[Unit]:
     return units[:MAX_UNITS]
 
 
+def _wrapper(text: str) -> bool:
+    return text in QUESTION_ZH or text in STOP_ZH
+
+
 def build(text: str, searcher=None, synonyms=None) -> Built:
     """Build the query for ``text``. Never raises: on any problem the result is empty."""
     try:
@@ -136,64 +160,141 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
         return Built([], Highlight(), "")
 
 
+def phrase_units(folded: str, synonyms) -> list[Unit]:
+    """Units of folded text, synonym-map members found as phrases first (longest, leftmost)."""
+    if synonyms is None:
+        return units_of(folded)
+    tokens = _tokens(folded)
+    units: list[Unit] = []
+    start_char, i = 0, 0
+    while i < len(tokens):
+        for n in range(min(synonyms.longest, len(tokens) - i), 0, -1):
+            key = tuple(t for t, _s, _e in tokens[i:i + n])
+            if key in synonyms and not (n == 1 and _wrapper(key[0])):
+                begin, end = tokens[i][1], tokens[i + n - 1][2]
+                units += units_of(folded[start_char:begin])
+                raw = folded[begin:end]
+                units.append(Unit([raw], "phrase", raw, parts=units_of(raw),
+                                  expansions=synonyms.expansions(key),
+                                  optional=_wrapper(raw)))
+                start_char, i = end, i + n
+                break
+        else:
+            i += 1
+    units += units_of(folded[start_char:])
+    return units[:MAX_UNITS]
+
+
+def _tokens(folded: str) -> list[tuple[str, int, int]]:
+    """(match-key token, start, end) of folded text, as :func:`synonyms.key_of` cuts it."""
+    found = []
+    for m in re.finditer(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
+                         r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*", folded):
+        key = key_of(m.group())
+        if key:
+            found.append((key[0], m.start(), m.end()))
+    return found
+
+
 def _build(text: str, searcher, synonyms) -> Built:
-    units = units_of(text)
+    folded = fold(text[:MAX_CHARS])
+    units = phrase_units(folded, synonyms)
     highlight = Highlight()
+    built = Built(units, highlight, folded)
     if not units:
-        return Built([], highlight, "")
+        return built
     vocab = Vocabulary.of(searcher) if searcher is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
-        alts, known = _alternatives(unit, vocab, synonyms, typing and unit is units[-1],
-                                    highlight)
-        # Function words, question words ("怎么办", "how") and words found nowhere in the
-        # index only add score: they must not turn a good answer into no answer.
+        last = typing and unit is units[-1]
+        if unit.kind == "phrase":
+            alts, known = _phrase_alternatives(unit, vocab, synonyms, last, built)
+        else:
+            alts, known = _alternatives(unit, vocab, synonyms, last, built)
         (optional if unit.optional or not known else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
-                _phrase([u for u, _ in required]))
-    return Built(units, highlight, fold(text[:MAX_CHARS]), plan)
+    built.plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
+                      _phrase([u for u, _ in required]))
+    return built
 
 
-def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
-    """Alternatives for the other members of ``unit``'s synonym groups; whether any exists."""
-    alts, known = [], False
-    for alt in synonyms.alternatives(unit) if synonyms is not None else ():
-        alt_units = units_of(alt)
-        if alt_units:
-            alts.append((weight, alt_units))
-            known = known or vocab is None or all(vocab.present(u) for u in alt_units)
-            for u in alt_units:
-                _mark(u, highlight)
+def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, vocab,
+                            highlight: Highlight) -> tuple[list, bool]:
+    """Alternatives for synonyms; whether any of them is in the index."""
+    alts, known, scored = [], False, []
+    for e in expansions:
+        alt_units = units_of(e.text)
+        if not alt_units:
+            continue
+        present = vocab is None or all(vocab.present(u) for u in alt_units)
+        if not present:
+            continue  # nothing to find: costs nothing to leave out
+        other_language = own_script_cjk == e.text.isascii()
+        weight = min(e.weight, W_OTHER_LANGUAGE) if other_language else e.weight
+        rarity = max((vocab.frequency(u) for u in alt_units), default=0) if vocab else 0
+        scored.append((rarity, weight, alt_units))
+    # The rarest members first: they say the most and cost the least to score.
+    for _rarity, weight, alt_units in sorted(scored, key=lambda s: s[0])[:MAX_EXPANSIONS]:
+        alts.append((weight, alt_units))
+        known = True
+        for u in alt_units:
+            _mark(u, highlight)
     return alts, known
 
 
-def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
+    """A synonym-map member found in the query: itself (all its words), its fallbacks when
+    the index lacks them, and the other members of its groups."""
+    alts, known = [], False
+    own = [u for u in unit.parts if not u.optional] or unit.parts
+    if own and (vocab is None or all(vocab.present(u) for u in own)):
+        alts.append((1.0, own))
+        known = True
+        for u in own:
+            _mark(u, built.highlight)
+    elif vocab is not None:
+        for part in own:
+            more, found = _fallbacks(part, vocab, built)
+            alts += more
+            known = known or found
+    cjk = any(not u.raw.isascii() for u in unit.parts)
+    more, found = _expansion_alternatives(unit.expansions, cjk, vocab, built.highlight)
+    if last and vocab is not None and own and not known:
+        extra = vocab.prefix_terms(own[-1])
+        if extra:
+            alts.append((W_PREFIX, extra))
+            found = True
+    return alts + more, known or found
+
+
+def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
     """Every way to match one unit, and whether anything in the index can match it."""
+    highlight = built.highlight
     alts = [(1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
-    more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
-    alts += more
-    known = known or found
     if vocab is None:
         return alts, known
     extra = vocab.prefix_terms(unit) if last else set()
-    # Typo tolerance only for words the index does not know: a correctly spelt word's
-    # neighbours are other words, and expanding them costs time and precision.
     if unit.kind == "word" and not vocab.known(unit.raw):
+        # Typo tolerance only for words the index does not know: a correctly spelt word's
+        # neighbours are other words, and expanding them costs time and precision.
         fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
         if fuzzy:
             alts.append((W_FUZZY, fuzzy))
             highlight.latin |= fuzzy
-        if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+        if not known and synonyms is not None:  # a misspelt word may be a synonym member
             for stemmed in sorted(fuzzy):
-                more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
-                                         W_FUZZY * W_SYNONYM, highlight, vocab)
-                alts += more
+                more, _found = _expansion_alternatives(
+                    synonyms.expansions((stemmed,)), False, vocab, highlight)
+                alts += [(w * W_FUZZY / 0.75, what) for w, what in more]
         known = known or bool(fuzzy)
+    if not known:
+        more, found = _fallbacks(unit, vocab, built)
+        alts += more
+        known = found
     extra -= set(unit.terms)
     if extra:
         alts.append((W_PREFIX, extra))
@@ -201,6 +302,35 @@ def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight)
             highlight.add_text(t)
         known = True
     return alts, known
+
+
+def _fallbacks(unit: Unit, vocab, built: Built) -> tuple[list, bool]:
+    """Alternatives for a unit the index does not contain (see :mod:`fallback`)."""
+    alts = []
+    if unit.kind == "cjk" and len(unit.raw) >= 2:
+        levels = ((fallback.W_SUBWORD, fallback.subwords(unit.raw)),
+                  (fallback.W_HOMOPHONE, _homophones(unit.raw)),
+                  (fallback.W_BIGRAM, fallback.bigrams(unit.raw)))
+        seen = set(unit.terms)
+        for weight, terms in levels:
+            found = {t for t in terms if t not in seen and vocab.present_term(t)}
+            seen |= found
+            if found:
+                alts.append((weight, found))
+                built.highlight.cjk |= found
+    elif unit.kind in ("code", "word") and fallback.is_code(unit.joined or unit.raw):
+        joined = unit.joined or unit.raw
+        near = fallback.near_codes(joined, vocab.code_candidates(joined))
+        if near:
+            alts.append((fallback.W_CODE, set(near)))
+            built.highlight.latin |= set(near)
+            built.codes[unit.raw] = near
+    return alts, bool(alts)
+
+
+def _homophones(raw: str):
+    table = fallback.homophones()
+    return list(table.variants(raw)) if table is not None and len(raw) <= 4 else []
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:
@@ -214,12 +344,12 @@ def _mark(unit: Unit, highlight: Highlight) -> None:
 
 def _phrase(units: list[Unit]) -> list[str]:
     """The units' terms in order, when they form a phrase the title's positions can check."""
-    if len(units) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in units):
+    flat = []
+    for u in units:
+        flat.extend(u.parts if u.kind == "phrase" else [u])
+    if len(flat) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in flat):
         return []
-    return [u.joined if u.kind == "code" else u.terms[0] for u in units]
-
-
-_SPACE_RE = re.compile(r"\s+")
+    return [u.joined if u.kind == "code" else u.terms[0] for u in flat]
 
 
 def normalise(text: str) -> str:

@@ -9,6 +9,7 @@ document: typos and prefixes are about what people type, not about stems.
 from collections import OrderedDict
 
 from .analysis import stem
+from .fallback import edit_distance
 from .index import MATCH_FIELD, per_searcher
 
 MAX_EXPANSIONS = 8
@@ -90,21 +91,56 @@ class Vocabulary:
             return True
         return all(df(t) for t in unit.terms)
 
+    def present_term(self, term: str) -> bool:
+        """Whether one term occurs in the index."""
+        return self.reader.doc_frequency(MATCH_FIELD, term) > 0
+
+    def frequency(self, unit) -> int:
+        """In how many documents the unit's rarest term occurs (its joined form for codes)."""
+        if unit.joined:
+            return self.reader.doc_frequency(MATCH_FIELD, unit.joined)
+        return min((self.reader.doc_frequency(MATCH_FIELD, t) for t in unit.terms), default=0)
+
+    def code_candidates(self, joined: str) -> list[str]:
+        """Indexed terms within one edit of a code (two from 7 characters) that begin with
+        its first character, most frequent first: the codes it may be a typo of."""
+        maxdist = 2 if len(joined) >= 7 else 1
+
+        def near():
+            found = self.reader.terms_within(MATCH_FIELD, joined, maxdist, prefix=1)
+            return sorted(found, key=lambda t: -self.reader.doc_frequency(MATCH_FIELD, t))
+
+        return self._cached(("code", joined), near)
+
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
         return self.reader.doc_frequency("words", raw)
 
     def correction(self, raw: str) -> str | None:
-        """The most frequent indexed word closest to ``raw``, for "did you mean"."""
+        """The indexed word to offer for ``raw`` in "did you mean": the nearest by edit
+        distance (swaps count one), then the one sharing the longest beginning with what was
+        typed, then the most frequent — so ``recal`` gets ``recall``, never a frequent word
+        that merely lies as near (``real``) or nearer in letters but not in intent."""
         if len(raw) < 3 or not raw.isascii() or not raw.isalpha():
             return None
 
         def best():
-            for maxdist in (1, 2) if len(raw) >= 5 else (1,):
-                near = [w for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
-                        if w != raw]
-                if near:
-                    return self._frequent("words", near)[0]
-            return None
+            maxdist = 2 if len(raw) >= 5 else 1
+            near = [w for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+                    if w != raw and w.isalpha()]
+            if not near:
+                return None
+            return min(near, key=lambda w: (edit_distance(raw, w, maxdist),
+                                            -_common_prefix(raw, w),
+                                            -self.reader.doc_frequency("words", w), w))
 
         return self._cached(("dym", raw), best)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
