@@ -33,6 +33,7 @@ MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
 MAX_UNITS = 8
 MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
 W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
+W_CODE_TYPED = 2.0
 # How callers and agents phrase questions; these words never decide whether an article is an
 # answer (they may still add score where they occur).
 QUESTION_ZH = frozenset((
@@ -42,13 +43,22 @@ QUESTION_ZH = frozenset((
     "请问", "一下", "我想", "我要", "帮我", "还能", "能", "会", "要", "呀", "啦", "哦", "嘛",
     "吧", "了", "的话", "什么时候", "啊", "哪个", "谁", "几", "我", "你", "他", "她", "您",
     "你们", "我们", "这个", "那个", "一直", "还", "就", "都", "又", "没", "不了", "怎么回事",
-    "吗", "么", "呐", "咩", "點樣", "点样", "點算", "点算", "唔該", "唔该", "係唔係", "系唔系",
-    "可唔可以", "有冇", "嘅", "咗",
+    "呐", "咩", "点样", "点算", "唔该", "系唔系",
+    "可唔可以", "有冇", "嘅", "咗", "一个", "一下子", "一些", "这些", "那些", "怎么会",
+    "为啥", "干嘛", "到底", "是什么", "什么意思", "能否", "可否", "是否", "还能不能", "还可以",
 ))
-QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
-                         "can", "i", "we", "you", "my", "our", "should", "could", "would",
-                         "is", "please", "me", "get", "need", "want", "help"))
+QUESTION_EN = frozenset((
+    "how", "what", "when", "who", "why", "where", "which", "do", "does", "did", "done", "can",
+    "i", "we", "you", "my", "our", "your", "me", "us", "he", "she", "him", "her", "them", "its",
+    "should", "could", "would", "is", "am", "were", "been", "being", "has", "have", "had",
+    "please", "get", "got", "need", "want", "help", "not", "no", "up", "out", "any", "some",
+    "just", "still", "also", "very", "too", "much", "many", "about", "from", "so", "than",
+))
 _SPACE_RE = re.compile(r"\s+")
+_TOKEN_RE = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
+                       r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*")
+COMMON_SHARE = 0.5  # a unit in more than this share of the articles never decides a match
+WRAPPER_LONGEST = 4  # characters in the longest wrapper found as a whole
 
 
 @dataclass
@@ -147,6 +157,16 @@ def units_of(text: str) -> list[Unit]:
     return units[:MAX_UNITS]
 
 
+def _too_common(unit: Unit, vocab) -> bool:
+    """A single character, or a word in most articles, says too little to decide a match
+    (``不``, ``用``, ``客户`` in a centre's knowledge base): it adds score only."""
+    if unit.kind == "cjk" and len(unit.raw) == 1:
+        return True
+    if vocab is None or unit.kind == "phrase":
+        return False
+    return vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count
+
+
 def _wrapper(text: str) -> bool:
     return text in QUESTION_ZH or text in STOP_ZH
 
@@ -161,38 +181,76 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
 
 
 def phrase_units(folded: str, synonyms) -> list[Unit]:
-    """Units of folded text, synonym-map members found as phrases first (longest, leftmost)."""
-    if synonyms is None:
-        return units_of(folded)
+    """Units of folded text, synonym-map members found as phrases first (longest, leftmost).
+
+    Question wrappers inside a phrase are skipped over (``钱怎么还没退回来`` holds the member
+    ``钱退回来``), and a wrapper of several characters (``能不能``) is found as a whole before
+    the segmenter can cut it into ``能`` + ``不能``."""
     tokens = _tokens(folded)
     units: list[Unit] = []
     start_char, i = 0, 0
     while i < len(tokens):
-        for n in range(min(synonyms.longest, len(tokens) - i), 0, -1):
-            key = tuple(t for t, _s, _e in tokens[i:i + n])
-            if key in synonyms and not (n == 1 and _wrapper(key[0])):
-                begin, end = tokens[i][1], tokens[i + n - 1][2]
-                units += units_of(folded[start_char:begin])
-                raw = folded[begin:end]
-                units.append(Unit([raw], "phrase", raw, parts=units_of(raw),
-                                  expansions=synonyms.expansions(key),
-                                  optional=_wrapper(raw)))
-                start_char, i = end, i + n
-                break
-        else:
+        match = _member_at(tokens, i, synonyms)
+        if match is None:
             i += 1
+            continue
+        j, key, wrapper = match
+        begin, end = tokens[i][1], tokens[j][2]
+        units += units_of(folded[start_char:begin])
+        raw = folded[begin:end]
+        if wrapper:
+            units.append(Unit([raw], "cjk", raw, optional=True))
+        else:
+            units.append(Unit([raw], "phrase", raw, parts=units_of(raw),
+                              expansions=synonyms.expansions(key)))
+        start_char, i = end, j + 1
     units += units_of(folded[start_char:])
     return units[:MAX_UNITS]
 
 
-def _tokens(folded: str) -> list[tuple[str, int, int]]:
-    """(match-key token, start, end) of folded text, as :func:`synonyms.key_of` cuts it."""
+def _member_at(tokens, i: int, synonyms):
+    """The longest member (or multi-character wrapper) starting at token ``i``:
+    (last token, key, is a wrapper), or None."""
+    wrapper = None
+    for n in range(min(WRAPPER_LONGEST, len(tokens) - i), 1, -1):
+        if "".join(t[0] for t in tokens[i:i + n]) in QUESTION_ZH:
+            wrapper = (i + n - 1, (), True)
+            break
+    if synonyms is None or tokens[i][3]:
+        return wrapper
+    best = None
+    for skip in (False, True):  # members with wrapper characters in them ("不想要了"), or not
+        keys, ends = [], []
+        for j in range(i, len(tokens)):
+            if len(keys) >= synonyms.longest:
+                break
+            if not (skip and tokens[j][3]):
+                keys.append(tokens[j][0])
+                ends.append(j)
+        for n in range(len(keys), 0, -1):
+            key = tuple(keys[:n])
+            if key in synonyms and not (n == 1 and _wrapper(key[0])):
+                if best is None or ends[n - 1] > best[0]:
+                    best = (ends[n - 1], key, False)
+                break
+    if wrapper and (best is None or wrapper[0] >= best[0]):
+        return wrapper
+    return best
+
+
+def _tokens(folded: str) -> list[tuple[str, int, int, bool]]:
+    """(match-key token, start, end, inside a question wrapper) of folded text, as
+    :func:`synonyms.key_of` cuts it; the segmenter decides what is a wrapper."""
+    wrapped = set()
+    for piece in scan(folded, index=False):
+        if piece.kind == "cjk" and _wrapper(piece.text) or (
+                piece.kind == "word" and piece.raw in QUESTION_EN):
+            wrapped.update(range(piece.start, piece.end))
     found = []
-    for m in re.finditer(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
-                         r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*", folded):
+    for m in _TOKEN_RE.finditer(folded):
         key = key_of(m.group())
         if key:
-            found.append((key[0], m.start(), m.end()))
+            found.append((key[0], m.start(), m.end(), m.start() in wrapped))
     return found
 
 
@@ -212,7 +270,8 @@ def _build(text: str, searcher, synonyms) -> Built:
             alts, known = _phrase_alternatives(unit, vocab, synonyms, last, built)
         else:
             alts, known = _alternatives(unit, vocab, synonyms, last, built)
-        (optional if unit.optional or not known else required).append((unit, alts))
+        weak = unit.optional or not known or _too_common(unit, vocab)
+        (optional if weak else required).append((unit, alts))
     if not required:
         required, optional = optional, []
     built.plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
@@ -272,7 +331,8 @@ def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
 def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
     """Every way to match one unit, and whether anything in the index can match it."""
     highlight = built.highlight
-    alts = [(1.0, [unit])]
+    # A product or error code the agent typed is the surest sign of the answer.
+    alts = [(W_CODE_TYPED if fallback.is_code(unit.joined or unit.raw) else 1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
     if vocab is None:
@@ -286,15 +346,19 @@ def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
             alts.append((W_FUZZY, fuzzy))
             highlight.latin |= fuzzy
         if not known and synonyms is not None:  # a misspelt word may be a synonym member
+            if not fuzzy and len(unit.raw) >= 4:
+                fuzzy = {stem(w) for w in synonyms.near_words(unit.raw)}
             for stemmed in sorted(fuzzy):
                 more, _found = _expansion_alternatives(
                     synonyms.expansions((stemmed,)), False, vocab, highlight)
                 alts += [(w * W_FUZZY / 0.75, what) for w, what in more]
         known = known or bool(fuzzy)
-    if not known:
+    if not known or len(unit.terms) > 1 and unit.kind == "cjk":
+        # A run of characters the segmenter did not know may hold several words whose pairs
+        # never occur together: its parts may match on their own, scored lower.
         more, found = _fallbacks(unit, vocab, built)
         alts += more
-        known = found
+        known = known or found
     extra -= set(unit.terms)
     if extra:
         alts.append((W_PREFIX, extra))

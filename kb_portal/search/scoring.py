@@ -22,6 +22,8 @@ from .index import BONUS_FIELDS, MATCH_FIELD, per_searcher
 
 K1, B = 1.2, 0.75
 PHRASE_BONUS = 1.3
+OTHERS_IN_TITLE = 0.75  # title/tags bonus of a synonym, prefix or fallback vs the word typed
+TIE = 0.2  # share of a unit's other matching alternatives added to its best one
 
 
 class Scorer:
@@ -95,15 +97,34 @@ class Scorer:
         return scores
 
     def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
-        """Sum of a unit's alternatives, each times its weight."""
-        scores: dict[int, float] = {}
+        """A unit's score: its best alternative, plus a share (:data:`TIE`) of the others.
+
+        Why not the sum: a document that uses many ways of saying one thing (an overview
+        naming the product five ways) would outrank the one that answers the rest of the
+        question. The best way counts fully; the others only break ties."""
+        best: dict[int, float] = {}
+        rest: dict[int, float] = {}
         for weight, what in alts:
             if isinstance(what, set):
+                scores: dict[int, float] = {}
                 for text in what:
-                    _add(scores, self.term(field, text), weight * factor)
+                    _add(scores, self.term(field, text), 1.0)
             else:
-                _add(scores, _all([self.unit(u, field) for u in what]), weight * factor)
-        return scores
+                scores = _all([self.unit(u, field) for u in what])
+            w = weight * factor
+            for d, sc in scores.items():
+                sc *= w
+                old = best.get(d)
+                if old is None:
+                    best[d] = sc
+                elif sc > old:
+                    rest[d] = rest.get(d, 0.0) + old
+                    best[d] = sc
+                else:
+                    rest[d] = rest.get(d, 0.0) + sc
+        for d, sc in rest.items():
+            best[d] += TIE * sc
+        return best
 
 
 def _leaf(matcher):
@@ -145,6 +166,7 @@ def run(searcher, plan, allowed=None, sort_key=None, top: int = 10) -> tuple[int
     scorer = Scorer.of(searcher)
     units = [scorer.alternatives(alts, MATCH_FIELD) for alts in plan.required]
     n = len(units)
+    complete = None  # every document matched every unit
     if n == 1:
         totals = dict(units[0])
     else:
@@ -155,11 +177,12 @@ def run(searcher, plan, allowed=None, sort_key=None, top: int = 10) -> tuple[int
             if c >= need:
                 # Documents with every unit first: a missing unit costs a share of the score.
                 totals[d] = sum(u[d] for u in units if d in u) * (1 + c) / (1 + n)
+        complete = {d for d, c in counts.items() if c == n}
     if allowed is not None:
         totals = {d: s for d, s in totals.items() if d in allowed}
     if not totals:
         return 0, []
-    _bonus(scorer, plan, totals)
+    _bonus(scorer, plan, totals, complete)
     if plan.phrase:  # the query as a phrase in the title (the title keeps positions)
         for d in searcher.docs_for_query(Phrase("title", plan.phrase, slop=2)):
             if d in totals:
@@ -169,8 +192,12 @@ def run(searcher, plan, allowed=None, sort_key=None, top: int = 10) -> tuple[int
     return len(totals), [(totals[d], d) for d in best]
 
 
-def _bonus(scorer: Scorer, plan, totals: dict) -> None:
-    """Optional units, and matches in the title and the tags, add to matched documents."""
+def _bonus(scorer: Scorer, plan, totals: dict, complete: set | None) -> None:
+    """Optional units, and matches in the title and the tags, add to matched documents.
+
+    The title and tags bonus goes to documents that matched every unit (``complete``; None:
+    all did): when no article has both the product and the problem the caller named, the
+    one whose title names the product must not outrank the one that covers the problem."""
     for alts in plan.optional:
         for d, s in scorer.alternatives(alts, MATCH_FIELD).items():
             if d in totals:
@@ -178,5 +205,5 @@ def _bonus(scorer: Scorer, plan, totals: dict) -> None:
     for field, factor in BONUS_FIELDS.items():
         for alts in plan.required:
             for d, s in scorer.alternatives(alts, field, factor).items():
-                if d in totals:
+                if d in totals and (complete is None or d in complete):
                     totals[d] += s

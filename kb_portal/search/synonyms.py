@@ -66,6 +66,7 @@ class SynonymMap:
         self._by_key: dict[tuple[str, ...], list[Expansion]] = {}
         self.groups = 0
         self.longest = 1
+        self._words: dict[int, set[str]] = {}  # single Latin members by length, for typos
 
     def add(self, words, broad=(), weight: float = W_TRAINER, source: str = "trainer") -> None:
         """Add a group: without ``broad`` every word finds the others; with it (one-way) each
@@ -76,15 +77,32 @@ class SynonymMap:
             if not key or (len(key) == 1 and not key[0].isascii() and len(key[0]) == 1):
                 continue  # one CJK character matches far too much to trigger a group
             found = self._by_key.setdefault(key, [])
-            known = {e.text for e in found}
+            if len(key) == 1 and word.isascii() and word.isalpha():
+                self._words.setdefault(len(word), set()).add(word.lower())
+            known = {key_of(e.text) for e in found} | {key}
             for other in broad or words:
-                if other != word and other not in known and key_of(other) != key:
+                other_key = key_of(other)
+                if other_key and other_key not in known:  # 回電 and 回电 are one member
                     found.append(Expansion(weight, other, source))
-                    known.add(other)
+                    known.add(other_key)
             self.longest = max(self.longest, min(len(key), MAX_KEY))
 
     def expansions(self, key: tuple[str, ...]) -> list[Expansion]:
         return self._by_key.get(key, [])
+
+    def near_words(self, word: str) -> list[str]:
+        """Single-word Latin members within one edit (two from 8 letters) of a word the index
+        does not know: a misspelt ``warantee`` still reaches the group of ``guarantee``."""
+        from .fallback import edit_distance
+
+        limit = 2 if len(word) >= 8 else 1
+        found = []
+        for n in range(len(word) - limit, len(word) + limit + 1):
+            for member in self._words.get(n, ()):
+                d = edit_distance(word, member, limit)
+                if d <= limit:
+                    found.append((d, member))
+        return [m for _d, m in sorted(found)[:3]]
 
     def alternatives(self, unit) -> list[str]:
         """Other ways to say one query unit (raw text)."""

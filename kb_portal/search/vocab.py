@@ -22,6 +22,7 @@ class Vocabulary:
 
     def __init__(self, searcher):
         self.reader = searcher.reader()
+        self.doc_count = searcher.doc_count()
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
