@@ -4,8 +4,8 @@ demo articles.
     .venv/bin/python bench/relevance.py [--suite articles|callers|both] [--show-misses]
 
 Imports ``articles/`` into a throwaway data dir (with the shipped lexicon and no trainers'
-groups: what ``make run`` gives), runs every query of a suite through the same search service as the API, and
-prints one Markdown table per suite. Two suites:
+groups: what ``make run`` gives), runs every query of a suite through the same search service
+as the API, and prints one Markdown table per suite. Two suites:
 
 * ``articles`` — ``bench/relevance_queries.py``, written from the articles' content;
 * ``callers`` — ``bench/callers_queries.py``, the callers' words (written before the lexicon

@@ -18,8 +18,8 @@ from ..accounts.models import utcnow
 from ..extensions import db
 from .analysis import STOP_EN, STOP_ZH
 from .models import SearchEvent, SuggestionDecision
-from .query import QUESTION_EN, QUESTION_ZH, units_of
 from .synonyms import current_map, key_of
+from .units import QUESTION_EN, QUESTION_ZH, units_of
 
 SESSION_GAP = timedelta(minutes=5)  # searches further apart than this are separate sessions
 MAX_EVENTS = 50_000  # the most recent searches looked at: bounds the page's work
