@@ -23,7 +23,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from . import fallback
+from . import fallback, feedback
 from .analysis import fold, stem
 from .synonyms import Expansion
 from .units import MAX_CHARS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
@@ -112,6 +112,13 @@ def _build(text: str, searcher, synonyms) -> Built:
         (optional if weak else required).append((unit, alts))
     if not required:
         required, optional = optional, []
+    if len(required) > 1:  # product words also match their models' codes (feedback.py)
+        for unit, alts in required:
+            if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
+                texts = [unit.raw] + [e.text for e in unit.expansions]
+                codes = feedback.codes_for(searcher, vocab, unit.raw, alts, texts)
+                if codes:
+                    alts.append((feedback.W_CODES, codes))
     built.plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
                       _phrase([u for u, _ in required]))
     return built

@@ -1,0 +1,64 @@
+"""Product words → the model codes of the articles titled with them (pseudo-relevance feedback
+restricted to codes).
+
+Why: callers name the product type (``扫地机``, ``净水器``, ``robot vacuum``), articles about
+its faults name the model (``YF-S2 故障代码速查``, ``CJ-W5 滤芯更换``). A question like "扫地机
+不回充" then matches the product overview by its first half and the fault article by its
+second half only, and the overview wins. The association is in the knowledge base itself:
+the articles whose *title or tags* contain the product word name its model codes there. So a
+unit that only a few articles have in their title or tags also matches those codes, scored
+lower (:data:`W_CODES`). A word in many titles (``客户``) is not a product name and gets
+nothing: the look-up is bounded to specific words.
+"""
+from collections import OrderedDict
+
+from ..textnorm import fold
+from .analysis import latin_words
+from .fallback import is_code
+from .index import per_searcher
+
+W_CODES = 0.5
+MAX_DOCS = 3  # articles looked at per word: a product has an overview or two
+MAX_SHARE = 0.01  # a word in more than this share of articles (and more than 20) is skipped
+CACHE_SIZE = 1024
+
+
+class CodeFeedback:
+    """Codes per unit key for one searcher generation (see :func:`codes_for`)."""
+
+    def __init__(self, _searcher):
+        self.cache: OrderedDict = OrderedDict()
+
+    @classmethod
+    def of(cls, searcher) -> "CodeFeedback":
+        return per_searcher(searcher, "code-feedback", cls)
+
+
+def codes_for(searcher, vocab, key: str, alts: list, texts: list[str]) -> set[str]:
+    """Codes in the titles and tags of the few articles whose title or tags contain one of
+    ``texts`` (the unit as typed and its synonyms), ``alts`` being the unit's alternatives."""
+    memo = CodeFeedback.of(searcher)
+    if key in memo.cache:
+        memo.cache.move_to_end(key)
+        return memo.cache[key]
+    codes = _look_up(searcher, vocab, alts, [fold(t) for t in texts if t])
+    memo.cache[key] = codes
+    while len(memo.cache) > CACHE_SIZE:
+        memo.cache.popitem(last=False)
+    return codes
+
+
+def _look_up(searcher, vocab, alts, texts) -> set[str]:
+    from . import scoring
+    from .query import Plan
+
+    total, best = scoring.run(searcher, Plan([alts]), top=MAX_DOCS)
+    if not total or total > max(20, MAX_SHARE * vocab.doc_count):
+        return set()
+    codes = set()
+    for _score, docnum in best:
+        fields = searcher.stored_fields(docnum)
+        head = fold(f"{fields.get('title', '')} {fields.get('tags', '')}")
+        if any(t in head for t in texts):
+            codes |= {w for w in latin_words(head) if is_code(w)}
+    return codes
