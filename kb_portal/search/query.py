@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
 W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
 W_CODE_TYPED = 2.0
+W_BAG = 0.6  # a phrase's words found anywhere in an article, not necessarily together
 _SPACE_RE = re.compile(r"\s+")
 COMMON_SHARE = 0.5  # a unit in more than this share of the articles never decides a match
 
@@ -154,7 +155,7 @@ def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
     alts, known = [], False
     own = [u for u in unit.parts if not u.optional] or unit.parts
     if own and (vocab is None or all(vocab.present(u) for u in own)):
-        alts.append((1.0, own))
+        alts.append((1.0 if len(own) == 1 else W_BAG, own))
         known = True
         for u in own:
             _mark(u, built.highlight)
@@ -183,7 +184,8 @@ def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
     if vocab is None:
         return alts, known
     extra = vocab.prefix_terms(unit) if last else set()
-    if unit.kind == "word" and not vocab.known(unit.raw):
+    if unit.kind == "word" and not vocab.known(unit.raw) and not (
+            synonyms is not None and synonyms.is_word(unit.raw)):
         # Typo tolerance only for words the index does not know: a correctly spelt word's
         # neighbours are other words, and expanding them costs time and precision.
         fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra

@@ -67,6 +67,7 @@ class SynonymMap:
         self.groups = 0
         self.longest = 1
         self._words: dict[int, set[str]] = {}  # single Latin members by length, for typos
+        self.english: set[str] = set()  # every Latin word of every member: real words
 
     def add(self, words, broad=(), weight: float = W_TRAINER, source: str = "trainer") -> None:
         """Add a group: without ``broad`` every word finds the others; with it (one-way) each
@@ -77,6 +78,8 @@ class SynonymMap:
             if not key or (len(key) == 1 and not key[0].isascii() and len(key[0]) == 1):
                 continue  # one CJK character matches far too much to trigger a group
             found = self._by_key.setdefault(key, [])
+            if word.isascii():
+                self.english.update(w for w in word.lower().split() if w.isalpha())
             if len(key) == 1 and word.isascii() and word.isalpha():
                 self._words.setdefault(len(word), set()).add(word.lower())
             known = {key_of(e.text) for e in found} | {key}
@@ -89,6 +92,10 @@ class SynonymMap:
 
     def expansions(self, key: tuple[str, ...]) -> list[Expansion]:
         return self._by_key.get(key, [])
+
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of some member (so not a typo to correct)."""
+        return word in self.english
 
     def near_words(self, word: str) -> list[str]:
         """Single-word Latin members within one edit (two from 8 letters) of a word the index
