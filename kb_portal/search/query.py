@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
 W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
 W_CODE_TYPED = 2.0
+W_PART = 0.3  # one word of a phrase alone
 W_BAG = 0.6  # a phrase's words found anywhere in an article, not necessarily together
 _SPACE_RE = re.compile(r"\s+")
 COMMON_SHARE = 0.5  # a unit in more than this share of the articles never decides a match
@@ -56,6 +57,7 @@ class Plan:
     required: list = field(default_factory=list)
     optional: list = field(default_factory=list)
     phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
+    boost: dict = field(default_factory=dict)  # document → click multiplier (clicks.py)
 
 
 @dataclass
@@ -81,7 +83,8 @@ def _too_common(unit: Unit, vocab) -> bool:
         return True
     if vocab is None or unit.kind == "phrase":
         return False
-    return vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count
+    # (A share says little in a handful of articles.)
+    return vocab.doc_count >= 20 and vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count
 
 
 def build(text: str, searcher=None, synonyms=None) -> Built:
@@ -113,7 +116,7 @@ def _build(text: str, searcher, synonyms) -> Built:
         (optional if weak else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    if len(required) > 1:  # product words also match their models' codes (feedback.py)
+    if vocab is not None and len(required) > 1:  # product words match their models' codes
         for unit, alts in required:
             if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
                 texts = [unit.raw] + [e.text for e in unit.expansions]
@@ -159,7 +162,14 @@ def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
         known = True
         for u in own:
             _mark(u, built.highlight)
-    elif vocab is not None:
+    if len(own) > 1 and vocab is not None:
+        # Never stricter than its words typed apart: each may match alone, scored lower.
+        for part in own:
+            if not part.optional and vocab.present(part) and not _too_common(part, vocab):
+                alts.append((W_PART, [part]))
+                known = True
+                _mark(part, built.highlight)
+    if not known and vocab is not None:
         for part in own:
             more, found = _fallbacks(part, vocab, built)
             alts += more

@@ -183,6 +183,9 @@ def run(searcher, plan, allowed=None, sort_key=None, top: int = 10) -> tuple[int
     if not totals:
         return 0, []
     _bonus(scorer, plan, totals, complete)
+    for d, factor in getattr(plan, "boost", {}).items():  # clicks: only what already matched
+        if d in totals:
+            totals[d] *= factor
     if plan.phrase:  # the query as a phrase in the title (the title keeps positions)
         for d in searcher.docs_for_query(Phrase("title", plan.phrase, slop=2)):
             if d in totals:

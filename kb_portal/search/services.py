@@ -13,6 +13,7 @@ from whoosh.query import And, Term
 from ..textnorm import fold
 from . import query as query_builder
 from . import scoring, snippets, synonyms
+from .clicks import click_boost
 from .runtime import runtime
 
 SORTS = ("relevance", "updated")
@@ -122,16 +123,29 @@ def search(params: SearchParams) -> SearchResult:
         updated = searcher.reader().column_reader("updated")
         sort_key = updated.__getitem__
     top = params.page * params.limit
+    built.plan.boost = _click_boost(searcher, params.q)
     total, best = scoring.run(searcher, built.plan, allowed, sort_key, top)
     page_hits = best[(params.page - 1) * params.limit:top]
     hits = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
     _name_categories(hits)
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
-    if total <= FEW_HITS:
+    if _wants_correction(built, searcher, total):
         result.did_you_mean = did_you_mean(built, searcher, total, allowed)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _click_boost(searcher, q: str) -> dict[int, float]:
+    """{document number: multiplier} for the articles agents opened for this query
+    (:mod:`.clicks`); the scorer applies it only to documents that match."""
+    factors = click_boost().factors(query_builder.normalise(q))
+    boost = {}
+    for article_id, factor in factors.items():
+        docnum = searcher.document_number(id=str(article_id))
+        if docnum is not None:
+            boost[docnum] = factor
+    return boost
 
 
 def _name_categories(hits: list[Hit]) -> None:
@@ -164,22 +178,63 @@ def _hit(searcher, docnum: int, score: float, highlight) -> Hit:
 
 
 def did_you_mean(built, searcher, total: int, allowed) -> str | None:
-    """A corrected query when Latin words are unknown (or rare) and the corrected query finds
-    at least as much."""
+    """A corrected query: codes one character off become the nearest existing codes (their
+    articles are among the results already), unknown or rare Latin words the nearest indexed
+    word (offered when the corrected query finds at least as much)."""
+    from .fallback import respell
     from .vocab import Vocabulary
 
     vocab = Vocabulary.of(searcher)
     text = built.folded
-    changed = False
+    changed = bool(built.codes)
+    unknown = False  # a corrected word was in no article: any answer beats that
+    for typed, near in built.codes.items():
+        text = text.replace(typed, respell(typed, near[0]), 1)
     for unit in built.units:
-        if unit.kind != "word" or vocab.known(unit.raw) > max(1, total):
+        if not _latin_word(unit) or unit.raw in built.codes or \
+                vocab.known(unit.raw) > max(1, total):
             continue
-        better = vocab.correction(unit.raw)
-        if better and vocab.known(better) > vocab.known(unit.raw):
+        better = _correction(unit.raw, vocab)
+        if better and (vocab.known(better) > vocab.known(unit.raw) or
+                       not vocab.known(unit.raw)):
             text = text.replace(unit.raw, better, 1)
             changed = True
-    if not changed:
+            unknown = unknown or not vocab.known(unit.raw)
+    if not changed or text == built.folded:
         return None
+    if built.codes:
+        return text
     again = query_builder.build(text + " ", searcher, synonyms.current_map())
     found, _best = scoring.run(searcher, again.plan, allowed, top=1)
-    return text if found >= max(total, 1) else None
+    return text if found >= max(total, 1) or (unknown and found) else None
+
+
+def _correction(raw: str, vocab) -> str | None:
+    """The index's nearest word or the lexicon's (``recal`` → ``recall``, which the lexicon
+    knows as 召回), whichever is nearer; then the longer shared beginning, then frequency."""
+    from .fallback import edit_distance
+    from .vocab import common_prefix
+
+    candidates = [w for w in (vocab.correction(raw), *synonyms.current_map().near_words(raw))
+                  if w]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda w: (edit_distance(raw, w), -common_prefix(raw, w),
+                                          -vocab.known(w)))
+
+
+def _wants_correction(built, searcher, total: int) -> bool:
+    """Few results, a code that does not exist, or a Latin word the index does not know."""
+    from .vocab import Vocabulary
+
+    if total <= FEW_HITS or built.codes:
+        return True
+    vocab = Vocabulary.of(searcher)
+    return any(_latin_word(u) and not vocab.known(u.raw) for u in built.units)
+
+
+def _latin_word(unit) -> bool:
+    """A single Latin word as typed (also when it is a lexicon member: ``recal`` stems like
+    ``recall``)."""
+    return unit.kind == "word" or (unit.kind == "phrase" and unit.raw.isascii()
+                                   and unit.raw.isalpha())

