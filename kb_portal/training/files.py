@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from .. import safe_yaml
 from ..kb.files import FileError
@@ -84,16 +85,16 @@ def load_yaml(text: str) -> dict:
     try:
         data = safe_yaml.load(text)
     except safe_yaml.YamlError as exc:
-        raise FileError(f"YAML error: {exc}") from None
+        raise FileError(_l("YAML error: %(reason)s", reason=exc)) from None
     if not isinstance(data, dict):
-        raise FileError("the file must be a mapping of fields (title: …)")
+        raise FileError(_l("the file must be a mapping of fields (title: …)"))
     return data
 
 
-def _unknown(data: dict, known: tuple, where: str = "") -> None:
+def _unknown(data: dict, known: tuple) -> None:
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise FileError(f"{where}unknown field(s): {', '.join(unknown)}")
+        raise FileError(_l("unknown field(s): %(names)s", names=", ".join(unknown)))
 
 
 def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 10**6) -> int:
@@ -101,14 +102,15 @@ def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 1
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise FileError(f"{name} must be a whole number from {minimum} to {maximum}")
+        raise FileError(_l("%(name)s must be a whole number from %(low)d to %(high)d", name=name,
+                              low=minimum, high=maximum))
     return value
 
 
 def _bool(data: dict, name: str) -> bool:
     value = data.get(name, False)
     if not isinstance(value, bool):
-        raise FileError(f"{name} must be true or false")
+        raise FileError(_l("%(name)s must be true or false", name=name))
     return value
 
 
@@ -118,41 +120,48 @@ def _list(value, name: str) -> list[str]:
     if isinstance(value, str):
         value = re.split(r"[,，、]", value)
     if not isinstance(value, list):
-        raise FileError(f"{name} must be a list")
+        raise FileError(_l("%(name)s must be a list", name=name))
     return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
 
 def _slug(value, default: str) -> str:
     slug = str(value or default).strip().lower()
     if not SLUG_RE.match(slug):
-        raise FileError(f"bad slug {slug!r}: use lower-case letters, digits, '-', '_' or '.'")
+        raise FileError(_l("bad slug %(slug)s: use lower-case letters, digits, '-', '_' or '.'",
+                              slug=repr(slug)))
     return slug
+
+
+def question_problem(number: int, key: str, problem) -> object:
+    """``problem`` prefixed with which question it is about (number, and id when known)."""
+    if key:
+        return _l("question %(n)d (%(key)s): %(problem)s", n=number, key=key, problem=problem)
+    return _l("question %(n)d: %(problem)s", n=number, problem=problem)
 
 
 def parse_question(data, number: int) -> QuestionFile:
     """Parse one entry of ``questions``. :raise FileError: naming the question."""
-    where = f"question {number}"
     if not isinstance(data, dict):
-        raise FileError(f"{where}: must be a mapping (id: …, type: …)")
+        raise FileError(_l("question %(n)d: must be a mapping (id: …, type: …)", n=number))
     key = str(data.get("id") or "").strip()
-    where += f" ({key})" if key else ""
     try:
         _unknown(data, QUESTION_FIELDS)
         if not KEY_RE.match(key):
-            raise FileError("id is required: lower-case letters, digits, '-' or '_'")
+            raise FileError(_l("id is required: lower-case letters, digits, '-' or '_'"))
         qtype = get_type(str(data.get("type") or ""))
         prompt = str(data.get("prompt") or "").strip()
         if not prompt:
-            raise FileError("prompt is missing")
+            raise FileError(_l("prompt is missing"))
         definition = qtype.validate({k: data[k] for k in DEFINITION_FIELDS if k in data})
         article = str(data.get("article") or "").strip()
         if article and not REF_RE.match(article):
-            raise FileError(f"article {article!r} is not 'slug' or 'slug#heading'")
+            raise FileError(_l("article %(ref)s is not 'slug' or 'slug#heading'",
+                                  ref=repr(article)))
         points = data.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-            raise FileError("points must be a positive number")
+            raise FileError(_l("points must be a positive number"))
     except (FileError, QuestionError) as exc:
-        raise FileError(f"{where}: {exc}") from None
+        raise FileError(question_problem(number, key, exc)) from None
     return QuestionFile(id=key, type=qtype.name, prompt=prompt, definition=definition,
                         explanation=str(data.get("explanation") or "").strip(),
                         article=article, tags=_list(data.get("tags"), "tags"),
@@ -165,18 +174,19 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
     _unknown(data, QUIZ_FIELDS)
     title = str(data.get("title") or "").strip()
     if not title:
-        raise FileError("missing title")
+        raise FileError(_l("missing title"))
     review = str(data.get("review") or "explanations").strip()
     if review not in REVIEW_OPTIONS:
-        raise FileError(f"review must be one of {', '.join(REVIEW_OPTIONS)}")
+        raise FileError(_l("review must be one of %(options)s",
+                              options=", ".join(REVIEW_OPTIONS)))
     raw_questions = data.get("questions") or []
     if not isinstance(raw_questions, list) or not raw_questions:
-        raise FileError("questions must be a non-empty list")
+        raise FileError(_l("questions must be a non-empty list"))
     questions = [parse_question(q, n) for n, q in enumerate(raw_questions, 1)]
     keys = [q.id for q in questions]
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate:
-        raise FileError(f"question id {duplicate!r} is used twice")
+        raise FileError(_l("question id %(key)s is used twice", key=repr(duplicate)))
     draw = data.get("draw")
     if draw is not None:
         draw = _int(data, "draw", 0, 1)
@@ -200,16 +210,16 @@ def parse_track(text_or_data, default_slug: str) -> TrackFile:
     _unknown(data, TRACK_FIELDS)
     title = str(data.get("title") or "").strip()
     if not title:
-        raise FileError("missing title")
+        raise FileError(_l("missing title"))
     steps = []
     for n, step in enumerate(data.get("steps") or [], 1):
         if not isinstance(step, dict) or len(step) != 1 or \
                 next(iter(step)) not in ("article", "quiz"):
-            raise FileError(f"step {n}: write 'article: slug' or 'quiz: slug'")
+            raise FileError(_l("step %(n)d: write 'article: slug' or 'quiz: slug'", n=n))
         kind, slug = next(iter(step.items()))
         steps.append(("read" if kind == "article" else "quiz", _slug(slug, "")))
     if not steps:
-        raise FileError("steps must be a non-empty list")
+        raise FileError(_l("steps must be a non-empty list"))
     return TrackFile(slug=_slug(data.get("slug"), default_slug), title=title,
                      description=str(data.get("description") or "").strip(),
                      due_days=_int(data, "due_days", 14, 0, 3650), steps=steps)

@@ -8,13 +8,22 @@ Track steps are matched by (kind, target), so completions survive reordering.
 """
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 from ..kb.files import FileError
 from ..kb.importer import ImportReport
 from ..kb.models import Article, ArticleSlug
-from .files import QuestionFile, QuizFile, TrackFile, load_yaml, parse_quiz, parse_track
+from .files import (
+    QuestionFile,
+    QuizFile,
+    TrackFile,
+    load_yaml,
+    parse_quiz,
+    parse_track,
+    question_problem,
+)
 from .gift import parse_gift
 from .models import Question, Quiz, Track, TrackStep
 
@@ -33,12 +42,13 @@ def resolve_article_ref(ref: str) -> tuple[Article, str]:
     slug, _, anchor = ref.partition("#")
     article = find_article(slug)
     if article is None:
-        raise FileError(f"article {slug!r} does not exist")
+        raise FileError(_l("article %(slug)s does not exist", slug=repr(slug)))
     if anchor:
         anchors = [h["id"] for h in (article.current.toc if article.current else [])]
         if anchor not in anchors:
-            raise FileError(f"article {slug!r} has no section #{anchor} "
-                            f"(its sections: {', '.join(anchors) or 'none'})")
+            raise FileError(_l("article %(slug)s has no section #%(anchor)s (its sections: "
+                               "%(sections)s)", slug=repr(slug), anchor=anchor,
+                               sections=", ".join(anchors) or "—"))
     return article, anchor
 
 
@@ -48,10 +58,10 @@ def _check_refs(doc: QuizFile) -> dict[str, tuple[Article | None, str]]:
         try:
             refs[q.id] = resolve_article_ref(q.article) if q.article else (None, "")
         except FileError as exc:
-            raise FileError(f"question {n} ({q.id}): {exc}") from None
+            raise FileError(question_problem(n, q.id, exc)) from None
     for slug in doc.articles:
         if find_article(slug) is None:
-            raise FileError(f"articles: {slug!r} does not exist")
+            raise FileError(_l("articles: %(slug)s does not exist", slug=repr(slug)))
     return refs
 
 
@@ -118,8 +128,11 @@ def apply_track_file(doc: TrackFile) -> str:
         target = find_article(slug) if kind == "read" else \
             db.session.scalar(select(Quiz).where(Quiz.slug == slug))
         if target is None:
-            what = "article" if kind == "read" else "quiz"
-            raise FileError(f"step {n}: {what} {slug!r} does not exist")
+            if kind == "read":
+                raise FileError(_l("step %(n)d: article %(slug)s does not exist", n=n,
+                                   slug=repr(slug)))
+            raise FileError(_l("step %(n)d: quiz %(slug)s does not exist", n=n,
+                               slug=repr(slug)))
         targets.append((kind, target))
     outcome = "updated" if track else "created"
     if track is None:
@@ -156,9 +169,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileError(f"not UTF-8 (byte {exc.start})") from None
+        raise FileError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     except OSError as exc:
-        raise FileError(f"cannot read: {exc.strerror}") from None
+        raise FileError(_l("cannot read: %(reason)s", reason=exc.strerror)) from None
 
 
 def _parse(path: Path):
@@ -172,13 +185,13 @@ def parse_text(filename: str, text: str):
     if suffix == "gift":
         return "quiz", parse_gift(text, stem)
     if suffix not in ("yaml", "yml"):
-        raise FileError("use a .yaml, .yml or .gift file")
+        raise FileError(_l("use a .yaml, .yml or .gift file"))
     data = load_yaml(text)
     kind = str(data.get("kind") or "quiz")
     if kind == "track":
         return "track", parse_track(data, stem)
     if kind != "quiz":
-        raise FileError(f"kind must be quiz or track, not {kind!r}")
+        raise FileError(_l("kind must be quiz or track, not %(kind)s", kind=repr(kind)))
     return "quiz", parse_quiz(data, stem)
 
 
@@ -187,7 +200,7 @@ def import_upload(filename: str, data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileError(f"not UTF-8 (byte {exc.start})") from None
+        raise FileError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     kind, doc = parse_text(filename, text)
     (apply_quiz_file if kind == "quiz" else apply_track_file)(doc)
     db.session.commit()
@@ -205,8 +218,8 @@ def import_training_files(paths: list[Path], actor=None, progress=None) -> Impor
         try:
             kind, doc = _parse(path)
             if (kind, doc.slug) in seen:
-                raise FileError(f"duplicate {kind} slug {doc.slug!r} "
-                                f"(also in {seen[kind, doc.slug]})")
+                raise FileError(_l("duplicate slug %(slug)s (also in %(path)s)",
+                                   slug=repr(doc.slug), path=seen[kind, doc.slug]))
             seen[kind, doc.slug] = str(path)
             parsed.append((kind, str(path), doc))
         except FileError as exc:

@@ -46,7 +46,8 @@ def manage():
             flash(_("%(file)s was not imported: %(reason)s", file=upload.filename,
                     reason=str(exc)), "error")
         else:
-            flash(_("Imported %(kind)s %(slug)s.", kind=kind, slug=slug), "success")
+            flash(_("Imported quiz %(slug)s.", slug=slug) if kind == "quiz" else
+                  _("Imported track %(slug)s.", slug=slug), "success")
         return redirect(url_for("training.manage"))
     counts = dict(db.session.execute(select(Attempt.quiz_id, func.count())
                                      .group_by(Attempt.quiz_id)).all())
