@@ -62,7 +62,6 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "en"
-        self.BABEL_SUPPORTED_LOCALES = ["en", "zh_Hans_CN"]
         self.KB_ARTICLE_DIRS = ["articles"]
         self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
         self.KB_BULK_PROCS = _bulk_procs(os.environ.get("KB_BULK_PROCS"))

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import yaml
 
+from .. import safe_yaml
 from .errors import TrainingError
 from .models import MAX_POINTS, REVIEW_OPTIONS
 from .question_types import QuestionError, get_type
@@ -78,13 +79,13 @@ class TrackFile:
 
 
 def load_yaml(text: str) -> dict:
-    """Parse a YAML mapping. :raise TrainingError: on syntax errors or a non-mapping document."""
+    """Parse a YAML mapping with the shared safe loader (bounded depth, size and alias
+    expansion). :raise TrainingError: on syntax errors, a non-mapping document or a file that
+    breaks those bounds."""
     try:
-        data = yaml.safe_load(text.lstrip("\ufeff"))
-    except yaml.YAMLError as exc:
-        raise TrainingError(f"YAML error: {exc}".replace("\n", " ")) from None
-    except RecursionError:
-        raise TrainingError("YAML error: the file is nested too deeply") from None
+        data = safe_yaml.load(text)
+    except safe_yaml.YamlError as exc:
+        raise TrainingError(f"YAML error: {exc}") from None
     if not isinstance(data, dict):
         raise TrainingError("the file must be a mapping of fields (title: …)")
     return data
