@@ -20,6 +20,25 @@ from .views import markdown_html, quiz_or_404
 bp = Blueprint("training_manage", __name__, url_prefix="/training/manage")
 
 
+def submit_form(form, save, success: str):
+    """The settings forms' round: validate, run ``save(form.data)``, commit once and flash
+    ``success`` — or roll back and flash the :class:`TrainingError`'s reason. Returns what
+    ``save`` returned, or None when nothing was saved."""
+    if form.validate_on_submit():
+        try:
+            saved = save(form.data)
+        except TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return None
+        db.session.commit()
+        flash(success, "success")
+        return saved
+    if request.method == "POST":
+        flash_errors(form)
+    return None
+
+
 def flash_errors(form) -> None:
     for name, errors in form.errors.items():
         for error in errors:
@@ -69,18 +88,10 @@ def _quiz_settings(quiz: Quiz | None):
     if request.method == "GET" and quiz:
         form.draw_tags.data = ", ".join(quiz.draw_tags)
         form.articles.data = ", ".join(quiz.article_slugs)
-    if form.validate_on_submit():
-        try:
-            quiz = editing.save_quiz_settings(quiz, form.data)
-        except TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Quiz saved."), "success")
-            return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug))
-    elif request.method == "POST":
-        flash_errors(form)
+    saved = submit_form(form, lambda data: editing.save_quiz_settings(quiz, data),
+                        _("Quiz saved."))
+    if saved is not None:
+        return redirect(url_for("training_manage.quiz_edit", quiz_slug=saved.slug))
     return render_template("training/quiz_edit.html", quiz=quiz, form=form)
 
 

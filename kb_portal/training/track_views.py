@@ -14,7 +14,7 @@ from .errors import TrainingError
 from .files import dump_track
 from .forms import AddStepForm, AssignForm, TrackForm
 from .importer import track_to_file
-from .manage_views import flash_errors
+from .manage_views import submit_form
 from .models import Assignment, Quiz, Track
 
 bp = Blueprint("training_tracks", __name__, url_prefix="/training/manage/tracks")
@@ -40,18 +40,9 @@ def track_edit(track_slug: str):
 def _track_builder(track: Track | None):
     """The track builder: details, and steps to add, move and remove."""
     form = TrackForm(obj=track)
-    if form.validate_on_submit():
-        try:
-            track = editing.save_track(track, form.data)
-        except TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Track saved."), "success")
-            return redirect(url_for("training_tracks.track_edit", track_slug=track.slug))
-    elif request.method == "POST":
-        flash_errors(form)
+    saved = submit_form(form, lambda data: editing.save_track(track, data), _("Track saved."))
+    if saved is not None:
+        return redirect(url_for("training_tracks.track_edit", track_slug=saved.slug))
     add_form = AddStepForm()
     add_form.target.choices = _step_choices()
     return render_template("training/track_edit.html", track=track, form=form,
