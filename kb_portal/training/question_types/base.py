@@ -23,11 +23,19 @@ def get_type(name: str) -> "QuestionType":
                                types=", ".join(QUESTION_TYPES))) from None
 
 
+def text(value, what: str) -> str:
+    """One item as text: strings and numbers are fine, lists and mappings are not (a nested
+    structure from a hostile file must give a message, not a recursion error)."""
+    if not isinstance(value, str | int | float | bool):
+        raise QuestionError(_l("%(name)s must be text, not a list or mapping", name=what))
+    return str(value).strip()
+
+
 def _texts(value, what: str, minimum: int = 2) -> list[str]:
     if not isinstance(value, list) or len(value) < minimum:
         raise QuestionError(_l("%(what)s must be a list of at least %(n)d items", what=what,
                                n=minimum))
-    texts = [str(v).strip() for v in value]
+    texts = [text(v, _l("each item of %(name)s", name=what)) for v in value]
     if not all(texts):
         raise QuestionError(_l("%(what)s contains an empty item", what=what))
     if len(set(texts)) != len(texts):
