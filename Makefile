@@ -46,7 +46,8 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
 
 # The data-layer tests run a second time against a throwaway PostgreSQL server.
-PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py
+PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py \
+  tests/test_restore.py
 
 test: install-test lint
 	$(PY) -m pytest
