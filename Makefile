@@ -45,16 +45,17 @@ run: setup
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb_portal tests wsgi.py ops $(wildcard bench)
 
-# The data-layer tests run a second time against a throwaway PostgreSQL server.
+# The data-layer tests run a second time against a throwaway PostgreSQL server, together with
+# the two-server tests (tests/cluster: PostgreSQL, Redis and two gunicorn servers).
 PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py \
-  tests/test_restore.py
+  tests/test_restore.py tests/cluster
 
 test: install-test lint
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/cluster
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: $(VENV)/.installed-test
-	.ci/with-postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
+	.ci/with-postgres .ci/with-redis $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
 # Several servers on this machine (README "Production deployment"): PostgreSQL + Redis + two
 # portal servers with the demo content behind nginx on http://127.0.0.1:$(CLUSTER_PORT).
