@@ -106,7 +106,7 @@ def _editor(form, article, status: int = 200):
         Attachment.article_id == article.id).order_by(Attachment.id)).all()
     return render_template(
         "kb/editor.html", form=form, article=article, templates=(), attachments=attachments,
-        publish_blocker=workflow.publish_blocker(article, current_user),
+        **workflow.buttons_context(article, current_user),
         note_required=editing.note_is_required(article, form.category.data or "")), status
 
 
@@ -122,7 +122,7 @@ def _conflict(form, article, base_id: int | None):
     merged, result = merge_content(
         editing.revision_content(base), mine, theirs, mine_label=_("your version"),
         theirs_label=_("revision %(n)s by %(who)s", n=head.number,
-                       who=head.author.username if head.author else "?"))
+                       who=head.author.name if head.author else "?"))
     form.fill(merged, None)
     form.base_revision_id.data = head.id
     newer = article.revisions.filter(Revision.number > base.number).all() \

@@ -9,6 +9,7 @@ import json
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..textnorm import to_traditional
 
 ARTICLE_STATUSES = ("draft", "review", "published", "archived")
 # When a save must carry a change note: always, only once the article is published, or never.
@@ -29,7 +30,11 @@ class Category(db.Model):
                               server_default="published")
 
     def display_name(self, locale: str) -> str:
-        return self.name_zh if str(locale).startswith("zh") else self.name_en
+        """The name in the interface language (the Traditional interface converts name_zh)."""
+        locale = str(locale)
+        if locale == "zh_Hant":
+            return to_traditional(self.name_zh)
+        return self.name_zh if locale.startswith("zh") else self.name_en
 
 
 class Article(db.Model):
@@ -47,12 +52,21 @@ class Article(db.Model):
     # Hash of the file this article was last imported from: an unchanged file is skipped even
     # when the article was edited in the browser since (the browser edit must not be undone).
     import_hash = db.Column(db.String(64), nullable=True)
+    # Archiving (docs/authoring.md): why and by whom, and an open request to archive an article
+    # of an approval category, which a second person confirms.
+    archive_reason = db.Column(db.String(500), nullable=False, default="", server_default="")
+    archived_at = db.Column(db.DateTime, nullable=True)
+    archived_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    archive_requested_at = db.Column(db.DateTime, nullable=True)
+    archive_requested_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
     head_revision_id = db.Column(
         db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
     published_revision_id = db.Column(
         db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
 
     verified_by = db.relationship("User", foreign_keys=[verified_by_id])
+    archived_by = db.relationship("User", foreign_keys=[archived_by_id])
+    archive_requested_by = db.relationship("User", foreign_keys=[archive_requested_by_id])
     head_revision = db.relationship("Revision", foreign_keys=[head_revision_id], post_update=True)
     published_revision = db.relationship(
         "Revision", foreign_keys=[published_revision_id], post_update=True)

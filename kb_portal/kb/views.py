@@ -2,14 +2,19 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import audit
 from ..accounts.access import require
 from ..extensions import db
-from . import feedback, health, queries, workflow
+from . import feedback, health, history, queries, workflow
 from .forms import FeedbackForm, VerifyForm
 from .models import Category
 from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
+bp.add_app_template_global(history.status_label, "status_label")
+bp.add_app_template_global(history.revision_note, "revision_note")
+bp.add_app_template_global(audit.describe, "describe_audit")
+bp.add_app_template_global(audit.target_type, "audit_target_type")
 
 
 @bp.app_template_global()
@@ -83,7 +88,7 @@ def _trainer_context(article) -> dict:
     """What the trainer bar on the article page needs (pending changes, buttons, counts)."""
     return {
         "pending": workflow.has_pending_changes(article),
-        "publish_blocker": workflow.publish_blocker(article, current_user),
+        **workflow.buttons_context(article, current_user),
         "needs_approval": workflow.needs_approval(article),
         "views_total": health.view_count(article),
         "views_30": health.view_count(article, 30),

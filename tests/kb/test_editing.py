@@ -125,12 +125,12 @@ def test_audit_log_records_create_edit_publish_archive_restore(app, users, as_ro
     edit(article, t, body="v2")
     workflow.publish(article, t, article.head_revision_id)
     restore_revision(article, 1, t, article.head_revision_id, note="oops")
-    workflow.archive(article, t)
+    workflow.archive(article, t, "superseded")
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["article.create", "article.edit", "article.publish",
                                            "article.restore", "article.archive"]
     assert all(e.actor_id == t.id and e.target_label == "refund-rules" for e in entries)
     assert entries[3].detail == {"restored": 1, "revision": 3}
     page = as_role("admin").get("/admin/audit").get_data(as_text=True)
-    assert "article.restore" in page
+    assert "restored revision 1 as revision 3" in page
     assert as_role("trainer").get("/admin/audit").status_code == 403
