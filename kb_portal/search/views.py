@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,6 +32,19 @@ bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
 ANALYTICS_VIEWS = ("zero", "no_click", "top")
+# The lexicon's subjects (its "@ section" names) as trainers read them.
+LEXICON_SUBJECTS = {
+    "billing": _l("Billing and invoices"), "refunds": _l("Refunds, returns and exchanges"),
+    "delivery": _l("Delivery and logistics"), "orders": _l("Orders"),
+    "complaints": _l("Complaints and escalation"), "compensation": _l("Compensation"),
+    "warranty": _l("Warranty and repair"), "faults": _l("Device faults and resets"),
+    "network": _l("Network and connectivity"), "accounts": _l("Accounts and passwords"),
+    "privacy": _l("Privacy and personal data"), "marketing": _l("Marketing and outbound calls"),
+    "scheduling": _l("Scheduling, shifts and leave"), "quality": _l("Quality inspection"),
+    "kpi": _l("KPIs"), "conduct": _l("Service conduct"), "tickets": _l("Tickets"),
+    "channels": _l("Channels and regions"), "general": _l("General"),
+    "one-way": _l("Narrower words"),
+}
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,
@@ -120,7 +134,8 @@ def synonym_list():
         "search/synonyms.html", groups=synonym_services.all_groups(),
         suggestions=suggestions.mined(), lexicon=lexicon, sections=lexicon.sections(),
         rows=synonym_services.lexicon_rows(text, section), q=text, section=section,
-        draft=(request.args.get("terms") or "")[:400], analyzer_version=ANALYZER_VERSION)
+        draft=(request.args.get("terms") or "")[:400], analyzer_version=ANALYZER_VERSION,
+        subjects=LEXICON_SUBJECTS)
 
 
 def _saved(action, success: str):
