@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from . import fallback, feedback
 from .analysis import fold, stem
 from .synonyms import Expansion
-from .units import MAX_CHARS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
+from .units import MAX_CHARS, MAX_UNITS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ def build(text: str, searcher=None, synonyms=None) -> Built:
 
 
 def _build(text: str, searcher, synonyms) -> Built:
+    synonyms = synonyms or None  # no groups (an empty map, or {}) is no synonyms
     folded = fold(text[:MAX_CHARS])
     units = phrase_units(folded, synonyms)
     highlight = Highlight()
@@ -278,5 +279,5 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Plan", "Unit", "build",
+__all__ = ["MAX_UNITS", "QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Plan", "Unit", "build",
            "normalise", "stem", "units_of"]
