@@ -5,6 +5,7 @@ subscription, the ``flask kb init`` hook and the start-up reconcile.
 """
 import logging
 import os
+import threading
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -44,7 +45,7 @@ def settings() -> dict:
 
 def init_app(app) -> None:
     """Configure search for ``app`` (called from ``create_app``)."""
-    from . import analysis, runtime
+    from . import analysis, fallback, runtime
     from .clicks import ClickBoost
     from .index import get_index
     from .synonyms import SynonymState
@@ -60,6 +61,9 @@ def init_app(app) -> None:
     app.extensions["kb_search"] = runtime.SearchRuntime(app)
     app.extensions["kb_synonyms"] = SynonymState(app)
     app.extensions["kb_click_boost"] = ClickBoost(app)
+    if not app.testing:  # the homophone table (~1 s) is built before a query needs it
+        threading.Thread(target=fallback.homophones, args=(app,), name="kb-homophones",
+                         daemon=True).start()
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
     runtime.start(app)
 

@@ -79,11 +79,11 @@ class Homophones:
 _homophone_lock = threading.Lock()
 
 
-def homophones() -> Homophones | None:
+def homophones(app=None) -> Homophones | None:
     """This app's homophone table (None outside an app: tests of the builder alone)."""
-    if not has_app_context():
+    if app is None and not has_app_context():
         return None
-    ext = current_app.extensions
+    ext = (app or current_app).extensions
     if "kb_homophones" not in ext:
         with _homophone_lock:
             if "kb_homophones" not in ext:

@@ -12,6 +12,8 @@ nothing: the look-up is bounded to specific words.
 """
 from collections import OrderedDict
 
+from whoosh.query import Term
+
 from ..textnorm import fold
 from .analysis import latin_words
 from .fallback import is_code
@@ -49,16 +51,30 @@ def codes_for(searcher, vocab, key: str, alts: list, texts: list[str]) -> set[st
 
 
 def _look_up(searcher, vocab, alts, texts) -> set[str]:
-    from . import scoring
-    from .query import Plan
-
-    total, best = scoring.run(searcher, Plan([alts]), top=MAX_DOCS)
-    if not total or total > max(20, MAX_SHARE * vocab.doc_count):
-        return set()
+    """Read the title and tags postings of the unit's single terms (cheap for the rare words
+    this is for); give up as soon as they reach too many articles."""
+    limit = max(20, MAX_SHARE * vocab.doc_count)
+    terms = set()
+    for _weight, what in alts:
+        for item in what:
+            if isinstance(item, str):
+                terms.add(item)
+            elif len(item.terms) == 1 and not item.joined:
+                terms.add(item.terms[0])
+    docs: set[int] = set()
+    for field in ("title", "tags"):
+        for term in terms:
+            if searcher.doc_frequency(field, term) > limit:
+                return set()
+            docs |= set(searcher.docs_for_query(Term(field, term)))
+            if len(docs) > limit:
+                return set()
     codes = set()
-    for _score, docnum in best:
+    for docnum in sorted(docs)[:MAX_DOCS * 3]:
         fields = searcher.stored_fields(docnum)
         head = fold(f"{fields.get('title', '')} {fields.get('tags', '')}")
         if any(t in head for t in texts):
             codes |= {w for w in latin_words(head) if is_code(w)}
+        if len(codes) > 6:
+            return set()  # many models: a category word, not a product name
     return codes

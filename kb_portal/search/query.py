@@ -30,6 +30,7 @@ from .units import MAX_CHARS, MAX_UNITS, QUESTION_EN, QUESTION_ZH, Unit, phrase_
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
+COMMON_SYNONYM = 0.2  # a synonym in more than this share of the articles is left out
 MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
 W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
 W_CODE_TYPED = 2.0
@@ -140,9 +141,12 @@ def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, v
         present = vocab is None or all(vocab.present(u) for u in alt_units)
         if not present:
             continue  # nothing to find: costs nothing to leave out
+        rarity = max((vocab.frequency(u) for u in alt_units), default=0) if vocab else 0
+        if vocab is not None and vocab.doc_count >= 200 and \
+                rarity > COMMON_SYNONYM * vocab.doc_count:
+            continue  # a synonym in most articles finds nothing in particular, slowly
         other_language = own_script_cjk == e.text.isascii()
         weight = min(e.weight, W_OTHER_LANGUAGE) if other_language else e.weight
-        rarity = max((vocab.frequency(u) for u in alt_units), default=0) if vocab else 0
         scored.append((rarity, weight, alt_units))
     # The rarest members first: they say the most and cost the least to score.
     for _rarity, weight, alt_units in sorted(scored, key=lambda s: s[0])[:MAX_EXPANSIONS]:
