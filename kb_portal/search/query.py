@@ -31,7 +31,7 @@ from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 COMMON_SYNONYM = 0.2  # a synonym in more than this share of the articles is left out
-MAX_EXPANSIONS = 12  # synonyms per unit: the rarest-first cut keeps broad groups cheap
+MAX_EXPANSIONS = 8  # synonyms per unit: the rarest-first cut keeps broad groups cheap
 W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
 W_CODE_TYPED = 2.0
 W_PART = 0.3  # one word of a phrase alone

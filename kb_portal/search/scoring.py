@@ -207,6 +207,8 @@ def _bonus(scorer: Scorer, plan, totals: dict, complete: set | None) -> None:
         for d, s in scorer.alternatives(alts, MATCH_FIELD).items():
             if d in totals:
                 totals[d] += s
+    if complete is not None and not complete:
+        return  # no document matched every unit: no title or tags bonus to give
     for field, factor in BONUS_FIELDS.items():
         for alts in plan.required:
             for d, s in scorer.alternatives(alts, field, factor).items():
