@@ -125,9 +125,17 @@ def _build(text: str, searcher, synonyms) -> Built:
                 codes = feedback.codes_for(searcher, vocab, unit.raw, alts, texts)
                 if codes:
                     alts.append((feedback.W_CODES, codes))
+    # An optional unit in a large share of the articles would only spread a little score
+    # over most of them, at the cost of reading its whole posting list: left out.
+    optional = [(u, alts) for u, alts in optional if not _everywhere(u, vocab)]
     built.plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
                       _phrase([u for u, _ in required]))
     return built
+
+
+def _everywhere(unit: Unit, vocab) -> bool:
+    return (vocab is not None and vocab.doc_count >= 200 and unit.kind != "phrase"
+            and vocab.frequency(unit) > COMMON_SYNONYM * vocab.doc_count)
 
 
 def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, vocab,

@@ -23,6 +23,7 @@ class Vocabulary:
     def __init__(self, searcher):
         self.reader = searcher.reader()
         self.doc_count = searcher.doc_count()
+        self._df: dict[str, int] = {}
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
@@ -83,10 +84,20 @@ class Vocabulary:
         stems.discard(stem(raw))
         return self._frequent(MATCH_FIELD, stems)
 
+    def df(self, term: str) -> int:
+        """Documents with ``term`` in the match field (asked many times per query: synonyms,
+        fallbacks and feedback all check their terms)."""
+        found = self._df.get(term)
+        if found is None:
+            if len(self._df) > CACHE_SIZE * 4:
+                self._df.clear()
+            found = self._df[term] = self.reader.doc_frequency(MATCH_FIELD, term)
+        return found
+
     def present(self, unit) -> bool:
         """Whether the unit itself (all its terms, or its joined code) is in the index."""
         def df(term):
-            return self.reader.doc_frequency(MATCH_FIELD, term) > 0
+            return self.df(term) > 0
 
         if unit.joined and df(unit.joined):
             return True
@@ -94,13 +105,13 @@ class Vocabulary:
 
     def present_term(self, term: str) -> bool:
         """Whether one term occurs in the index."""
-        return self.reader.doc_frequency(MATCH_FIELD, term) > 0
+        return self.df(term) > 0
 
     def frequency(self, unit) -> int:
         """In how many documents the unit's rarest term occurs (its joined form for codes)."""
         if unit.joined:
-            return self.reader.doc_frequency(MATCH_FIELD, unit.joined)
-        return min((self.reader.doc_frequency(MATCH_FIELD, t) for t in unit.terms), default=0)
+            return self.df(unit.joined)
+        return min((self.df(t) for t in unit.terms), default=0)
 
     def code_candidates(self, joined: str) -> list[str]:
         """Indexed terms within one edit of a code (two from 7 characters) that begin with
