@@ -91,8 +91,5 @@ class ClickBoost:
 
 
 def click_boost(app=None) -> ClickBoost:
-    app = app or current_app
-    found = app.extensions.get("kb_click_boost")
-    if found is None:
-        found = app.extensions["kb_click_boost"] = ClickBoost(app)
-    return found
+    """This app's ClickBoost (made by ``search.init_app``)."""
+    return (app or current_app).extensions["kb_click_boost"]

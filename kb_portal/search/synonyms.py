@@ -156,11 +156,8 @@ class SynonymState:
 
 
 def state(app=None) -> SynonymState:
-    app = app or current_app
-    found = app.extensions.get("kb_synonyms")
-    if found is None:
-        found = app.extensions["kb_synonyms"] = SynonymState(app)
-    return found
+    """This app's SynonymState (made by ``search.init_app``)."""
+    return (app or current_app).extensions["kb_synonyms"]
 
 
 def _tables_version() -> tuple:
