@@ -10,7 +10,8 @@ from kb_portal.training import services, tracks
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import TrackFile
 from kb_portal.training.importer import apply_track_file
-from kb_portal.training.models import Question, Track
+from kb_portal.training.bank_models import Question
+from kb_portal.training.models import Track
 from tests import factories
 
 from .test_attempts import right_answers
