@@ -9,7 +9,7 @@ import json
 
 from ..accounts.models import utcnow
 from ..extensions import db
-from .models import JsonMixin
+from .models import JsonMixin, json_list
 
 PROMPT_FORMATS = ("markdown", "html", "plain")
 
@@ -85,13 +85,7 @@ class Question(JsonMixin, db.Model):
     def definition(self, value: dict) -> None:
         self.definition_json = self.dumps(value)
 
-    @property
-    def tags(self) -> list[str]:
-        return json.loads(self.tags_json or "[]")
-
-    @tags.setter
-    def tags(self, value) -> None:
-        self.tags_json = self.dumps(list(value or []))
+    tags = json_list("tags_json")
 
     @property
     def label(self) -> str:

@@ -77,7 +77,8 @@ def _flash_imported(kind: str, name: str, skipped) -> None:
         flash(_("Imported the questions into the bank category %(name)s.", name=name),
               "success")
     else:
-        flash(_("Imported %(kind)s %(slug)s.", kind=kind, slug=name), "success")
+        flash(_("Imported quiz %(slug)s.", slug=name) if kind == "quiz" else
+              _("Imported track %(slug)s.", slug=name), "success")
     for s in skipped:
         flash(_("Skipped line %(line)d (%(title)s): %(reason)s", line=s.line, title=s.title,
                 reason=s.reason), "warning")

@@ -35,6 +35,18 @@ class JsonMixin:
         return json.dumps(value, ensure_ascii=False)
 
 
+def json_list(column: str) -> property:
+    """A list stored as JSON text in ``column`` (``tags_json`` → ``tags``)."""
+
+    def get(self) -> list:
+        return json.loads(getattr(self, column) or "[]")
+
+    def put(self, value) -> None:
+        setattr(self, column, json.dumps(list(value or []), ensure_ascii=False))
+
+    return property(get, put)
+
+
 class Quiz(JsonMixin, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     slug = db.Column(db.String(120), unique=True, nullable=False)
@@ -73,13 +85,7 @@ class Quiz(JsonMixin, db.Model):
         bands = sorted(value or [], key=lambda b: -b["min"])
         self.feedback_json = self.dumps(bands)
 
-    @property
-    def article_slugs(self) -> list[str]:
-        return json.loads(self.articles_json or "[]")
-
-    @article_slugs.setter
-    def article_slugs(self, value) -> None:
-        self.articles_json = self.dumps(list(value or []))
+    article_slugs = json_list("articles_json")
 
     @property
     def fixed_questions(self) -> list:
@@ -113,13 +119,7 @@ class QuizSlot(JsonMixin, db.Model):
     def is_random(self) -> bool:
         return self.question_id is None
 
-    @property
-    def tags(self) -> list[str]:
-        return json.loads(self.tags_json or "[]")
-
-    @tags.setter
-    def tags(self, value) -> None:
-        self.tags_json = self.dumps(list(value or []))
+    tags = json_list("tags_json")
 
 
 class QuizOverride(db.Model):

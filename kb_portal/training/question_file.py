@@ -9,6 +9,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from .bank_models import PROMPT_FORMATS
 from .errors import TrainingError
 from .models import MAX_POINTS
@@ -41,7 +43,7 @@ def text_field(value, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, SCALARS):
-        raise TrainingError(f"{name} must be text, not a list or mapping")
+        raise TrainingError(_l("%(name)s must be text, not a list or mapping", name=name))
     return str(value).strip()
 
 
@@ -52,8 +54,8 @@ def list_field(value, name: str) -> list[str]:
     if isinstance(value, str):
         value = re.split(r"[,，、]", value)
     if not isinstance(value, list):
-        raise TrainingError(f"{name} must be a list")
-    texts = [text_field(v, f"each item of {name}") for v in value]
+        raise TrainingError(_l("%(name)s must be a list", name=name))
+    texts = [text_field(v, _l("each item of %(name)s", name=name)) for v in value]
     return list(dict.fromkeys(t for t in texts if t))
 
 
@@ -64,11 +66,13 @@ def points_field(value) -> float:
         try:
             value = float(value.strip())
         except ValueError:
-            raise TrainingError(f"points must be a number, not {value[:20]!r}") from None
+            raise TrainingError(_l("points must be a number, not %(value)s",
+                                   value=repr(value[:20]))) from None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TrainingError("points must be a number")
+        raise TrainingError(_l("points must be a number"))
     if not math.isfinite(value) or not 0 < value <= MAX_POINTS:
-        raise TrainingError(f"points must be a number above 0 and at most {MAX_POINTS:g}")
+        raise TrainingError(_l("points must be a number above 0 and at most %(max)s",
+                               max=f"{MAX_POINTS:g}"))
     return float(value)
 
 
@@ -77,33 +81,34 @@ def key_field(value) -> str:
     ids and titles are free text, so this is looser than a slug)."""
     key = text_field(value, "id")
     if not key or len(key) > 100 or _CONTROL.search(key):
-        raise TrainingError("id is required: up to 100 characters on one line")
+        raise TrainingError(_l("id is required: up to 100 characters on one line"))
     return key
 
 
 def parse_question(data, number: int) -> QuestionFile:
     """Parse one question mapping. :raise TrainingError: naming the question."""
-    where = f"question {number}"
     if not isinstance(data, dict):
-        raise TrainingError(f"{where}: must be a mapping (id: …, type: …)")
+        raise TrainingError(_l("question %(n)d: must be a mapping (id: …, type: …)", n=number))
     raw_key = data.get("id")
-    where += f" ({raw_key})" if isinstance(raw_key, str | int) and str(raw_key).strip() else ""
+    shown_key = str(raw_key).strip() if isinstance(raw_key, str | int) else ""
     try:
         unknown = sorted(set(map(str, data)) - set(QUESTION_FIELDS))
         if unknown:
-            raise TrainingError(f"unknown field(s): {', '.join(unknown)}")
+            raise TrainingError(_l("unknown field(s): %(names)s", names=", ".join(unknown)))
         key = key_field(raw_key)
         qtype = get_type(text_field(data.get("type"), "type"))
         prompt = text_field(data.get("prompt"), "prompt")
         if not prompt:
-            raise TrainingError("prompt is missing")
+            raise TrainingError(_l("prompt is missing"))
         prompt_format = text_field(data.get("format"), "format") or "markdown"
         if prompt_format not in PROMPT_FORMATS:
-            raise TrainingError(f"format must be one of {', '.join(PROMPT_FORMATS)}")
+            raise TrainingError(_l("format must be one of %(options)s",
+                                   options=", ".join(PROMPT_FORMATS)))
         definition = qtype.validate({k: data[k] for k in DEFINITION_FIELDS if k in data})
         article = text_field(data.get("article"), "article")
         if article and not REF_RE.match(article):
-            raise TrainingError(f"article {article!r} is not 'slug' or 'slug#heading'")
+            raise TrainingError(_l("article %(ref)s is not 'slug' or 'slug#heading'",
+                                   ref=repr(article)))
         title = text_field(data.get("title"), "title")[:255]
         question = QuestionFile(
             id=key, type=qtype.name, prompt=prompt, definition=definition,
@@ -112,8 +117,15 @@ def parse_question(data, number: int) -> QuestionFile:
             points=points_field(data.get("points", 1)), title=title,
             prompt_format=prompt_format)
     except (TrainingError, QuestionError) as exc:
-        raise TrainingError(f"{where}: {exc}") from None
+        raise TrainingError(question_problem(number, shown_key, exc)) from None
     return question
+
+
+def question_problem(number: int, key: str, problem) -> object:
+    """``problem`` prefixed with which question it is about (number, and id when known)."""
+    if key:
+        return _l("question %(n)d (%(key)s): %(problem)s", n=number, key=key, problem=problem)
+    return _l("question %(n)d: %(problem)s", n=number, problem=problem)
 
 
 def question_to_dict(q: QuestionFile) -> dict:

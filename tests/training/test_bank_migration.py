@@ -16,19 +16,22 @@ NOW = "2026-11-01 08:00:00"
 def _insert(conn, table: str, **values) -> None:
     columns = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
-    conn.execute(sa.text(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'), values)
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'  # noqa: S608 (test names)
+    conn.execute(sa.text(sql), values)
 
 
 def _old_shape(conn) -> None:
-    quiz = dict(description="", pass_mark=80, time_limit_minutes=0, max_attempts=0,
-                attempt_delay_minutes=0, shuffle_questions=False, shuffle_choices=False,
-                review="explanations", articles_json="[]", created_at=NOW, updated_at=NOW)
+    quiz = {"description": "", "pass_mark": 80, "time_limit_minutes": 0, "max_attempts": 0,
+            "attempt_delay_minutes": 0, "shuffle_questions": False, "shuffle_choices": False,
+            "review": "explanations", "articles_json": "[]", "created_at": NOW,
+            "updated_at": NOW}
     _insert(conn, "quiz", id=1, slug="fixed", title="投诉测验", draw=None, draw_tags_json="[]",
             **quiz)
     _insert(conn, "quiz", id=2, slug="drawn", title="投诉测验", draw=2,
             draw_tags_json='["时限"]', **quiz)
-    question = dict(type="true_false", prompt="P", definition_json='{"answer": true}',
-                    explanation="", article_anchor="", tags_json="[]", needs_review=False)
+    question = {"type": "true_false", "prompt": "P", "definition_json": '{"answer": true}',
+                "explanation": "", "article_anchor": "", "tags_json": "[]",
+                "needs_review": False}
     for qid, quiz_id, key, position, points, retired in [
             (1, 1, "b", 1, 1.0, False), (2, 1, "a", 0, math.inf, False),
             (3, 1, "gone", 2, 1.0, True), (4, 2, "a", 0, 2.0, False)]:

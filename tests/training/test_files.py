@@ -5,11 +5,11 @@ import pytest
 
 from kb_portal.extensions import db
 from kb_portal.importing import import_paths
+from kb_portal.training.bank_models import Question, QuestionVersion
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import dump_quiz, dump_track, parse_quiz, parse_track
-from kb_portal.training.quiz_import import quiz_to_file
-from kb_portal.training.bank_models import Question, QuestionVersion
 from kb_portal.training.models import Quiz, Track
+from kb_portal.training.quiz_import import quiz_to_file
 
 from .conftest import QUIZ_YAML
 

@@ -32,11 +32,11 @@ $CATEGORY: $course$/top/Support/Billing
 
 ::Either::Pick the two channels we answer within an hour. {~%50%Phone ~%50%Chat ~Letter}
 
-::Refunds go back::Refunds always go back to the original payment method.{TRUE#No: the policy says they do.#Yes.}
+::Refunds go back::Refunds go back the way they came.{TRUE#No: they do.#Yes.}
 
 $CATEGORY: Support/Billing/Codes
 
-::Hotline::The regulator's hotline is {=12315 =%50%12315 hotline #Just the number is enough. =%0%*#Look it up in the escalation article.} for complaints.
+::Hotline::The hotline is {=12315 =%50%12315 hotline #Number only. =%0%*#See the article.} today.
 
 ::Match::Match each code to its meaning. {
     =E-101 -> Water tank empty
@@ -92,9 +92,9 @@ def test_every_construct_is_read_as_moodle_reads_it():
         "answer": ["A threat to call the regulator", "A safety incident"]}
     assert got["Either"].question.definition["weights"] == {"Phone": 50.0, "Chat": 50.0}
     assert got["Refunds go back"].question.definition == {
-        "answer": True, "feedback": {"true": "Yes.", "false": "No: the policy says they do."}}
+        "answer": True, "feedback": {"true": "Yes.", "false": "No: they do."}}
     hotline = got["Hotline"].question
-    assert hotline.prompt == "The regulator's hotline is _____ for complaints."
+    assert hotline.prompt == "The hotline is _____ today."
     assert hotline.definition["partial"] == {"12315 hotline": 50.0, "*": 0.0}
     assert got["Hotline"].category == "Support/Billing/Codes"
     assert got["Match"].question.definition["pairs"][-1] == ["", "Battery low"]
@@ -128,9 +128,9 @@ def test_grades_follow_the_gift_weights():
     assert [_grade(hotline, a) for a in ("１２３１５", "12315 Hotline", "no idea")] == \
         [1.0, 0.5, 0.0]
     assert get_type("short_text").feedback(hotline.definition, "no idea") == \
-        ["Look it up in the escalation article."]
+        ["See the article."]
     assert get_type("true_false").feedback(got["Refunds go back"].definition, False) == \
-        ["No: the policy says they do."]
+        ["No: they do."]
 
 
 def test_moodle_documentation_examples():

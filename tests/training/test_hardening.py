@@ -7,10 +7,10 @@ import pytest
 
 from kb_portal.extensions import db
 from kb_portal.training import services, tracks
+from kb_portal.training.bank_models import Question
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import TrackFile, parse_quiz
 from kb_portal.training.importer import apply_track_file
-from kb_portal.training.bank_models import Question
 from kb_portal.training.models import Attempt, Track
 from tests import factories
 from tests.conftest import csrf_token

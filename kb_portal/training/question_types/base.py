@@ -7,6 +7,8 @@ multiple-answer question at 0 the same way).
 """
 import math
 
+from flask_babel import lazy_gettext as _l
+
 QUESTION_TYPES: dict[str, "QuestionType"] = {}
 
 
@@ -25,26 +27,27 @@ def get_type(name: str) -> "QuestionType":
     try:
         return QUESTION_TYPES[name]
     except KeyError:
-        raise QuestionError(
-            f"unknown type {name!r} (use one of {', '.join(QUESTION_TYPES)})") from None
+        raise QuestionError(_l("unknown type %(name)s (use one of %(types)s)", name=repr(name),
+                               types=", ".join(QUESTION_TYPES))) from None
 
 
 def text(value, what: str) -> str:
     """One item as text: strings and numbers are fine, lists and mappings are not (a nested
     structure from a hostile file must give a message, not a recursion error)."""
     if not isinstance(value, str | int | float | bool):
-        raise QuestionError(f"{what} must be text, not a list or mapping")
+        raise QuestionError(_l("%(name)s must be text, not a list or mapping", name=what))
     return str(value).strip()
 
 
 def _texts(value, what: str, minimum: int = 2) -> list[str]:
     if not isinstance(value, list) or len(value) < minimum:
-        raise QuestionError(f"{what} must be a list of at least {minimum} items")
-    texts = [text(v, f"each item of {what}") for v in value]
+        raise QuestionError(_l("%(what)s must be a list of at least %(n)d items", what=what,
+                               n=minimum))
+    texts = [text(v, _l("each item of %(name)s", name=what)) for v in value]
     if not all(texts):
-        raise QuestionError(f"{what} contains an empty item")
+        raise QuestionError(_l("%(what)s contains an empty item", what=what))
     if len(set(texts)) != len(texts):
-        raise QuestionError(f"{what} contains the same text twice")
+        raise QuestionError(_l("%(what)s contains the same text twice", what=what))
     return texts
 
 
@@ -54,16 +57,18 @@ def percent_map(value, what: str, keys: list[str], low: float = -100.0) -> dict[
     if value in (None, {}):
         return {}
     if not isinstance(value, dict):
-        raise QuestionError(f"{what} must map choices to percentages")
+        raise QuestionError(_l("%(what)s must map choices to percentages", what=what))
     out = {}
     for key, number in value.items():
-        key = text(key, f"each key of {what}")
+        key = text(key, what)
         if key not in keys:
-            raise QuestionError(f"{what}: {key!r} is not one of the choices")
+            raise QuestionError(_l("%(what)s: %(key)s is not one of the choices", what=what,
+                                   key=repr(key)))
         if isinstance(number, bool) or not isinstance(number, int | float) or \
                 not math.isfinite(number) or not low <= number <= 100:
-            raise QuestionError(f"{what}: the percentage for {key!r} must be a number from "
-                                f"{low:g} to 100")
+            raise QuestionError(_l("%(what)s: the percentage for %(key)s must be a number "
+                                   "from %(low)s to 100", what=what, key=repr(key),
+                                   low=f"{low:g}"))
         out[key] = float(number)
     return out
 
@@ -73,13 +78,13 @@ def feedback_map(value, keys: list[str]) -> dict[str, str]:
     if value in (None, {}):
         return {}
     if not isinstance(value, dict):
-        raise QuestionError("feedback must map answers to texts")
+        raise QuestionError(_l("feedback must map answers to texts"))
     out = {}
     for key, note in value.items():
-        key = text(key, "each key of feedback")
+        key = text(key, "feedback")
         if key not in keys:
-            raise QuestionError(f"feedback: {key!r} is not one of the answers")
-        note = text(note, "each feedback")
+            raise QuestionError(_l("feedback: %(key)s is not one of the answers", key=repr(key)))
+        note = text(note, "feedback")
         if note:
             out[key] = note
     return out

@@ -61,10 +61,12 @@ class SingleChoice(_ChoiceType):
         choices = _texts(definition.get("choices"), "choices")
         answer = text(definition.get("answer", ""), "answer")
         if answer not in choices:
-            raise QuestionError(f"answer {answer!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(answer)))
         partial = percent_map(definition.get("partial"), "partial", choices)
         if answer in partial:
-            raise QuestionError(f"partial: {answer!r} is the right answer (always 100%)")
+            raise QuestionError(_l("partial: %(answer)s is the right answer (always 100%%)",
+                                   answer=repr(answer)))
         return with_extras({"choices": choices, "answer": answer}, partial=partial,
                            feedback=feedback_map(definition.get("feedback"), choices))
 
@@ -102,18 +104,19 @@ class MultipleChoice(_ChoiceType):
             right = [c for c in choices if weights.get(c, 0) > 0]
             total = sum(weights[c] for c in right)
             if abs(total - 100) > 0.01 * len(choices):
-                raise QuestionError(f"weights: the positive weights add up to {total:g}%; "
-                                    "they must add up to 100%")
+                raise QuestionError(_l("weights: the positive weights add up to %(total)s%%; "
+                                       "they must add up to 100%%", total=f"{total:g}"))
             if answer not in (None, []) and sorted(map(str, answer)) != sorted(right):
-                raise QuestionError("answer must list exactly the choices with a positive "
-                                    "weight (or leave answer out)")
+                raise QuestionError(_l("answer must list exactly the choices with a positive "
+                                       "weight (or leave answer out)"))
             answer = right
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must list the correct choices")
-        answer = list(dict.fromkeys(text(a, "each answer") for a in answer))
+            raise QuestionError(_l("answer must list the correct choices"))
+        answer = list(dict.fromkeys(text(a, "answer") for a in answer))
         missing = [a for a in answer if a not in choices]
         if missing:
-            raise QuestionError(f"answer {missing[0]!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(missing[0])))
         if weights and _default_weights(choices, answer) == weights:
             weights = {}  # the same grading as the rule without weights: keep the short form
         return with_extras({"choices": choices, "answer": answer}, weights=weights,

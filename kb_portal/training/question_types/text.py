@@ -37,7 +37,7 @@ class TrueFalse(QuestionType):
         if isinstance(answer, str) and answer.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
             answer = answer.strip().lower() in _TRUE_WORDS
         if not isinstance(answer, bool):
-            raise QuestionError("answer must be true or false")
+            raise QuestionError(_l("answer must be true or false"))
         raw = definition.get("feedback") or {}
         raw = {str(k).lower(): v for k, v in raw.items()} if isinstance(raw, dict) else raw
         return with_extras({"answer": answer},
@@ -106,13 +106,13 @@ class ShortText(QuestionType):
         answer = definition.get("answer")
         answer = [answer] if isinstance(answer, str | int | float) else answer
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must give at least one accepted answer")
-        texts = list(dict.fromkeys(text(a, "each accepted answer") for a in answer))
+            raise QuestionError(_l("answer must give at least one accepted answer"))
+        texts = list(dict.fromkeys(text(a, "answer") for a in answer))
         if not all(texts):
-            raise QuestionError("an accepted answer is empty")
+            raise QuestionError(_l("an accepted answer is empty"))
         partial = percent_map(definition.get("partial"), "partial", texts, low=0.0)
         if all(partial.get(t, 100) < 100 for t in texts):
-            raise QuestionError("at least one accepted answer must earn full marks")
+            raise QuestionError(_l("at least one accepted answer must earn full marks"))
         return with_extras({"answer": texts}, partial=partial,
                            feedback=feedback_map(definition.get("feedback"), texts))
 
