@@ -49,7 +49,9 @@ def test_quizzes_move_into_bank_categories_named_after_them(tmp_path):
     app = create_app(TestConfig(tmp_path / "data"))
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        db.drop_all()
+        db.drop_all()  # on PostgreSQL the suite shares one database: start from nothing
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         upgrade(directory=directory, revision=BEFORE)
         with db.engine.begin() as conn:
             _old_shape(conn)
