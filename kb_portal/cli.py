@@ -65,6 +65,9 @@ def demo_command():
         click.echo(f"  {username:<10} {role:<8} {password}")
     for hook in current_app.extensions.get("kb_demo_hooks", []):
         hook()  # features set up demo data for the new accounts (training: the onboarding track)
+    from .extensions import db
+
+    db.session.commit()  # the command's one commit: hooks only flush
 
 
 @kb.command("import")

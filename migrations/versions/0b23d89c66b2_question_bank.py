@@ -7,7 +7,7 @@ with the same tags. Each question gets version 1. Points stored before they were
 (infinite, NaN, not above 0) become 1.
 
 Revision ID: 0b23d89c66b2
-Revises: 3b7e2c9d41a5
+Revises: 7d3a9c5e1b20
 Create Date: 2026-12-02 16:57:16.981605
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0b23d89c66b2'
-down_revision = '3b7e2c9d41a5'
+down_revision = '7d3a9c5e1b20'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ from kb_portal import create_app
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 
-BEFORE = "3b7e2c9d41a5"  # the last revision with Question.quiz_id
+BEFORE = "7d3a9c5e1b20"  # the last revision with Question.quiz_id
 NOW = "2026-11-01 08:00:00"
 
 
