@@ -19,9 +19,17 @@ class _PortalHandler(logging.StreamHandler):
 
 
 def configure(level: str = "INFO") -> None:
-    """Send every log record through one handler in :data:`FORMAT` (idempotent)."""
+    """Send every log record through one handler in :data:`FORMAT` (idempotent).
+
+    A process that set up logging itself before the app was made (a test runner capturing
+    logs, a program embedding the app) keeps its handlers and levels, as with
+    ``logging.basicConfig``.
+    """
     root = logging.getLogger()
-    if not any(isinstance(h, _PortalHandler) for h in root.handlers):
+    ours = any(isinstance(h, _PortalHandler) for h in root.handlers)
+    if root.handlers and not ours:
+        return
+    if not ours:
         handler = _PortalHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(FORMAT, DATE_FORMAT))
         root.addHandler(handler)
