@@ -38,6 +38,21 @@ def _bulk_procs(value: str | None) -> int:
     return max(1, min(wanted, 4))
 
 
+def _positive_int(name: str, default: int) -> int:
+    return int(_positive_float(name, default))
+
+
+def _positive_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1
+    if not number > 0 or number == float("inf"):
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 class Config:
     """Production defaults; every value can be overridden from the environment."""
 
@@ -53,6 +68,11 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://")
         self.KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.MAX_CONTENT_LENGTH = self.KB_UPLOAD_MAX_BYTES + 1024 * 1024
+        # Articles: the largest body accepted (editor, preview, import); renders get
+        # KB_RENDER_BUDGET_SECONDS per started megabyte (docs/authoring.md, "Limits").
+        self.KB_ARTICLE_MAX_BYTES = _positive_int("KB_ARTICLE_MAX_BYTES", 4 * 1024 * 1024)
+        self.KB_RENDER_BUDGET_SECONDS = _positive_float("KB_RENDER_BUDGET_SECONDS", 3.0)
+        self.KB_RENDER_HELPERS = _positive_int("KB_RENDER_HELPERS", 2)
         self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
         self.SESSION_COOKIE_SECURE = self.KB_SECURE_COOKIES
         self.REMEMBER_COOKIE_SECURE = self.KB_SECURE_COOKIES
