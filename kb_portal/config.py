@@ -38,12 +38,8 @@ def _bulk_procs(value: str | None) -> int:
     return max(1, min(wanted, 4))
 
 
-def _positive_int(name: str, default: int) -> int:
-    return int(_positive_float(name, default))
-
-
-def _positive_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
+def _positive(name: str, value: str | None, default: float) -> float:
+    """``value`` (a setting's text) as a positive finite number; ``default`` when unset."""
     try:
         number = float(value) if value else default
     except ValueError:
@@ -72,9 +68,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = self.KB_UPLOAD_MAX_BYTES + 1024 * 1024
         # Articles: the largest body accepted (editor, preview, import); renders get
         # KB_RENDER_BUDGET_SECONDS per started megabyte (docs/authoring.md, "Limits").
-        self.KB_ARTICLE_MAX_BYTES = _positive_int("KB_ARTICLE_MAX_BYTES", 4 * 1024 * 1024)
-        self.KB_RENDER_BUDGET_SECONDS = _positive_float("KB_RENDER_BUDGET_SECONDS", 3.0)
-        self.KB_RENDER_HELPERS = _positive_int("KB_RENDER_HELPERS", 2)
+        self.KB_ARTICLE_MAX_BYTES = int(_positive(
+            "KB_ARTICLE_MAX_BYTES", os.environ.get("KB_ARTICLE_MAX_BYTES"), 4 * 1024 * 1024))
+        self.KB_RENDER_BUDGET_SECONDS = _positive(
+            "KB_RENDER_BUDGET_SECONDS", os.environ.get("KB_RENDER_BUDGET_SECONDS"), 3.0)
+        self.KB_RENDER_HELPERS = int(_positive(
+            "KB_RENDER_HELPERS", os.environ.get("KB_RENDER_HELPERS"), 2))
         self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
         self.SESSION_COOKIE_SECURE = self.KB_SECURE_COOKIES
         self.REMEMBER_COOKIE_SECURE = self.KB_SECURE_COOKIES

@@ -108,21 +108,13 @@ def _question(meta: dict, block: str, number: int) -> QuestionFile:
     if not KEY_RE.match(key):
         key = f"q{number}"
     text = re.sub(r"^\s*\[(markdown|html|moodle|plain)\]", "", text)
-<<<<<<< HEAD
     # The first "{" to the last "}" (string search: a regex scanning from every "{" for a "}"
     # that never comes is quadratic; tests/test_regex_linearity.py).
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
-        raise FileError(f"question {number} ({key}): no answer block {{…}}")
+        raise TrainingError(question_problem(number, key, _l("no answer block {…}")))
     body, _, explanation = text[start + 1:end].partition("####")
     before, after = text[:start], text[end + 1:]
-=======
-    match = re.search(r"\{(.*)\}", text, re.S)
-    if not match:
-        raise TrainingError(question_problem(number, key, _l("no answer block {…}")))
-    body, _, explanation = match.group(1).partition("####")
-    before, after = text[:match.start()], text[match.end():]
->>>>>>> main
     prompt = _restore(before) + (f" ____ {_restore(after)}" if after.strip() else "")
     try:
         qtype, fields = _definition(body)
