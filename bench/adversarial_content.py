@@ -64,12 +64,12 @@ def start_server(data_dir: str, worker_class: str, port: int) -> subprocess.Pope
         args += ["--threads", "8"]
     server = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    for _ in range(300):
+    for _ in range(120):
         try:
-            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=5)
             return server
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:
+            time.sleep(0.5)
     server.kill()
     raise RuntimeError("the server did not start")
 
@@ -134,7 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        server = start_server(data_dir, args.worker_class, port)
+        server = start_server(data_dir, args.worker_class, port)  # stopped there if it fails
         try:
             totals = run(f"http://127.0.0.1:{port}", args.open_mb)
         finally:

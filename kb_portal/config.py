@@ -71,7 +71,7 @@ class Config:
         self.KB_ARTICLE_MAX_BYTES = int(_positive(
             "KB_ARTICLE_MAX_BYTES", os.environ.get("KB_ARTICLE_MAX_BYTES"), 4 * 1024 * 1024))
         self.KB_RENDER_BUDGET_SECONDS = _positive(
-            "KB_RENDER_BUDGET_SECONDS", os.environ.get("KB_RENDER_BUDGET_SECONDS"), 3.0)
+            "KB_RENDER_BUDGET_SECONDS", os.environ.get("KB_RENDER_BUDGET_SECONDS"), 4.0)
         self.KB_RENDER_HELPERS = int(_positive(
             "KB_RENDER_HELPERS", os.environ.get("KB_RENDER_HELPERS"), 2))
         self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
