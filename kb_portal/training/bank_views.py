@@ -141,7 +141,8 @@ def _apply(action: str, chosen, target, quiz, tags) -> None:
 def export(category_id: int):
     """The category (with its subcategories) as GIFT, readable by this portal and Moodle."""
     category = db.session.get(QuestionCategory, category_id) or abort(404)
-    questions = _questions(category, "", "", hidden=False)
+    questions = sorted(_questions(category, "", "", hidden=False),
+                       key=lambda q: (q.category.path, q.key))
     text = dump_gift((q.category.path, question_to_file(q)) for q in questions)
     return Response(text, content_type="text/plain; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename=bank-{category.id}.gift"})

@@ -67,7 +67,7 @@ def export_quizzes_command(target, gift):
     if gift:
         questions = db.session.scalars(select(Question).join(QuestionCategory).where(
             Question.retired.is_(False)).order_by(Question.category_id, Question.id)).all()
-        questions.sort(key=lambda q: (q.category.path, q.id))
+        questions.sort(key=lambda q: (q.category.path, q.key))
         (target / "bank.gift").write_text(
             dump_gift((q.category.path, question_to_file(q)) for q in questions),
             encoding="utf-8")

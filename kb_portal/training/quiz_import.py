@@ -149,7 +149,8 @@ def quiz_to_file(quiz: Quiz) -> QuizFile:
         Question.category_id == home.id, Question.retired.is_(False))
         .order_by(Question.id)).all()
     fixed_order = {s.question_id: s.position for s in quiz.slots if not s.is_random}
-    own.sort(key=lambda q: (fixed_order.get(q.id, len(fixed_order)), q.id))
+    # Slot order, then by id text: creation order is not kept by a bank → quiz round trip.
+    own.sort(key=lambda q: (fixed_order.get(q.id, len(fixed_order)), q.key))
     slots, draw, draw_tags = _file_slots(quiz, own)
     return QuizFile(
         slug=quiz.slug, title=quiz.title, description=quiz.description,

@@ -205,3 +205,27 @@ def test_the_upload_page_imports_a_bank_and_lists_what_it_skipped(app, as_role):
     assert db.session.scalar(db.select(db.func.count()).select_from(Question)) == 9
     bank_page = client.get("/training/bank").get_data(as_text=True)
     assert "Billing" in bank_page and "Codes" in bank_page
+
+
+def test_quizzes_tracks_and_bank_export_into_a_fresh_instance_unchanged(app, quiz, runner,
+                                                                        tmp_path):
+    from kb_portal.kb.services import ensure_default_categories
+
+    from .conftest import articles as make_articles
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bank.gift").write_text(BANK, encoding="utf-8")
+    assert runner.invoke(args=["kb", "import", str(tmp_path / "in")]).exit_code == 1  # skips
+    first = runner.invoke(args=["kb", "export-quizzes", str(tmp_path / "one"), "--gift"])
+    assert first.exit_code == 0, first.output
+    db.session.remove()
+    db.drop_all()  # a fresh instance: the same articles, nothing else
+    db.create_all()
+    ensure_default_categories()
+    make_articles.__wrapped__(app)
+    result = runner.invoke(args=["kb", "import", str(tmp_path / "one")])
+    assert result.exit_code == 0, result.output
+    runner.invoke(args=["kb", "export-quizzes", str(tmp_path / "two"), "--gift"])
+    for path in sorted((tmp_path / "one").rglob("*.*")):
+        twin = tmp_path / "two" / path.relative_to(tmp_path / "one")
+        assert twin.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
