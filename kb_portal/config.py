@@ -62,6 +62,10 @@ class Config:
         self.KB_UPLOAD_DIR = os.environ.get("KB_UPLOAD_DIR", str(data_dir / "uploads"))
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(data_dir)
         self.RATELIMIT_STORAGE_URI = os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://")
+        # Redis down: count in each process's memory (with a warning in the log) until it is
+        # back, rather than refusing every login and API call.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # per API token (or per user for the browser's live search); Flask-Limiter's syntax
         self.KB_API_RATE_LIMIT = os.environ.get("KB_API_RATE_LIMIT", "300 per minute")
         self.KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
