@@ -13,14 +13,13 @@ from ..accounts.access import require
 from ..accounts.models import utcnow
 from ..extensions import db
 from ..kb import queries
-from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
 from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
 from .question_types import get_type
 from .refs import find_article
-from .rendering import question_html
+from .rendering import markdown_html, question_html
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
@@ -41,11 +40,6 @@ def attempt_or_404(attempt_id: int, trainer_may_see: bool = False) -> Attempt:
                            not (trainer_may_see and current_user.has_role("trainer"))):
         abort(404)
     return attempt
-
-
-def markdown_html(text: str) -> str:
-    """Quiz descriptions go through the one Markdown renderer."""
-    return render_markdown(text).html
 
 
 def raw_answers(form: MultiDict, responses) -> dict[int, object]:
