@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("en", "zh")
@@ -36,13 +36,15 @@ def create_app(config=None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     Path(app.config["KB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    _trust_proxies(app)
     db.init_app(app)
+    from . import database
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
-    _init_login(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -60,35 +62,25 @@ def create_app(config=None) -> Flask:
     return app
 
 
-def _init_login(app: Flask) -> None:
-    from .accounts.models import User
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address, scheme and host from the ``X-Forwarded-*`` headers set by
+    ``KB_TRUSTED_PROXIES`` reverse proxies in front of the portal (0: none, the default — a
+    header sent by the client itself is then ignored, so nobody can fake an address to dodge
+    the login throttle)."""
+    hops = int(app.config.get("KB_TRUSTED_PROXIES", 0))
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = None
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the session version: a password change or deactivation ends sessions.
-        try:
-            uid, version = (int(part) for part in user_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
-            return None
-        return user
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
-    from .accounts.views import bp as accounts_bp
-    from .kb import register_blueprints as register_kb
+    from . import accounts, api, kb
     from .search.views import bp as search_bp
 
-    app.register_blueprint(accounts_bp)
-    register_kb(app)
+    accounts.init_app(app)
+    kb.init_app(app)
     app.register_blueprint(search_bp)
     api.init_app(app)
 

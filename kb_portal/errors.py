@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from . import transaction
+
 MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You do not have access to this page."),
@@ -20,6 +22,10 @@ def wants_json() -> bool:
 
 
 def _page(code: int, message: str):
+    # A failed request may leave its transaction broken (an integrity or lock error): roll it
+    # back first, or the page itself fails on its first query (PendingRollbackError) and the
+    # user gets a bare "Internal Server Error".
+    transaction.rollback()
     if wants_json():
         return {"error": {"status": code, "message": message}}, code
     return render_template("errors/error.html", code=code, message=message), code

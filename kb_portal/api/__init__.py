@@ -23,6 +23,7 @@ def error_response(status: int, message: str):
 @bp.before_request
 def authenticate():
     """Log the request in with its bearer token, or require a session (and CSRF for writes)."""
+    from .. import transaction
     from ..accounts.services import user_for_token
 
     header = request.headers.get("Authorization", "")
@@ -30,6 +31,7 @@ def authenticate():
         user = user_for_token(header[7:].strip())
         if user is None:
             return error_response(401, "The token is unknown, revoked or its user inactive.")
+        transaction.commit()  # the token's last use, before the request's own work
         g._login_user = user  # this request only: Flask-Login reads the user from here
         g.api_token_auth = True
         return None

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from . import feedback, health, queries, workflow
@@ -67,6 +68,7 @@ def article(slug: str):
     slugs = queries.resolvable_slugs()
     html = mark_broken_links(rev.html or "", slugs.__contains__)
     queries.record_view(article, current_user)
+    transaction.commit()
     vote = feedback.my_vote(article, current_user)
     return render_template(
         "kb/article.html", article=article, rev=rev, html=html,

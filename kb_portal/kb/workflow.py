@@ -4,6 +4,9 @@ Rules, each enforced here (views only show or hide buttons):
 
 * Every action names the revision it acts on (``revision_id``); when the head moved on since the
   page was opened, :class:`ConflictError` is raised, so nobody publishes text they did not see.
+  The check holds the article row until commit (:func:`.services.lock_head`), so an action and
+  a concurrent save never interleave.
+* Functions here flush and queue the change signals; the calling view or command commits.
 * Submitting puts the head revision in review; "return to draft" takes it back out.
 * Publishing makes the head the published revision. In a category with ``requires_approval``
   (policies), the head must be in review and the publisher must be an admin or a trainer who
@@ -18,13 +21,7 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from .models import Article, Category, Revision
-from .services import ConflictError, KbError, commit_and_notify, publish_revision
-
-
-def _head(article: Article, revision_id: int | None) -> Revision:
-    if revision_id is None or article.head_revision_id != revision_id:
-        raise ConflictError(article, revision_id)
-    return article.head_revision
+from .services import KbError, lock_head, notify, publish_revision
 
 
 def has_pending_changes(article: Article) -> bool:
@@ -65,7 +62,7 @@ def publish_blocker(article: Article, actor) -> str | None:
 
 def submit_for_review(article: Article, actor, revision_id: int | None) -> None:
     """Put the head revision in review."""
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     if not has_pending_changes(article) or head.status != "draft":
         raise KbError(_l("Only a draft can be submitted for review."))
     head.status = "review"
@@ -73,12 +70,12 @@ def submit_for_review(article: Article, actor, revision_id: int | None) -> None:
         article.status = "review"
     audit.record(actor, "article.submit", "article", article.id, article.slug,
                  revision=head.number)
-    commit_and_notify([article.id])
+    notify([article.id])
 
 
 def return_to_draft(article: Article, actor, revision_id: int | None, note: str = "") -> None:
     """Take the head out of review (a reviewer asking for changes, or the author withdrawing)."""
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     if head.status != "review":
         raise KbError(_l("This revision is not in review."))
     head.status = "draft"
@@ -86,7 +83,7 @@ def return_to_draft(article: Article, actor, revision_id: int | None, note: str 
         article.status = "draft"
     audit.record(actor, "article.return_to_draft", "article", article.id, article.slug,
                  revision=head.number, note=note.strip())
-    commit_and_notify([article.id])
+    notify([article.id])
 
 
 def publish(article: Article, actor, revision_id: int | None, *, requires_reread: bool = False,
@@ -96,7 +93,7 @@ def publish(article: Article, actor, revision_id: int | None, *, requires_reread
     ``requires_reread`` is passed on with ``article_published`` (training reopens steps).
     :raise KbError: with :func:`publish_blocker`'s reason.
     """
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     blocker = publish_blocker(article, actor)
     if blocker:
         raise KbError(blocker)
@@ -105,22 +102,24 @@ def publish(article: Article, actor, revision_id: int | None, *, requires_reread
     audit.record(actor, "article.publish", "article", article.id, article.slug,
                  revision=head.number, approval=approval, requires_reread=requires_reread,
                  note=note.strip())
-    commit_and_notify([article.id], [article.id], requires_reread=requires_reread)
+    notify([article.id], [article.id], requires_reread=requires_reread)
     return head
 
 
-def archive(article: Article, actor, note: str = "") -> None:
+def archive(article: Article, actor, revision_id: int | None, note: str = "") -> None:
     """Hide the article from agents (its history stays)."""
+    lock_head(article, revision_id)
     if article.status == "archived":
         raise KbError(_l("The article is already archived."))
     article.status = "archived"
     audit.record(actor, "article.archive", "article", article.id, article.slug,
                  note=note.strip())
-    commit_and_notify([article.id])
+    notify([article.id])
 
 
-def unarchive(article: Article, actor) -> None:
+def unarchive(article: Article, actor, revision_id: int | None) -> None:
     """Bring an archived article back: published again if it ever was, else as a draft."""
+    lock_head(article, revision_id)
     if article.status != "archived":
         raise KbError(_l("The article is not archived."))
     if article.published_revision_id:
@@ -129,4 +128,4 @@ def unarchive(article: Article, actor) -> None:
         article.status = "review" if article.head_revision.status == "review" else "draft"
     audit.record(actor, "article.unarchive", "article", article.id, article.slug,
                  status=article.status)
-    commit_and_notify([article.id], [article.id] if article.is_published else [])
+    notify([article.id], [article.id] if article.is_published else [])
