@@ -1,9 +1,9 @@
 """Small builders for test data that go through the real services."""
+from kb_portal import transaction
 from kb_portal.accounts.models import User
 from kb_portal.extensions import db
 from kb_portal.kb.files import ArticleFile
 from kb_portal.kb.importer import apply_article_file
-from kb_portal import transaction
 from kb_portal.kb.services import get_article, notify
 
 PASSWORD = "correct horse battery"
