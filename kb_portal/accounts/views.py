@@ -2,7 +2,16 @@
 
 Every view that changes something commits once at its end (``kb_portal.transaction``).
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -10,6 +19,7 @@ from sqlalchemy import select
 from .. import transaction
 from ..audit import AuditEntry
 from ..extensions import db
+from ..i18n.locales import SESSION_KEY
 from ..redirects import local_target
 from . import services
 from .access import public, require
@@ -106,6 +116,8 @@ def preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
+        # The account's choice replaces any pick made with the language switch earlier.
+        session.pop(SESSION_KEY, None)
         transaction.commit()
         flash(_("Preferences saved."), "success")
     return redirect(url_for("accounts.account"))

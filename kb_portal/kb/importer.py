@@ -4,11 +4,12 @@ Import is idempotent: a file whose content hash equals the article's head revisi
 nothing; a changed file creates exactly one revision. Bad files are reported with their path
 and reason while the good ones are imported.
 
-Transactions: the caller (``flask kb import``) commits at the end. A big import also commits
-after every ``CHUNK`` articles — on purpose, the one exception to "one transaction per
-command": a 50,000-article import in one transaction would hold SQLite's write lock (and
-every editor's save) for minutes. Each chunk is complete in itself and the import is
-idempotent, so a failure half-way loses nothing that re-running does not redo.
+Transactions: :func:`import_article_files` commits every ``CHUNK`` articles and at its end —
+on purpose, the one exception to "services flush, the caller commits": a 50,000-article
+import in one transaction would hold SQLite's write lock (and every editor's save) for
+minutes. Each chunk is complete in itself and the import is idempotent, so a failure half-way
+loses nothing that re-running does not redo. (:func:`apply_article_file`, one file, only
+flushes.)
 """
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,6 +18,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from .. import transaction
 from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
@@ -219,6 +221,7 @@ def _import(paths: list[Path], actor, progress) -> ImportReport:
         if start + CHUNK < len(pending):
             db.session.commit()  # keep transactions (and SQLite locks) short: see above
     notify(changed, published)
+    transaction.commit()
     return report
 
 
