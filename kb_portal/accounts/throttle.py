@@ -67,8 +67,9 @@ def account_wait(failures: int) -> float:
 class LoginThrottle:
     """The policy above over a store (``app.extensions["kb_throttle"]``)."""
 
-    def __init__(self, store):
+    def __init__(self, store, clock=time.time):
         self.store = store
+        self.clock = clock  # seconds since the epoch; tests pass their own
 
     @staticmethod
     def _keys(username: str, address: str | None) -> tuple[str, str]:
@@ -77,12 +78,12 @@ class LoginThrottle:
     def check(self, username: str, address: str | None) -> Verdict:
         """Whether a login attempt for ``username`` from ``address`` may be tried now."""
         account, addr = self._keys(username, address)
-        now = time.time()
+        now = self.clock()
         waits = [0.0]
-        count, last = self.store.get(account)
+        count, last = self.store.get(account, now)
         if count:
             waits.append(last + account_wait(count) - now)
-        count, last = self.store.get(addr)
+        count, last = self.store.get(addr, now)
         if count >= ADDRESS_LIMIT:
             waits.append(last + ADDRESS_WINDOW - now)
         return Verdict(wait=math.ceil(max(waits)))
@@ -90,7 +91,7 @@ class LoginThrottle:
     def failed(self, username: str, address: str | None) -> None:
         """Count a failed attempt against the account name and the address."""
         account, addr = self._keys(username, address)
-        now = time.time()
+        now = self.clock()
         self.store.add_failure(account, now, ACCOUNT_MEMORY)
         self.store.add_failure(addr, now, ADDRESS_WINDOW)
 

@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class DatabaseStore:
-    def get(self, key: str) -> tuple[int, float]:
+    def get(self, key: str, now: float) -> tuple[int, float]:
         row = db.session.execute(select(LoginFailure.failures, LoginFailure.last_failure)
                                  .where(LoginFailure.key == key,
-                                        LoginFailure.expires > time.time())).first()
+                                        LoginFailure.expires > now)).first()
         return (row.failures, row.last_failure) if row else (0, 0.0)
 
     def add_failure(self, key: str, now: float, ttl: float) -> None:
@@ -51,7 +51,7 @@ class RedisStore:
         # Short timeouts: a Redis that hangs must not hold a login for long (FallbackStore).
         self.client = redis.Redis.from_url(uri, socket_timeout=0.5, socket_connect_timeout=0.5)
 
-    def get(self, key: str) -> tuple[int, float]:
+    def get(self, key: str, now: float) -> tuple[int, float]:
         count, last = self.client.hmget(self.PREFIX + key, "n", "last")
         return (int(count), float(last)) if count else (0, 0.0)
 
@@ -87,8 +87,8 @@ class FallbackStore:
                             "until it is back", exc)
             return getattr(self.fallback, name)(*args)
 
-    def get(self, key):
-        return self._call("get", key)
+    def get(self, key, now):
+        return self._call("get", key, now)
 
     def add_failure(self, key, now, ttl):
         return self._call("add_failure", key, now, ttl)

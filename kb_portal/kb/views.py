@@ -5,6 +5,7 @@ from flask_login import current_user
 from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
+from ..params import whole_number
 from . import feedback, health, queries, workflow
 from .forms import FeedbackForm, VerifyForm
 from .models import Category
@@ -40,7 +41,7 @@ def home():
 @require("agent")
 def category(key: str):
     cat = db.session.scalar(db.select(Category).where(Category.key == key)) or abort(404)
-    page = queries.in_category(key, request.args.get("page", 1, type=int))
+    page = queries.in_category(key, whole_number(request.args.get("page")) or 1)
     return render_template("kb/list.html", heading=cat.display_name(_locale()), page=page,
                            category=cat)
 
@@ -48,7 +49,7 @@ def category(key: str):
 @bp.route("/t/<tag>")
 @require("agent")
 def tag(tag: str):
-    page = queries.with_tag(tag, request.args.get("page", 1, type=int))
+    page = queries.with_tag(tag, whole_number(request.args.get("page")) or 1)
     return render_template("kb/list.html", heading="#" + tag, page=page, category=None)
 
 
