@@ -117,11 +117,32 @@ def backup_command(parent):
                f"{summary['uploads']} uploads, {summary['articles']} articles")
 
 
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and uploads that hold data.")
+@click.pass_context
+def restore_command(ctx, source, force):
+    """Restore a backup folder of `flask kb backup` into this (empty) instance; rebuild the
+    search index."""
+    from .restore import RestoreError, restore_backup
+
+    try:
+        summary = restore_backup(source, force, progress=progress_reporter("Copying uploads"))
+    except RestoreError as exc:
+        fail(str(exc))
+    replaced = f" (replaced {', '.join(summary['replaced'])})" if summary["replaced"] else ""
+    click.echo(f"restored {source}: database {summary['database']}, "
+               f"{summary['uploads']} uploads{replaced}")
+    ctx.invoke(command_group(current_app).get_command(ctx, "reindex"))
+
+
 def init_app(app) -> None:
     import importlib
 
     group = command_group(app)
-    for command in (init_command, demo_command, import_command, backup_command):
+    for command in (init_command, demo_command, import_command, backup_command,
+                    restore_command):
         group.add_command(command)
     for module in FEATURE_COMMAND_MODULES:
         try:

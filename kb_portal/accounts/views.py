@@ -21,13 +21,15 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..i18n.locales import SESSION_KEY
 from ..redirects import local_target
-from . import services
+from . import people, services
 from .access import public, require
 from .forms import ChangePasswordForm, CreateUserForm, EditUserForm, LoginForm, PreferencesForm
 from .models import User
 from .throttle import throttle
 
 bp = Blueprint("accounts", __name__)
+bp.add_app_template_global(people.display_name, "person_name")
+bp.add_app_template_global(people.role_label, "role_label")
 
 
 @bp.route("/login", methods=["GET", "POST"])

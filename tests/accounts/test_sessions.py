@@ -67,7 +67,7 @@ def test_the_remember_cookie_lasts_thirty_days_unless_set(app, users, monkeypatc
     assert "Max-Age=2592000" in cookie or "Expires=" in cookie
     assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
     monkeypatch.setenv("KB_REMEMBER_DAYS", "7")
-    assert Config().REMEMBER_COOKIE_DURATION == timedelta(days=7)
+    assert timedelta(days=7) == Config().REMEMBER_COOKIE_DURATION
 
 
 def test_a_password_change_revokes_the_users_api_tokens(app, users, as_role):
