@@ -16,7 +16,7 @@ from kb_portal.accounts.throttle import (
 from kb_portal.accounts.throttle_store import DatabaseStore, FallbackStore, RedisStore
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
-from tests.servers import redis_server
+from ops.cluster import Redis
 
 from ..conftest import PASSWORD, csrf_token
 
@@ -125,9 +125,13 @@ def test_two_apps_on_one_database_share_the_counts(app, users, tmp_path, clock):
 
 
 @pytest.fixture(scope="module")
-def redis():
-    with redis_server() as server:
+def redis(tmp_path_factory):
+    """A real redis-server on a free loopback port (installed with apt when missing)."""
+    server = Redis(tmp_path_factory.mktemp("redis")).start()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 def test_the_redis_store_is_shared_and_falls_back_to_the_database(app, users, redis,

@@ -1,8 +1,6 @@
-"""Real HTTP clients for the server tests and the bench: a logged-in ``requests`` session that
-reads forms the way a browser does (every input, select and textarea of a form, by id)."""
+"""Reading a page's form the way a browser sends it: every input, select and textarea of one
+form (by id), for the server tests and ``bench/adversarial.py`` (``webflow.py`` does the rest)."""
 from html.parser import HTMLParser
-
-import requests
 
 
 class _FormReader(HTMLParser):
@@ -58,24 +56,7 @@ def read_form(html: str, form_id: str | None = None) -> dict[str, str]:
     return reader.fields
 
 
-class Browser:
-    """One person's browser: its own cookies, logged in as ``username``."""
-
-    def __init__(self, base_url: str, timeout: float = 60):
-        self.base_url, self.timeout = base_url, timeout
-        self.http = requests.Session()
-
-    def get(self, path: str, **kw):
-        return self.http.get(self.base_url + path, timeout=self.timeout, **kw)
-
-    def post(self, path: str, data: dict, **kw):
-        return self.http.post(self.base_url + path, data=data, timeout=self.timeout,
-                              allow_redirects=False, **kw)
-
-    def login(self, username: str, password: str):
-        form = read_form(self.get("/login").text)
-        form.update(username=username, password=password)
-        return self.post("/login", form)
-
-    def editor_form(self, slug: str) -> dict[str, str]:
-        return read_form(self.get(f"/a/{slug}/edit").text, "editor-form")
+def editor_form(session, base: str, slug: str) -> dict[str, str]:
+    """Every field of the editor for ``slug`` as the browser would send it (incl. the CSRF
+    token, the base revision and the editing session's idempotency key)."""
+    return read_form(session.get(f"{base}/a/{slug}/edit", timeout=60).text, "editor-form")
