@@ -1,4 +1,4 @@
-"""The knowledge base: reading, authoring, workflow, uploads, content health.
+"""The knowledge base: reading, authoring, workflow, uploads, trainers' work, content health.
 
 :func:`init_app` is the one place the feature plugs into the app: its blueprints (one per
 sub-area, each named ``kb_<area>``; the reading UI is plain ``kb`` and owns ``/``) and its
@@ -17,10 +17,12 @@ def init_app(app) -> None:
         revision_views,
         upload_views,
         views,
+        work_views,
     )
     from .rendering import render_markdown
 
-    for module in (views, editor_views, revision_views, upload_views, health_views, admin_views):
+    for module in (views, editor_views, revision_views, upload_views, health_views, admin_views,
+                   work_views):
         app.register_blueprint(module.bp)
     commands.register(command_group(app))
     # Imports Markdown's extension modules now (~40 ms) rather than in the first save.

@@ -153,7 +153,7 @@ def test_archive_hides_and_unarchive_restores_the_published_text(app, users, as_
     trainer = users["trainer"]
     article = draft(trainer)
     act(workflow.publish, article, trainer, article.head_revision_id)
-    act(workflow.archive, article, trainer, article.head_revision_id)
+    act(workflow.archive, article, trainer, article.head_revision_id, "replaced")
     assert as_role("agent").get("/a/refund-rules").status_code == 404
     with pytest.raises(KbError):
         act(workflow.publish, article, trainer, article.head_revision_id)
@@ -165,7 +165,7 @@ def test_archive_hides_and_unarchive_restores_the_published_text(app, users, as_
 
 def test_unarchiving_a_never_published_article_gives_a_draft(app, users):
     article = draft(users["trainer"])
-    act(workflow.archive, article, users["trainer"], article.head_revision_id)
+    act(workflow.archive, article, users["trainer"], article.head_revision_id, "not needed")
     act(workflow.unarchive, article, users["trainer"], article.head_revision_id)
     assert article.status == "draft"
 
