@@ -1,7 +1,7 @@
 """idempotent saves, login sessions, login throttle
 
 Revision ID: 7c1d2e3f4a5b
-Revises: 3b7e2c9d41a5
+Revises: 0b23d89c66b2
 Create Date: 2026-12-02 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1d2e3f4a5b'
-down_revision = '3b7e2c9d41a5'
+down_revision = '0b23d89c66b2'
 branch_labels = None
 depends_on = None
 
