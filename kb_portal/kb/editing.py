@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +20,8 @@ from .. import audit
 from ..extensions import db
 from .files import SLUG_RE
 from .models import LANGUAGES, Article, ArticleSlug, Category, Revision
-from .rendering import render_markdown
-from .services import ConflictError, KbError, add_revision, lock_head, notify
+from .render_budget import explain, size_limit_error
+from .services import ConflictError, KbError, add_revision, lock_head, notify, render_body
 from .uploads import adopt_unattached
 
 CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary")
@@ -82,6 +83,9 @@ def validate_input(data: ArticleInput, article: Article | None = None) -> None:
         raise KbError(_l("Unknown category."))
     if data.language not in LANGUAGES:
         raise KbError(_l("Unknown language."))
+    too_large = size_limit_error(data.body, current_app.config["KB_ARTICLE_MAX_BYTES"])
+    if too_large:
+        raise KbError(explain(too_large))
     check_slug_free(data.slug, article)
 
 
@@ -154,9 +158,9 @@ def save_article(article: Article, data: ArticleInput, actor, base_revision_id: 
     :raise ConflictError: when someone saved since the editor opened the article.
     :raise KbError: on invalid input or a missing required change note.
     """
-    rendered = render_markdown(data.body)  # before the lock: keep the locked part short
-    _lock_for_save(article, data.save_key, base_revision_id)
     validate_input(data, article)
+    rendered = render_body(data.body)  # before the lock: keep the locked part short
+    _lock_for_save(article, data.save_key, base_revision_id)
     head = article.head_revision
     content_changed = data.content() != revision_content(head)
     if not content_changed and data.save_key and head.save_key == data.save_key:

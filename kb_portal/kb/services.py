@@ -13,7 +13,8 @@ from .. import audit, transaction
 from ..accounts.models import utcnow
 from ..extensions import db
 from .models import Article, ArticleTag, Category, Revision
-from .rendering import Rendered, render_markdown
+from .render_budget import explain, render_budgeted
+from .rendering import Rendered, RenderError
 from .signals import article_changed, article_published
 
 DEFAULT_CATEGORIES = (
@@ -92,6 +93,14 @@ def lock_head(article: Article, expected_head_id: int | None) -> Revision:
     return article.head_revision
 
 
+def render_body(body: str) -> Rendered:
+    """Render an article body within the render budget. :raise KbError: when it cannot be."""
+    try:
+        return render_budgeted(body)
+    except RenderError as exc:
+        raise KbError(explain(exc)) from None
+
+
 def add_revision(article: Article, *, title: str, body: str, category_key: str,
                  tags: list[str], language: str, summary: str, author=None, note: str = "",
                  status: str = "draft", base_revision_id: int | None = None,
@@ -102,12 +111,14 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
     Callers adding to an existing article hold :func:`lock_head` first, which makes the
     revision number below safe against concurrent saves.
 
-    ``rendered`` is ``render_markdown(body)`` when the caller already has it (bulk imports
-    render in parallel); ``flush=False`` leaves the INSERT to the caller's next flush, so
-    many new revisions are written in one batch. ``save_key`` is the editor's idempotency
-    key (see ``editing.save_article``).
+    ``rendered`` is the rendered body when the caller already has it (bulk imports render in
+    parallel, saves render before taking the lock); otherwise the body is rendered here
+    (:func:`render_body`). ``flush=False`` leaves the INSERT to the caller's next flush, so many
+    new revisions go in one batch. ``save_key`` is the editor's idempotency key (see
+    ``editing.save_article``).
 
     :raise ConflictError: when ``base_revision_id`` is given and is not the current head.
+    :raise KbError: when the body cannot be rendered within its budget.
     """
     if base_revision_id is not None and article.head_revision_id != base_revision_id:
         raise ConflictError(article, base_revision_id)
@@ -117,7 +128,7 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
         number = (db.session.scalar(
             select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
             or 0) + 1
-    rendered = rendered or render_markdown(body)
+    rendered = rendered or render_body(body)
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
         status=status, title=title.strip(), body=body, category_key=category_key,

@@ -12,6 +12,7 @@ Why each rule:
   ``nosniff``, a sandboxing CSP, and ``Content-Disposition: attachment`` for everything that is
   not an image (see :func:`serve_headers`).
 """
+import errno
 import hashlib
 import os
 import re
@@ -115,14 +116,35 @@ def save_upload(stream, filename: str, actor, article=None) -> Attachment:
     db.session.flush()
     audit.record(actor, "attachment.upload", "attachment", att.id, name, type=mime,
                  size=len(data), article=getattr(article, "slug", None))
-    # The file last: a failed flush leaves no file behind. (If the commit fails, the caller
-    # deletes stored_path(att).)
+    # The file last: a failed flush leaves no file behind; a failed write raises UploadError
+    # and the caller rolls the row back; if the commit fails, the caller deletes the file.
     folder = Path(current_app.config["KB_UPLOAD_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    _write_whole(folder / stored_name, data)
     return att
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write the file completely and to disk, or leave nothing behind.
+
+    :raise UploadError: when the disk is full (or the write fails otherwise).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # ENOSPC can wait until the data reaches the disk
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        current_app.logger.error("upload not stored in %s: %s", path.parent, exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UploadError(_l("The server's disk is full: the file was not stored. "
+                                 "Tell an administrator.")) from exc
+        raise UploadError(_l("The server could not store the file; try again.")) from exc
 
 
 FILE_LINK = re.compile(r"/files/([0-9a-f]{32}\.[a-z]{3,4})\b")
