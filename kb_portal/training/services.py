@@ -173,6 +173,35 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = F
     return True
 
 
+WITHDRAW_WINDOW = timedelta(minutes=2)
+
+
+def blank_numbers(attempt: Attempt) -> list[int]:
+    """The question numbers (1-based) the learner has not answered at all."""
+    return [r.slot + 1 for r in attempt.responses if get_type(r.type).is_blank(r.answer)]
+
+
+def may_withdraw(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An attempt started by mistake may be withdrawn — and then does not count — while
+    nothing is answered and it is less than :data:`WITHDRAW_WINDOW` old (long enough to
+    notice the wrong quiz, too short to read the questions and start again fresh)."""
+    now = now or utcnow()
+    return attempt.in_progress and now - attempt.started_at < WITHDRAW_WINDOW and \
+        len(blank_numbers(attempt)) == len(attempt.responses)
+
+
+def withdraw(attempt: Attempt, now: datetime | None = None) -> None:
+    """Delete an attempt the learner did not mean to start.
+
+    :raise TrainingError: when it has answers or is too old (see :func:`may_withdraw`).
+    """
+    if not may_withdraw(attempt, now):
+        raise TrainingError(_("This attempt can no longer be withdrawn: it has answers or "
+                              "started more than two minutes ago."))
+    db.session.delete(attempt)
+    db.session.flush()
+
+
 def finish_attempt(attempt: Attempt, raw_by_slot: dict[int, object],
                    now: datetime | None = None) -> bool:
     """The submit button: save the form's answers unless time is up, then grade once."""

@@ -72,6 +72,9 @@ def _take(page, slug: str, wrong: int) -> None:
         q = questions[_key(fieldset.locator(".prompt").inner_text())]
         _answer(fieldset, q, right=i >= wrong)
     page.locator("#submit-attempt").click()
+    if wrong:  # unplaced ordering items are blanks: the page asks before submitting
+        page.locator("#blank-warning").wait_for(state="visible")
+        page.locator("#submit-anyway").click()
     page.wait_for_url(re.compile(r".*/result$"))
 
 
