@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
-from . import bank
+from . import bank, scheduling
 from .bank_models import Question
 from .errors import TrainingError
 from .grading import after_grading, flag_close_answer, total_attempt
@@ -64,10 +64,14 @@ def user_attempts(quiz: Quiz, user) -> list[Attempt]:
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)).all()
 
 
-def start_refusal(quiz: Quiz, attempts: list[Attempt], now: datetime) -> str | None:
+def start_refusal(quiz: Quiz, user, attempts: list[Attempt], now: datetime) -> str | None:
     """Why a new attempt may not start now (a message), or None when it may."""
-    if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
-        return _("You have used all %(n)d attempts allowed for this quiz.", n=quiz.max_attempts)
+    window = scheduling.window_refusal(quiz, user, now)
+    if window:
+        return window
+    allowed = scheduling.attempts_allowed(quiz, user)
+    if allowed and len(attempts) >= allowed:
+        return _("You have used all %(n)d attempts allowed for this quiz.", n=allowed)
     finished = [a.submitted_at for a in attempts if a.submitted_at]
     if quiz.attempt_delay_minutes and finished:
         ready = max(finished) + timedelta(minutes=quiz.attempt_delay_minutes)
@@ -91,13 +95,12 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
     open_attempt = next((a for a in attempts if a.in_progress), None)
     if open_attempt:
         return open_attempt
-    refusal = start_refusal(quiz, attempts, now)
+    refusal = start_refusal(quiz, user, attempts, now)
     if refusal:
         raise TrainingError(refusal)
     rng = rng or random.Random()
     attempt = Attempt(quiz=quiz, user=user, number=len(attempts) + 1, started_at=now,
-                      deadline=now + timedelta(minutes=quiz.time_limit_minutes)
-                      if quiz.time_limit_minutes else None)
+                      deadline=scheduling.deadline(quiz, user, now))
     for slot, question in enumerate(draw_questions(quiz, rng)):
         qtype = get_type(question.type)
         attempt.responses.append(Response(

@@ -62,7 +62,8 @@ def quiz(quiz_slug: str):
     services.close_expired(quiz=quiz, user=current_user)
     attempts = services.user_attempts(quiz, current_user)
     open_attempt = next((a for a in attempts if a.in_progress), None)
-    refusal = None if open_attempt else services.start_refusal(quiz, attempts, utcnow())
+    refusal = None if open_attempt else \
+        services.start_refusal(quiz, current_user, attempts, utcnow())
     db.session.commit()  # close_expired may have graded an attempt
     return render_template("training/quiz.html", quiz=quiz, attempts=attempts,
                            grade=quiz_grade(quiz, current_user),
