@@ -1,9 +1,10 @@
 """Small builders for test data that go through the real services."""
+from kb_portal import transaction
 from kb_portal.accounts.models import User
 from kb_portal.extensions import db
 from kb_portal.kb.files import ArticleFile
 from kb_portal.kb.importer import apply_article_file
-from kb_portal.kb.services import commit_and_notify, get_article
+from kb_portal.kb.services import get_article, notify
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +24,8 @@ def article(slug: str, title: str = "", body: str = "", category: str = "sop",
                       tags=list(tags), status=status, language=language, **extra)
     apply_article_file(doc, "factory")
     a = get_article(slug)
-    commit_and_notify([a.id], [a.id] if status == "published" else [])
+    notify([a.id], [a.id] if status == "published" else [])
+    transaction.commit()
     return a
 
 
@@ -33,15 +35,18 @@ def attachment(filename: str, data: bytes, article=None):
 
     from kb_portal.kb.uploads import save_upload
 
-    return save_upload(io.BytesIO(data), filename, None, article)
+    att = save_upload(io.BytesIO(data), filename, None, article)
+    transaction.commit()
+    return att
 
 
 def training_samples(owner: User) -> dict:
     """A quiz, a track assigned to ``owner`` and an attempt of theirs, as URL sample values."""
     from kb_portal.training import services, tracks
     from kb_portal.training.files import TrackFile, parse_quiz
-    from kb_portal.training.importer import apply_quiz_file, apply_track_file
+    from kb_portal.training.importer import apply_track_file
     from kb_portal.training.models import Quiz, Track
+    from kb_portal.training.quiz_import import apply_quiz_file
 
     quiz_doc = parse_quiz("title: 投诉测验\nquestions:\n  - {id: q1, type: true_false, "
                           "prompt: 先记录再解释, answer: true, article: complaint-intake}\n",
@@ -55,5 +60,5 @@ def training_samples(owner: User) -> dict:
     attempt = services.start_attempt(quiz, owner)
     db.session.commit()
     return {"quiz_slug": quiz.slug, "track_slug": "onboarding", "attempt_id": attempt.id,
-            "assignment_id": assignment.id, "question_key": "q1",
-            "question_id": quiz.questions[0].id, "fmt": "yaml"}
+            "assignment_id": assignment.id, "question_id": quiz.slots[0].question_id,
+            "category_id": quiz.home_category_id, "fmt": "yaml"}

@@ -1,6 +1,7 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
 trainers' synonym and search-analytics pages."""
 import logging
+import time
 from urllib.parse import urlencode
 
 from flask import (
@@ -17,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..accounts.access import require
 from ..extensions import db
@@ -45,6 +46,7 @@ LEXICON_SUBJECTS = {
     "channels": _l("Channels and regions"), "general": _l("General"),
     "one-way": _l("Narrower words"),
 }
+LOG_ATTEMPTS = 3
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,
@@ -59,12 +61,23 @@ def log_search(user, params: SearchParams, result, source: str, session_key=None
             session_key, params.filters())
 
     def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
         with app.app_context():
-            try:
-                searchlog.record_search(*args)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("could not log a search", exc_info=True)
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    return
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
 
     if response is None:
         write()

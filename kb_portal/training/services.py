@@ -24,26 +24,39 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from . import bank, scheduling
+from .bank_models import Question
 from .errors import TrainingError
-from .grading import total_attempt
-from .models import Attempt, Question, Quiz, Response, finite_points
+from .grading import after_grading, flag_close_answer, total_attempt
+from .models import Attempt, Quiz, Response, finite_points
 from .question_types import get_type
-from .tracks import complete_quiz_steps
 
 GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a slow network
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of a new attempt, in the order they will be shown."""
-    pool = quiz.active_questions
-    if quiz.draw:
-        tags = set(quiz.draw_tags)
-        if tags:
-            pool = [q for q in pool if tags & set(q.tags)]
-        pool = sorted(rng.sample(pool, min(quiz.draw, len(pool))), key=lambda q: q.position)
+    """The questions of a new attempt, in the order they will be shown: each slot's fixed
+    question, or its random draw from the bank (never the same question twice)."""
+    chosen: list[Question] = []
+    for slot in quiz.slots:
+        if not slot.is_random:
+            if slot.question not in chosen:
+                chosen.append(slot.question)
+            continue
+        candidates = [q for q in bank.pool(slot.category, slot.include_subcategories,
+                                           slot.tags) if q not in chosen]
+        chosen.extend(rng.sample(candidates, min(slot.count, len(candidates))))
     if quiz.shuffle_questions:
-        pool = list(pool)
-        rng.shuffle(pool)
-    return pool
+        rng.shuffle(chosen)
+    return chosen
+
+
+def question_count(quiz: Quiz) -> int:
+    """How many questions an attempt will have (a draw from a small pool gives fewer)."""
+    fixed = {s.question_id for s in quiz.slots if not s.is_random}
+    drawn = sum(min(s.count, len([q for q in bank.pool(s.category, s.include_subcategories,
+                                                         s.tags) if q.id not in fixed]))
+                for s in quiz.slots if s.is_random)
+    return len(fixed) + drawn
 
 
 def user_attempts(quiz: Quiz, user) -> list[Attempt]:
@@ -51,17 +64,21 @@ def user_attempts(quiz: Quiz, user) -> list[Attempt]:
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)).all()
 
 
-def start_refusal(quiz: Quiz, attempts: list[Attempt], now: datetime) -> str | None:
+def start_refusal(quiz: Quiz, user, attempts: list[Attempt], now: datetime) -> str | None:
     """Why a new attempt may not start now (a message), or None when it may."""
-    if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
-        return _("You have used all %(n)d attempts allowed for this quiz.", n=quiz.max_attempts)
+    window = scheduling.window_refusal(quiz, user, now)
+    if window:
+        return window
+    allowed = scheduling.attempts_allowed(quiz, user)
+    if allowed and len(attempts) >= allowed:
+        return _("You have used all %(n)d attempts allowed for this quiz.", n=allowed)
     finished = [a.submitted_at for a in attempts if a.submitted_at]
     if quiz.attempt_delay_minutes and finished:
         ready = max(finished) + timedelta(minutes=quiz.attempt_delay_minutes)
         if now < ready:
             minutes = math.ceil((ready - now).total_seconds() / 60)
             return _("You can start your next attempt in %(n)d minutes.", n=minutes)
-    if not quiz.active_questions:
+    if not quiz.slots or not question_count(quiz):
         return _("This quiz has no questions yet.")
     return None
 
@@ -78,17 +95,17 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
     open_attempt = next((a for a in attempts if a.in_progress), None)
     if open_attempt:
         return open_attempt
-    refusal = start_refusal(quiz, attempts, now)
+    refusal = start_refusal(quiz, user, attempts, now)
     if refusal:
         raise TrainingError(refusal)
     rng = rng or random.Random()
     attempt = Attempt(quiz=quiz, user=user, number=len(attempts) + 1, started_at=now,
-                      deadline=now + timedelta(minutes=quiz.time_limit_minutes)
-                      if quiz.time_limit_minutes else None)
+                      deadline=scheduling.deadline(quiz, user, now))
     for slot, question in enumerate(draw_questions(quiz, rng)):
         qtype = get_type(question.type)
         attempt.responses.append(Response(
             slot=slot, question=question, type=question.type, prompt=question.prompt,
+            prompt_format=question.prompt_format, question_version=question.version,
             definition_json=question.definition_json,
             layout_json=Response.dumps(qtype.make_layout(question.definition, rng,
                                                          quiz.shuffle_choices)),
@@ -153,11 +170,39 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = F
     db.session.refresh(attempt)  # the UPDATE bypassed the session
     for response in attempt.responses:
         response.fraction = get_type(response.type).grade(response.definition, response.answer)
+        flag_close_answer(response)
     total_attempt(attempt)
-    db.session.flush()
-    if attempt.passed:
-        complete_quiz_steps(attempt.user, attempt.quiz)
+    after_grading(attempt)
     return True
+
+
+WITHDRAW_WINDOW = timedelta(minutes=2)
+
+
+def blank_numbers(attempt: Attempt) -> list[int]:
+    """The question numbers (1-based) the learner has not answered at all."""
+    return [r.slot + 1 for r in attempt.responses if get_type(r.type).is_blank(r.answer)]
+
+
+def may_withdraw(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An attempt started by mistake may be withdrawn — and then does not count — while
+    nothing is answered and it is less than :data:`WITHDRAW_WINDOW` old (long enough to
+    notice the wrong quiz, too short to read the questions and start again fresh)."""
+    now = now or utcnow()
+    return attempt.in_progress and now - attempt.started_at < WITHDRAW_WINDOW and \
+        len(blank_numbers(attempt)) == len(attempt.responses)
+
+
+def withdraw(attempt: Attempt, now: datetime | None = None) -> None:
+    """Delete an attempt the learner did not mean to start.
+
+    :raise TrainingError: when it has answers or is too old (see :func:`may_withdraw`).
+    """
+    if not may_withdraw(attempt, now):
+        raise TrainingError(_("This attempt can no longer be withdrawn: it has answers or "
+                              "started more than two minutes ago."))
+    db.session.delete(attempt)
+    db.session.flush()
 
 
 def finish_attempt(attempt: Attempt, raw_by_slot: dict[int, object],

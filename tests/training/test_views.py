@@ -127,20 +127,21 @@ def test_my_onboarding_on_home_read_button_and_certificate(quiz, articles, users
 
 def test_trainer_edits_a_question_with_preview(quiz, as_role):
     client = as_role("trainer")
-    url = f"/training/manage/quizzes/{quiz.slug}/questions/new"
+    url = f"/training/manage/questions/new?quiz={quiz.slug}"
     data = {"csrf_token": csrf_token(client, url), "key": "vip", "type": "single",
             "prompt": "VIP 客户的**回访**时限？", "choices": "1小时\n4小时", "answer": "4小时",
             "explanation": "见 [VIP](complaint-intake#受理原则)", "article": "complaint-intake",
-            "tags": "vip", "points": "2", "action": "preview"}
+            "tags": "vip", "points": "2", "action": "preview", "format": "markdown"}
     preview = client.post(url, data=data).get_data(as_text=True)
     assert "<strong>回访</strong>" in preview and 'href="/a/complaint-intake#' in preview
     bad = client.post(url, data={**data, "answer": "8小时"}).get_data(as_text=True)
     assert "not one of the choices" in bad
     response = client.post(url, data={**data, "action": "save"})
     assert response.status_code == 302
-    assert [q.key for q in quiz.active_questions][-1] == "vip"
+    assert [q.key for q in quiz.fixed_questions][-1] == "vip"
     export = client.get(f"/training/manage/quizzes/{quiz.slug}/export.gift")
-    assert "::vip:: [markdown]VIP 客户的**回访**时限？" in export.get_data(as_text=True)
+    gift = export.get_data(as_text=True)
+    assert "// [id:vip] [tag:vip]\n" in gift and "[markdown]VIP 客户的**回访**时限？ {" in gift
 
 
 def test_track_builder_and_assignment_by_start_date(quiz, articles, users, as_role):
@@ -170,7 +171,7 @@ def test_an_attempt_keeps_the_prompt_it_started_with(quiz, as_role):
     client = as_role("agent")
     attempt_id, html = start(client, quiz)
     assert "受理投诉后，需要在多长时间内" in html
-    question = next(q for q in quiz.questions if q.key == "intake-ack")
+    question = next(q for q in quiz.fixed_questions if q.key == "intake-ack")
     question.prompt = "（已改写）受理后多久确认？"  # a trainer edits it meanwhile
     db.session.commit()
     again = client.get(f"/training/attempt/{attempt_id}").get_data(as_text=True)
@@ -180,3 +181,43 @@ def test_an_attempt_keeps_the_prompt_it_started_with(quiz, as_role):
     assert "受理投诉后，需要在多长时间内" in result and "已改写" not in result
     _next_id, fresh = start(client, quiz)
     assert "已改写" in fresh
+
+
+def test_blanks_are_warned_about_and_need_a_second_click(quiz, as_role):
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    data = form_for(html, True)
+    short = re.search(r'class="short-answer" name="(q\d+)"', html).group(1)
+    data.pop(short)
+    first = client.post(f"/training/attempt/{attempt_id}/submit", data=data)
+    assert first.status_code == 302 and "blanks=" in first.headers["Location"]
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    number = int(short[1:]) + 1
+    assert f"You have not answered question(s) {number}." in page
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.in_progress  # not graded, and the answers given were kept
+    assert sum(r.answer is not None for r in attempt.responses) == 3
+    second = client.post(f"/training/attempt/{attempt_id}/submit",
+                         data={**data, "confirm_blanks": "1"})
+    assert second.headers["Location"].endswith("/result")
+    db.session.refresh(attempt)
+    assert attempt.percent == 75
+
+
+def test_an_attempt_started_by_mistake_can_be_withdrawn_and_does_not_count(articles, as_role):
+    from .conftest import make_quiz
+
+    quiz = make_quiz(max_attempts=1)
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    assert "I started this by mistake" in html
+    token = csrf_token(client, f"/training/attempt/{attempt_id}")
+    client.post(f"/training/attempt/{attempt_id}/withdraw", data={"csrf_token": token})
+    assert db.session.get(Attempt, attempt_id) is None
+    attempt_id, html = start(client, quiz)  # the one allowed attempt is still there
+    client.post(f"/training/attempt/{attempt_id}/save", headers={"X-CSRFToken": token},
+                json={"fields": [["q0", "0"]]})
+    page = client.post(f"/training/attempt/{attempt_id}/withdraw", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "can no longer be withdrawn" in page
+    assert db.session.get(Attempt, attempt_id) is not None
