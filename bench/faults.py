@@ -117,7 +117,8 @@ class Saver(threading.Thread):
             try:
                 token, head = webflow.open_editor(self.session, self.base, self.slug, timeout=30)
                 form = webflow.article_form(f"故障编辑 {self.slug}", self.slug,
-                                            f"## 步骤\n{marker}", owner=self.user)
+                                            f"## 步骤\n{marker}", owner=self.user,
+                                            note=f"fault test {marker}")
                 saved = webflow.save_article(self.session, self.base, self.slug, form, token,
                                              head, timeout=30)
                 self.statuses[saved.status_code] += 1
