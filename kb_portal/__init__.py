@@ -1,10 +1,10 @@
 """kb_portal: a knowledge base and training portal for customer-support centres."""
-import logging
 from pathlib import Path
 
 from flask import Flask
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from . import logs
+from .extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,24 +20,27 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.from_object(config or Config())
-    logging.basicConfig(level=app.config.get("KB_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(app.config.get("KB_LOG_LEVEL", "INFO"))
     Path(app.config["KB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    _trust_proxies(app)
     db.init_app(app)
+    from . import database
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     from . import i18n
     i18n.init_app(app)
-    _init_login(app)
     _register_blueprints(app)
+    _register_site_files(app)
 
     from . import search
     search.init_app(app)
 
-    from . import audit, cli, errors, localtime, security
+    from . import audit, cli, errors, localtime, request_limits, security
     audit.init_app(app)
+    request_limits.init_app(app)
     localtime.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -48,35 +51,37 @@ def create_app(config=None) -> Flask:
     return app
 
 
-def _init_login(app: Flask) -> None:
-    from .accounts.models import User
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address, scheme and host from the ``X-Forwarded-*`` headers set by
+    ``KB_TRUSTED_PROXIES`` reverse proxies in front of the portal (0: none, the default — a
+    header sent by the client itself is then ignored, so nobody can fake an address to dodge
+    the login throttle)."""
+    hops = int(app.config.get("KB_TRUSTED_PROXIES", 0))
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = None
-    login_manager.session_protection = "basic"
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the session version: a password change or deactivation ends sessions.
-        try:
-            uid, version = (int(part) for part in user_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
-            return None
-        return user
+
+def _register_site_files(app: Flask) -> None:
+    """``/favicon.ico``: browsers ask for it on pages without a ``<link rel=icon>`` (a JSON
+    response, a file) and log a 404 otherwise."""
+    from .accounts.access import public
+
+    @public
+    def favicon():
+        return app.send_static_file("favicon.ico")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
-    from .accounts.views import bp as accounts_bp
-    from .kb import register_blueprints as register_kb
+    from . import accounts, api, kb
     from .search.views import bp as search_bp
 
-    app.register_blueprint(accounts_bp)
-    register_kb(app)
+    accounts.init_app(app)
+    kb.init_app(app)
     app.register_blueprint(search_bp)
     api.init_app(app)
 

@@ -4,6 +4,7 @@ Every setting here is documented in README.md; ``tests/test_docs.py`` checks tha
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -38,6 +39,17 @@ def _bulk_procs(value: str | None) -> int:
     return max(1, min(wanted, 4))
 
 
+def _positive(name: str, value: str | None, default: float) -> float:
+    """``value`` (a setting's text) as a positive finite number; ``default`` when unset."""
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1
+    if not number > 0 or number == float("inf"):
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 class Config:
     """Production defaults; every value can be overridden from the environment."""
 
@@ -59,6 +71,14 @@ class Config:
         self.KB_API_RATE_LIMIT = os.environ.get("KB_API_RATE_LIMIT", "300 per minute")
         self.KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.MAX_CONTENT_LENGTH = self.KB_UPLOAD_MAX_BYTES + 1024 * 1024
+        # Articles: the largest body accepted (editor, preview, import); renders get
+        # KB_RENDER_BUDGET_SECONDS per started megabyte (docs/authoring.md, "Limits").
+        self.KB_ARTICLE_MAX_BYTES = int(_positive(
+            "KB_ARTICLE_MAX_BYTES", os.environ.get("KB_ARTICLE_MAX_BYTES"), 4 * 1024 * 1024))
+        self.KB_RENDER_BUDGET_SECONDS = _positive(
+            "KB_RENDER_BUDGET_SECONDS", os.environ.get("KB_RENDER_BUDGET_SECONDS"), 4.0)
+        self.KB_RENDER_HELPERS = int(_positive(
+            "KB_RENDER_HELPERS", os.environ.get("KB_RENDER_HELPERS"), 2))
         self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
         self.SESSION_COOKIE_SECURE = self.KB_SECURE_COOKIES
         self.REMEMBER_COOKIE_SECURE = self.KB_SECURE_COOKIES
@@ -72,6 +92,13 @@ class Config:
         self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
         self.KB_BULK_PROCS = _bulk_procs(os.environ.get("KB_BULK_PROCS"))
         self.KB_TIMEZONE = os.environ.get("KB_TIMEZONE", "")  # "": the server's own zone
+        # reverse proxies in front of the portal whose X-Forwarded-* headers are believed
+        self.KB_TRUSTED_PROXIES = int(os.environ.get("KB_TRUSTED_PROXIES", "0"))
+        # the longest a login lasts (remember-me cookie, and the server-side login session)
+        self.KB_REMEMBER_DAYS = int(os.environ.get("KB_REMEMBER_DAYS", "30"))
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=self.KB_REMEMBER_DAYS)
+        # SQLite: how long a writer waits for the one before it (database.py)
+        self.KB_SQLITE_BUSY_MS = int(os.environ.get("KB_SQLITE_BUSY_MS", "15000"))
 
 
 class TestConfig(Config):

@@ -1,25 +1,52 @@
 """The editor: new article (from a template), edit, live preview, and the conflict page."""
+import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
+from ..request_limits import body_limit
 from . import editing, queries, slugs, workflow
 from .article_templates import article_templates, get_template
 from .diffing import diff_texts
 from .forms import ArticleForm
 from .merging import has_markers, merge_content
 from .models import Attachment, Revision
-from .rendering import mark_broken_links, render_markdown
+from .render_budget import explain, format_size, render_budgeted, size_limit_error
+from .rendering import RenderError, mark_broken_links
 from .services import ConflictError, KbError
 
-bp = Blueprint("editor", __name__)
+bp = Blueprint("kb_editor", __name__)
 REVIEW_DAYS = 90  # default review-by for new articles, as for "verified"
+
+
+def _article_limit(app) -> int:
+    return app.config["KB_ARTICLE_MAX_BYTES"]
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    """A body over the article limit, refused before it was read: the editor's own page (in
+    the trainer's language) says so; the text stays in the browser's draft store."""
+    message = explain(RenderError("too_large", format_size(_article_limit(current_app))))
+    if request.endpoint == "kb_editor.preview":
+        return {"error": message, "reason": "too_large"}, 413
+    return render_template("kb/too_large.html", message=message, back=request.path), 413
 
 
 def _locale() -> str:
@@ -32,6 +59,7 @@ def _article_or_404(slug: str):
 
 
 @bp.route("/kb/new", methods=["GET", "POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def new_article():
     """Create an article, optionally starting from ``?template=<key>``.
@@ -41,6 +69,7 @@ def new_article():
     """
     form = ArticleForm()
     if request.method == "GET":
+        form.save_key.data = new_save_key()
         form.owner.data = current_user.username
         form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
         _apply_template(form, get_template(request.args.get("template")))
@@ -60,14 +89,15 @@ def new_article():
             try:
                 article = editing.create_article(form.to_input(), current_user,
                                                  note=form.note.data or "")
-                if request.form.get("submit_review"):
+                if request.form.get("submit_review") and article.status == "draft":
                     workflow.submit_for_review(article, current_user, article.head_revision_id)
+                transaction.commit()
             except KbError as exc:
-                db.session.rollback()
+                transaction.rollback()
                 flash(str(exc), "error")
             else:
                 flash(_("Article created as a draft."), "success")
-                return redirect(url_for("editor.edit_article", slug=article.slug))
+                return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     return render_template("kb/editor.html", form=form, article=None,
                            templates=article_templates(), attachments=[],
                            chosen_template=request.args.get("template", ""),
@@ -116,16 +146,18 @@ def slug_check():
 
 
 @bp.route("/a/<slug>/edit", methods=["GET", "POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def edit_article(slug: str):
     """Edit the newest revision; saving on top of a newer one shows the conflict page."""
     article = _article_or_404(slug)
     if article.slug != slug:
-        return redirect(url_for("editor.edit_article", slug=article.slug))
+        return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     form = ArticleForm()
     if request.method == "GET":
         form.fill(editing.revision_content(article.head_revision), article)
         form.base_revision_id.data = article.head_revision_id
+        form.save_key.data = new_save_key()
     form.load_choices(_locale())
     if request.method == "POST" and not (form.slug.data or "").strip():
         form.slug.data = article.slug  # an emptied address field keeps the address
@@ -137,21 +169,27 @@ def edit_article(slug: str):
         try:
             rev = editing.save_article(article, form.to_input(), current_user, base_id,
                                        note=form.note.data or "")
-            if request.form.get("submit_review"):
+            if request.form.get("submit_review") and article.head_revision.status == "draft":
                 workflow.submit_for_review(article, current_user, article.head_revision_id)
-        except ConflictError:
-            db.session.rollback()
-            return _conflict(form, article, base_id)
+            transaction.commit()
+        except ConflictError as exc:
+            transaction.rollback()
+            return _conflict(form, article, exc.base_revision_id)
         except KbError as exc:
-            db.session.rollback()
+            transaction.rollback()
             flash(str(exc), "error")
             return _editor(form, article)
         if rev is None:
             flash(_("Saved (no change to the text)."), "info")
         else:
             flash(_("Saved as revision %(n)s.", n=rev.number), "success")
-        return redirect(url_for("editor.edit_article", slug=article.slug))
+        return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     return _editor(form, article)
+
+
+def new_save_key() -> str:
+    """A fresh idempotency key for one editing session (see ``editing.save_article``)."""
+    return secrets.token_urlsafe(16)
 
 
 def _editor(form, article, status: int = 200):
@@ -189,10 +227,19 @@ def _conflict(form, article, base_id: int | None):
 
 
 @bp.route("/kb/preview", methods=["POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def preview():
-    """Render Markdown exactly as the article page will (same renderer, same link check)."""
-    rendered = render_markdown(request.form.get("body", ""))
+    """Render Markdown exactly as the article page will (same renderer, same link check,
+    same size limit and render budget as a save: what previews will save)."""
+    body = request.form.get("body", "")
+    try:
+        error = size_limit_error(body, current_app.config["KB_ARTICLE_MAX_BYTES"])
+        if error:
+            raise error
+        rendered = render_budgeted(body)
+    except RenderError as exc:
+        return {"error": explain(exc), "reason": exc.reason}, 422
     known = queries.resolvable_slugs()
     return {"html": mark_broken_links(rendered.html, known.__contains__), "toc": rendered.toc,
             "broken": sorted({link["slug"] for link in rendered.links} - known)}

@@ -3,6 +3,13 @@
 Import is idempotent: a file whose content hash equals the article's head revision creates
 nothing; a changed file creates exactly one revision. Bad files are reported with their path
 and reason while the good ones are imported.
+
+Transactions: :func:`import_article_files` commits every ``CHUNK`` articles and at its end —
+on purpose, the one exception to "services flush, the caller commits": a 50,000-article
+import in one transaction would hold SQLite's write lock (and every editor's save) for
+minutes. Each chunk is complete in itself and the import is idempotent, so a failure half-way
+loses nothing that re-running does not redo. (:func:`apply_article_file`, one file, only
+flushes.)
 """
 from dataclasses import dataclass, field
 from functools import partial
@@ -11,16 +18,20 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from .. import transaction
 from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
-from .rendering import Rendered, render_markdown
+from .render_budget import explain, format_size, render_or_error
+from .rendering import Rendered, RenderError
 from .services import (
+    ConflictError,
     add_revision,
     category_keys,
-    commit_and_notify,
     content_hash,
+    lock_head,
+    notify,
     publish_revision,
 )
 
@@ -94,8 +105,13 @@ def _unchanged(doc: ArticleFile, article: Article | None, chash: str) -> bool:
 
 def _write(doc: ArticleFile, article: Article | None, chash: str, source: str, actor,
            rendered: Rendered | None = None) -> tuple[str, Article]:
-    """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush."""
+    """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush.
+
+    :raise ConflictError: when the article was saved in the browser since it was loaded.
+    """
     outcome = "updated" if article else "created"
+    if article is not None and article.head_revision_id is not None:
+        lock_head(article, article.head_revision_id)
     if article is None:
         # An empty tag list up front: assigning tags later then needs no query to load them.
         article = Article(slug=doc.slug, tags=[])
@@ -126,11 +142,16 @@ def _existing(slugs: list[str]) -> dict[str, Article]:
     return found
 
 
-def _parse(path: Path, categories: set[str]) -> ArticleFile | FileError:
+def _parse(path: Path, categories: set[str], max_bytes: int) -> ArticleFile | FileError:
     try:
+        if path.stat().st_size > max_bytes:
+            raise FileError(f"larger than the article size limit of {format_size(max_bytes)} "
+                            "(KB_ARTICLE_MAX_BYTES)")
         return read_article_file(path, categories)
     except FileError as exc:
         return exc  # returned, not raised: one bad file must not end a parallel map
+    except OSError as exc:
+        return FileError(f"cannot read: {exc.strerror}")
 
 
 def _read_all(paths: list[Path], report: ImportReport, progress,
@@ -142,7 +163,9 @@ def _read_all(paths: list[Path], report: ImportReport, progress,
     """
     paths = sorted(paths)
     parsed: list[tuple[Path, ArticleFile]] = []
-    results = bulk_map(partial(_parse, categories=category_keys()), paths, procs, chunksize=32)
+    parse = partial(_parse, categories=category_keys(),
+                    max_bytes=current_app.config["KB_ARTICLE_MAX_BYTES"])
+    results = bulk_map(parse, paths, procs, chunksize=32)
     for i, (path, doc) in enumerate(zip(paths, results, strict=True), 1):
         if progress:
             progress(i, len(paths), path)
@@ -185,22 +208,33 @@ def _import(paths: list[Path], actor, progress) -> ImportReport:
     changed: list[int] = []
     published: list[int] = []
     # An iterator: with several processes, rendering runs ahead while this loop writes rows.
-    rendered = bulk_map(render_markdown, [doc.body for _path, doc, _hash in pending], procs)
+    # Each render has its time budget; a text that fails is reported, the others go on.
+    render = partial(render_or_error, per_mb=current_app.config["KB_RENDER_BUDGET_SECONDS"])
+    rendered = bulk_map(render, [doc.body for _path, doc, _hash in pending], procs)
     for start in range(0, len(pending), CHUNK):
         written = []
         # The chunk first: zip stops at its end without taking one more rendered text.
         for (path, doc, chash), page in zip(pending[start:start + CHUNK], rendered,
                                             strict=False):
-            outcome, article = _write(doc, existing.get(doc.slug), chash, str(path), actor,
-                                      page)
+            if isinstance(page, RenderError):
+                report.errors.append((str(path), explain(page)))
+                continue
+            try:
+                outcome, article = _write(doc, existing.get(doc.slug), chash, str(path),
+                                          actor, page)
+            except ConflictError:
+                report.errors.append((str(path), "the article was changed in the browser "
+                                                 "during the import; import it again"))
+                continue
             setattr(report, outcome, getattr(report, outcome) + 1)
             written.append((article, doc.status == "published"))
         db.session.flush()  # one batch of INSERTs for the chunk
         changed.extend(article.id for article, _published in written)
         published.extend(article.id for article, is_published in written if is_published)
         if start + CHUNK < len(pending):
-            db.session.commit()  # keep transactions (and SQLite locks) short on big imports
-    commit_and_notify(changed, published)
+            db.session.commit()  # keep transactions (and SQLite locks) short: see above
+    notify(changed, published)
+    transaction.commit()
     return report
 
 
