@@ -122,6 +122,9 @@ class Context:
             self.counts.requests += 1
             self.counts.fivexx += response is None or response.status_code >= 500
             self.counts.hangs += seconds > HANG_SECONDS
+        if seconds > HANG_SECONDS and response is not None:
+            self.note(f"{seconds:.1f} s: {response.request.method} "
+                      f"{response.request.path_url[:60]} → {response.status_code}")
         return response
 
     def note(self, message: str) -> None:
@@ -266,9 +269,12 @@ def run_kind(worker_class: str, args, database_url: str, base: Path) -> Counts:
     ctx = Context(portal, engine, args)
     try:
         for name in args.cases:
-            started = time.perf_counter()
+            started, before = time.perf_counter(), (ctx.counts.requests, ctx.counts.fivexx,
+                                                    ctx.counts.hangs)
             CASES[name](ctx)
-            print(f"  {worker_class:7} {name:8} done in {time.perf_counter() - started:6.1f} s",
+            print(f"  {worker_class:7} {name:8} {time.perf_counter() - started:6.1f} s: "
+                  f"{ctx.counts.requests - before[0]} requests, "
+                  f"{ctx.counts.fivexx - before[1]} 5xx, {ctx.counts.hangs - before[2]} hangs",
                   flush=True)
     finally:
         portal.stop()
