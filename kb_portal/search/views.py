@@ -1,6 +1,7 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
 trainers' synonym and search-analytics pages."""
 import logging
+import time
 from urllib.parse import urlencode
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..accounts.access import require
 from ..extensions import db
@@ -28,6 +29,7 @@ from .services import ParamError, SearchParams, search
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
+LOG_ATTEMPTS = 3
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,
@@ -42,12 +44,23 @@ def log_search(user, params: SearchParams, result, source: str, session_key=None
             session_key, params.filters())
 
     def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
         with app.app_context():
-            try:
-                searchlog.record_search(*args)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("could not log a search", exc_info=True)
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    return
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
 
     if response is None:
         write()

@@ -1,7 +1,7 @@
 """training reminders: a log of digests sent per person and day; user e-mail addresses
 
 Revision ID: f7af7f956425
-Revises: 0b23d89c66b2
+Revises: 7c1d2e3f4a5b
 Create Date: 2026-12-02 18:09:00.956849
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f7af7f956425'
-down_revision = '0b23d89c66b2'
+down_revision = '7c1d2e3f4a5b'
 branch_labels = None
 depends_on = None
 
