@@ -33,6 +33,7 @@ def test_pages_and_the_api_answer_503_then_recover(app, as_role, users, database
     factories.article("refund-policy", "退款政策", "3个工作日到账", category="policy")
     agent = as_role("agent")
     token = create_token(users["agent"])
+    db.session.commit()  # services flush; the caller commits (the outage drops the session)
     api = {"Authorization": f"Bearer {token}"}
     from tests.conftest import csrf_token
 
