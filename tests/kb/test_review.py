@@ -100,6 +100,8 @@ def test_archiving_a_policy_needs_a_reason_and_a_second_person(app, users, as_ro
         archive(article, users["trainer"], "")
     assert archive(article, users["trainer"], "政策已废止") is False
     assert article.is_published  # only a request: agents still read it
+    waiting = as_role("trainer2").get("/kb/my-work").get_data(as_text=True)
+    assert "政策已废止" in waiting.split('id="to-archive"')[1].split("</section>")[0]
     assert as_role("agent").get("/a/refund-rules").status_code == 200
     with pytest.raises(KbError):  # the requester cannot confirm their own request
         archive(article, users["trainer"], "政策已废止")
