@@ -8,7 +8,7 @@ from ..search.views import log_search
 from . import bp, error_response
 
 FIELDS = ("slug", "title", "category", "score", "snippet", "title_html", "category_name",
-          "language", "updated", "highlights")
+          "language", "updated", "highlights", "section", "section_id", "answer")
 
 
 @bp.get("/search")

@@ -18,7 +18,7 @@ from .files import SLUG_RE
 from .models import LANGUAGES, Article, ArticleSlug, Category, Revision
 from .services import ConflictError, KbError, add_revision, commit_and_notify
 
-CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary")
+CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary", "answer")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class ArticleInput:
     tags: list[str] = field(default_factory=list)
     language: str = "zh-Hans"
     summary: str = ""
+    answer: str = ""
     owner: str | None = None
     review_by: date | None = None
 
@@ -42,7 +43,8 @@ class ArticleInput:
 def revision_content(rev: Revision) -> dict:
     """The content fields of ``rev`` in :class:`ArticleInput` form (for comparisons)."""
     return {"title": rev.title, "body": rev.body, "category_key": rev.category_key,
-            "tags": rev.tags, "language": rev.language, "summary": rev.summary}
+            "tags": rev.tags, "language": rev.language, "summary": rev.summary,
+            "answer": rev.answer or ""}
 
 
 def note_is_required(article: Article | None, category_key: str) -> bool:

@@ -37,6 +37,11 @@ class ArticleForm(KbForm):
     tags = StringField(_l("Tags"), description=_l("Separated by commas."))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     summary = StringField(_l("Summary"), validators=[Length(max=500)])
+    answer = TextAreaField(_l("Answer card"), validators=[Length(max=500)],
+                           description=_l("The answer to the article's main question in one or "
+                                          "two sentences: agents see it in the search results "
+                                          "and can copy it. Section answers: a “!!! answer” "
+                                          "block in the text."))
     owner = SelectField(_l("Owner"), validate_choice=False)
     review_by = DateField(_l("Review by"), validators=[Optional()])
     body = TextAreaField(_l("Text (Markdown)"))
@@ -62,6 +67,7 @@ class ArticleForm(KbForm):
             category_key=self.category.data or "", body=(self.body.data or "").replace(
                 "\r\n", "\n"), tags=split_tags(self.tags.data or ""),
             language=self.language.data, summary=self.summary.data or "",
+            answer=" ".join((self.answer.data or "").split()),
             owner=self.owner.data or None, review_by=self.review_by.data)
 
     def fill(self, content: dict, article) -> None:
@@ -72,6 +78,7 @@ class ArticleForm(KbForm):
         self.tags.data = ", ".join(content["tags"])
         self.language.data = content["language"]
         self.summary.data = content["summary"]
+        self.answer.data = content.get("answer", "")
         if article is not None:
             self.slug.data = article.slug
             self.owner.data = article.owner

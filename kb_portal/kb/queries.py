@@ -92,13 +92,17 @@ def resolvable_slugs() -> set[str]:
 
 
 def record_view(article: Article, user) -> None:
-    """Count a view once per user and day; remember when for 'recently viewed'."""
+    """Count a view once per user and day; remember when (for 'recently viewed') and which
+    revision was shown (for 'changed since you last read')."""
     today = local_today()
+    shown = article.current.id
     row = db.session.get(ArticleView, (article.id, user.id, today))
     if row is None:
-        db.session.add(ArticleView(article_id=article.id, user_id=user.id, day=today))
+        db.session.add(ArticleView(article_id=article.id, user_id=user.id, day=today,
+                                   revision_id=shown))
     else:
         row.last_viewed_at = utcnow()
+        row.revision_id = shown
     try:
         db.session.commit()
     except IntegrityError:  # the same user opened it twice at once; one row is enough

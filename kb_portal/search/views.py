@@ -82,6 +82,8 @@ def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str
         args["sid"] = session_key
     if hit.highlights:
         args["hl"] = "\n".join(hit.highlights)
+    if hit.section_id:
+        args["section"] = hit.section_id
     return url_for("search.open_result") + "?" + urlencode(args)
 
 
@@ -100,7 +102,9 @@ def open_result():
         db.session.rollback()
         log.warning("could not log a result click", exc_info=True)
     args = {k: v for k in ("q", "hl") if (v := request.args.get(k))}
-    return redirect(url_for("kb.article", slug=slug, **args))
+    section = (request.args.get("section") or "")[:200]
+    # The fragment lands the agent on the section that best matched (article.js marks it).
+    return redirect(url_for("kb.article", slug=slug, _anchor=section or None, **args))
 
 
 @bp.route("/search/synonyms")
