@@ -15,13 +15,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import searchlog, synonyms
+from . import gaps, searchlog, synonyms
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, search
 
@@ -67,12 +68,43 @@ def results():
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
     result = search(params) if params.q.strip() else None
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
+    help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url))
+        categories=categories, open_url=open_url, **help_))
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response
+
+
+def _zero_result_help(query: str) -> dict:
+    """What the page offers when nothing matched (besides "did you mean")."""
+    opened = gaps.similar_opened(query)
+    return {"similar": opened, "closest": gaps.closest_categories(opened)}
+
+
+@bp.post("/search/report")
+@require("agent")
+def report_gap():
+    """"Tell the trainers": record a search that found nothing useful, with an optional note."""
+    query = (request.form.get("q") or "")[:1000]
+    if gaps.report_gap(current_user, query, request.form.get("note", "")) is None:
+        flash(_("There is no search to report."), "error")
+        return redirect(url_for("search.results"))
+    db.session.commit()
+    flash(_("Thank you: the trainers will see this search on their content-gaps list."),
+          "success")
+    return redirect(url_for("search.results", q=query, reported=1))
+
+
+@bp.post("/search/reports/dismiss")
+@require("trainer")
+def dismiss_gap():
+    """A trainer dismisses a query's reports (the gap is filled, or it is not one)."""
+    count = gaps.dismiss(request.form.get("q", ""), current_user)
+    db.session.commit()
+    flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
+    return redirect(url_for("health.overview", _anchor="gaps"))
 
 
 def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str:
