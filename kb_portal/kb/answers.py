@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 MARKER = "admonition answer"  # what the admonition extension writes for "!!! answer"
 MAX_ANSWER = 500
 _HEADING = re.compile(r"^h[1-6]$")
-_BLOCKS = frozenset(("p", "li", "br", "tr", "div", "ul", "ol", "table", "pre", "dd", "dt"))
+_BLOCKS = frozenset(("p", "br", "tr", "div", "table", "pre", "dd", "dt", "blockquote"))
 
 
 class _AnswerFinder(HTMLParser):
@@ -32,6 +32,7 @@ class _AnswerFinder(HTMLParser):
         self.depth = 0  # >0 inside an answer div (counts nested divs)
         self.skip = 0  # >0 inside the admonition's title paragraph
         self.parts: list[str] = []
+        self.lists: list[list] = []  # open lists: [ordered, next number]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -40,6 +41,14 @@ class _AnswerFinder(HTMLParser):
                 self.depth += 1
             if tag == "p" and "admonition-title" in (attrs.get("class") or "").split():
                 self.skip += 1
+            elif tag in ("ol", "ul"):
+                self.lists.append([tag == "ol", int(attrs.get("start") or 1)])
+            elif tag == "li" and self.lists:
+                # List items keep their markers: a copied card reads like the article.
+                ordered, number = self.lists[-1]
+                self.parts.append(f"\n{'   ' * (len(self.lists) - 1)}" +
+                                  (f"{number}. " if ordered else "- "))
+                self.lists[-1][1] += 1
             elif tag in _BLOCKS:
                 self.parts.append("\n")
             return
@@ -53,6 +62,8 @@ class _AnswerFinder(HTMLParser):
             return
         if tag == "p" and self.skip:
             self.skip -= 1
+        elif tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
         elif tag == "div":
             self.depth -= 1
             if not self.depth:
@@ -66,8 +77,14 @@ class _AnswerFinder(HTMLParser):
 
 
 def _tidy(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    """Single spaces inside lines (list indentation kept), no empty lines."""
+    lines = []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        words = " ".join(line.split())
+        if words:
+            lines.append(" " * indent + words)
+    return "\n".join(lines)
 
 
 def section_answers(html: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Article, Revision and the tables that hang off them.
 
-An article's *content* (title, body, category, tags, language, summary, answer) lives in revisions; every
-change is a new revision. ``Article.published_revision`` is what agents read;
+An article's *content* (title, body, category, tags, language, summary, answer) lives in
+revisions; every change is a new revision. ``Article.published_revision`` is what agents read;
 ``Article.head_revision`` is the newest revision, which may be a draft or in review while agents
 still see the published one. Ownership and the review-by date belong to the article itself.
 """

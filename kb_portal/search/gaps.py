@@ -2,7 +2,7 @@
 
 When a search finds nothing the agent still gets somewhere: the articles other agents opened
 after *similar* searches (the search log's clicks; similar = sharing enough character pairs of
-Chinese or Latin words, so ``退货运费`` finds what agents opened for ``退货的运费谁出``), the
+Chinese or Latin words, so ``寄回去的退货运费`` finds what agents opened for ``退货运费谁出``), the
 categories those articles belong to, and a "Tell the trainers" button that records the query
 with an optional note. Trainers see the reports on the content-health page, counted per
 normalised query, and dismiss them once the gap is filled.
@@ -25,7 +25,7 @@ from .query import normalise
 
 SIMILAR_DAYS = 90
 SIMILAR_ROWS = 5000  # the newest clicked searches compared (bounded work per page)
-SIMILARITY = 0.3  # Jaccard index of the queries' grams
+SIMILARITY = 0.5  # share of the shorter query's grams the other query has too
 MAX_NOTE = 1000
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[0-9a-z]+")
@@ -42,7 +42,8 @@ def grams(query: str) -> frozenset:
 
 
 def similarity(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    """The overlap coefficient: a short query contained in a longer one is similar to it."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def similar_opened(query: str, limit: int = 5) -> list[tuple[Article, int]]:
@@ -56,14 +57,17 @@ def similar_opened(query: str, limit: int = 5) -> list[tuple[Article, int]]:
         .where(SearchEvent.clicked_article_id.is_not(None), SearchEvent.created_at >= since)
         .order_by(SearchEvent.id.desc()).limit(SIMILAR_ROWS)).all()
     opened: Counter = Counter()
+    weight: Counter = Counter()  # more similar searches count for more in the order
     for other, article_id in rows:
-        if similarity(mine, grams(other)) >= SIMILARITY:
+        score = similarity(mine, grams(other))
+        if score >= SIMILARITY:
             opened[article_id] += 1
+            weight[article_id] += score
     if not opened:
         return []
     articles = {a.id: a for a in db.session.scalars(
         visible_articles().where(Article.id.in_(list(opened))))}
-    ranked = sorted((a for a in opened if a in articles), key=lambda a: (-opened[a], a))
+    ranked = sorted((a for a in opened if a in articles), key=lambda a: (-weight[a], a))
     return [(articles[a], opened[a]) for a in ranked[:limit]]
 
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from whoosh.query import And, Term
 
 from ..textnorm import fold
-from . import query as query_builder
 from . import passages, scoring, snippets, synonyms
+from . import query as query_builder
 from .runtime import runtime
 
 SORTS = ("relevance", "updated")
