@@ -57,7 +57,8 @@ test-postgres: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed-test
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update -i kb_portal/translations/messages.pot -d kb_portal/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i kb_portal/translations/messages.pot -d kb_portal/translations -l zh --no-fuzzy-matching
+	$(PY) -m kb_portal.i18n.hant   # zh_Hant is generated from zh (never edited by hand)
 	$(VENV)/bin/pybabel compile -d kb_portal/translations
 
 clean:

@@ -1,13 +1,23 @@
 """Login, logout, own account, and user administration."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from ..audit import AuditEntry
 from ..extensions import db, limiter
+from ..i18n.locales import SESSION_KEY
 from . import services
 from .access import public, require
 from .forms import ChangePasswordForm, CreateUserForm, EditUserForm, LoginForm, PreferencesForm
@@ -81,6 +91,8 @@ def preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
+        # The account's choice replaces any pick made with the language switch earlier.
+        session.pop(SESSION_KEY, None)
         db.session.commit()
         flash(_("Preferences saved."), "success")
     return redirect(url_for("accounts.account"))

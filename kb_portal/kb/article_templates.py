@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from .. import safe_yaml
 from .files import split_front_matter
 
 TEMPLATE_DIR = Path(__file__).parent / "article_templates"
@@ -30,7 +29,7 @@ def article_templates() -> tuple[ArticleTemplate, ...]:
     out = []
     for path in sorted(TEMPLATE_DIR.glob("*.md")):
         meta_text, body = split_front_matter(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(meta_text) or {}
+        meta = safe_yaml.load_mapping(meta_text, safe_yaml.FRONT_MATTER)
         out.append(ArticleTemplate(key=path.stem, name=str(meta["name"]),
                                    category=str(meta.get("category", "sop")),
                                    language=str(meta.get("language", "zh-Hans")),

@@ -1,7 +1,7 @@
 """Ordering and matching: answers made of several placements."""
 from flask_babel import lazy_gettext as _l
 
-from .base import QuestionError, QuestionType, _index, _texts, register
+from .base import QuestionError, QuestionType, _index, _texts, register, text
 
 
 def _derange(rng, size: int) -> list[int]:
@@ -70,7 +70,7 @@ class Matching(QuestionType):
         for pair in pairs:
             if not isinstance(pair, list | tuple) or len(pair) != 2:
                 raise QuestionError("each pair must be [left, right]")
-            left, right = (str(v).strip() for v in pair)
+            left, right = (text(v, "each side of a pair") for v in pair)
             if not left or not right:
                 raise QuestionError("a pair has an empty side")
             clean.append([left, right])

@@ -23,10 +23,18 @@ def get_type(name: str) -> "QuestionType":
             f"unknown type {name!r} (use one of {', '.join(QUESTION_TYPES)})") from None
 
 
+def text(value, what: str) -> str:
+    """One item as text: strings and numbers are fine, lists and mappings are not (a nested
+    structure from a hostile file must give a message, not a recursion error)."""
+    if not isinstance(value, str | int | float | bool):
+        raise QuestionError(f"{what} must be text, not a list or mapping")
+    return str(value).strip()
+
+
 def _texts(value, what: str, minimum: int = 2) -> list[str]:
     if not isinstance(value, list) or len(value) < minimum:
         raise QuestionError(f"{what} must be a list of at least {minimum} items")
-    texts = [str(v).strip() for v in value]
+    texts = [text(v, f"each item of {what}") for v in value]
     if not all(texts):
         raise QuestionError(f"{what} contains an empty item")
     if len(set(texts)) != len(texts):

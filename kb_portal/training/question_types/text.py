@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from ...textnorm import fold
-from .base import QuestionError, QuestionType, register
+from .base import QuestionError, QuestionType, register, text
 
 _TRUE_WORDS = {"true", "t", "yes", "对", "正确", "是"}
 _FALSE_WORDS = {"false", "f", "no", "错", "错误", "否"}
@@ -55,7 +55,7 @@ class ShortText(QuestionType):
         answer = [answer] if isinstance(answer, str | int | float) else answer
         if not isinstance(answer, list) or not answer:
             raise QuestionError("answer must give at least one accepted answer")
-        texts = [str(a).strip() for a in answer]
+        texts = [text(a, "each accepted answer") for a in answer]
         if not all(texts):
             raise QuestionError("an accepted answer is empty")
         return {"answer": texts}
