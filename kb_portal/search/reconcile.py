@@ -214,9 +214,14 @@ _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
 _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]{1,3}|\|", re.M)
 
 
+# "!!! warning "注意"" / "??? note": the box's type is markup; its title is text agents read.
+_MD_ADMONITION = re.compile(r'^ {0,3}(?:!!!|\?\?\?\+?) *[\w-]+(?: +"([^"\n]*)")? *$', re.M)
+
+
 def plain_text(markdown_text: str) -> str:
     """Markdown → the text an agent reads (for indexing and snippets)."""
-    text = _MD_LINK.sub(r"\1", markdown_text)
+    text = _MD_ADMONITION.sub(r"\1", markdown_text)
+    text = _MD_LINK.sub(r"\1", text)
     text = _MD_TABLE_RULE.sub("", text)
     text = _MD_MARKS.sub(" ", text)
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()

@@ -132,15 +132,17 @@
         link.href = openUrl(hit, query, i + 1, sidField.value);
         link.setAttribute("role", "option");
         link.tabIndex = -1;
+        var head = el("span", "live-head");
         var title = el("span", "live-title");
         title.innerHTML = hit.title_html;  // escaped by the server; only <mark> added
-        if (hit.section) { title.appendChild(el("span", "live-section", " › " + hit.section)); }
+        head.appendChild(title);
+        if (hit.section) { head.appendChild(el("span", "live-section", " › " + hit.section)); }
         var meta = el("span", "live-meta");
         meta.appendChild(el("span", "badge badge-" + hit.category, hit.category_name || hit.category));
         meta.appendChild(el("span", "muted", " " + hit.updated));
         var snippet = el("span", "live-snippet");
         snippet.innerHTML = hit.snippet;  // escaped by the server; only <mark> added
-        link.appendChild(title); link.appendChild(meta); link.appendChild(snippet);
+        link.appendChild(head); link.appendChild(meta); link.appendChild(snippet);
         item.appendChild(link);
         if (hit.answer && hit.answer.text) { item.appendChild(answerCard(hit.answer)); }
         list.appendChild(item);
@@ -162,10 +164,14 @@
       remember();
     }
 
+    // What the box is doing, for browser tests and the bench: idle | waiting | loading.
+    function state(value) { form.dataset.state = value; }
+
     function cancel() {
       clearTimeout(timer);
       timer = null;
       if (controller) { controller.abort(); controller = null; }
+      state("idle");
     }
 
     function fetchNow() {
@@ -175,6 +181,7 @@
       if (controller) { controller.abort(); }  // a newer query makes the older answer useless
       controller = new AbortController();
       var mine = ++sent;
+      state("loading");
       panel.setAttribute("aria-busy", "true");
       var url = box.dataset.liveUrl + "?" + new URLSearchParams({ q: query, limit: LIMIT, sid: sidField.value }).toString();
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal })
@@ -183,6 +190,7 @@
           if (mine !== sent) { return; }
           controller = null;
           panel.removeAttribute("aria-busy");
+          state(timer === null ? "idle" : "waiting");
           if (!data) { return; }
           // "No match" only for the query the agent is looking at, not for one they are still
           // typing past (a timer pending) or composing.
@@ -190,7 +198,9 @@
           if (!data.results.length && !settled) { return; }
           render(data, query);
         })
-        .catch(function () { /* aborted, offline or navigating away: keep what is shown */ });
+        .catch(function () {  // aborted, offline or navigating away: keep what is shown
+          if (mine === sent && controller && !controller.signal.aborted) { controller = null; state("idle"); }
+        });
     }
 
     function schedule() {
@@ -204,6 +214,7 @@
       }
       if (!sidField.value) { sidField.value = newSid(); }
       timer = setTimeout(fetchNow, DEBOUNCE_MS);
+      state("waiting");
     }
 
     function go(item) { window.location.href = item.querySelector(".live-link").href; }
@@ -253,6 +264,7 @@
       sidField.value = saved.sid || "";
       render(saved.data, saved.q);
     }
+    state("idle");
     form.dataset.ready = "1";  // lets browser tests and the bench wait for the script
     return { box: box };
   }
