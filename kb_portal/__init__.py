@@ -36,7 +36,8 @@ def create_app(config=None) -> Flask:
     from . import search
     search.init_app(app)
 
-    from . import cli, errors, localtime, security
+    from . import audit, cli, errors, localtime, security
+    audit.init_app(app)
     localtime.init_app(app)
     errors.init_app(app)
     security.init_app(app)

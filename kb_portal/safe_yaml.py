@@ -21,6 +21,7 @@ may reuse a list of choices): what counts is the size they expand to, not that t
 from dataclasses import dataclass
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 # libyaml's C parser when available (several times faster on big imports); same safe subset.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -59,7 +60,7 @@ def _measure(text: str, limits: Limits) -> None:
         while (event := loader.get_event()) is not None:
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) > limits.max_depth:
-                    raise YamlError(f"nested more than {limits.max_depth} levels deep")
+                    raise YamlError(_l("nested more than %(n)d levels deep", n=limits.max_depth))
                 stack.append([event.anchor, 0])
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
@@ -75,16 +76,17 @@ def _measure(text: str, limits: Limits) -> None:
                 weights[anchor] = weight
             stack[-1][1] += weight
             if stack[-1][1] > max_weight:
-                raise YamlError("aliases (*name) expand to far more text than the file holds")
+                raise YamlError(_l("aliases (*name) expand to far more text than the file "
+                                   "holds"))
     finally:
         loader.dispose()
 
 
 def _alias_weight(name: str, weights: dict[str, int], stack: list[list]) -> int:
     if any(anchor == name for anchor, _weight in stack):
-        raise YamlError(f"alias *{name} refers to a collection that contains it")
+        raise YamlError(_l("alias *%(name)s refers to a collection that contains it", name=name))
     if name not in weights:
-        raise YamlError(f"alias *{name} refers to no anchor &{name} above it")
+        raise YamlError(_l("alias *%(name)s refers to no anchor &%(name)s above it", name=name))
     return weights[name]
 
 
@@ -92,7 +94,7 @@ def load(text: str, limits: Limits = DATA_FILE):
     """Load one YAML document within ``limits``. :raise YamlError: for any problem."""
     text = text.lstrip("\ufeff")
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise YamlError(f"larger than {limits.max_bytes // 1024} KB")
+        raise YamlError(_l("larger than %(n)d KB", n=limits.max_bytes // 1024))
     try:
         _measure(text, limits)
         loader = SAFE_LOADER(text)
@@ -103,9 +105,20 @@ def load(text: str, limits: Limits = DATA_FILE):
     except YamlError:
         raise
     except yaml.YAMLError as exc:
-        raise YamlError(" ".join(str(exc).split())) from None
+        raise YamlError(_syntax_problem(exc)) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. 2027-02-30 as a date
-        raise YamlError(f"a value cannot be read: {exc}") from None
+        raise YamlError(_l("a value cannot be read: %(reason)s", reason=exc)) from None
+
+
+def _syntax_problem(exc: yaml.YAMLError):
+    """Where the syntax error is, in the reader's language; the parser's own words (English,
+    from PyYAML) follow in brackets for those who can use them."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    if mark is None:
+        return _l("the YAML syntax is wrong (%(problem)s)", problem=problem)
+    return _l("the YAML syntax is wrong at line %(line)d, column %(column)d (%(problem)s)",
+              line=mark.line + 1, column=mark.column + 1, problem=problem)
 
 
 def load_mapping(text: str, limits: Limits = DATA_FILE) -> dict:
@@ -114,5 +127,5 @@ def load_mapping(text: str, limits: Limits = DATA_FILE) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise YamlError("must be a mapping of fields (title: …)")
+        raise YamlError(_l("must be a mapping of fields (title: …)"))
     return data

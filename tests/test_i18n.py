@@ -16,7 +16,9 @@ from kb_portal.i18n import LANGUAGES, hant
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "kb_portal" / "translations"
-METHODS = [("kb_portal/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("kb_portal/**.py", "python"), ("templates/**.html", "jinja2"),
+           ("kb_portal/kb/article_templates/*.md",
+            "kb_portal.kb.article_templates:extract_names")]
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
             "lazy_ngettext": (1, 2)}
 SHIPPED = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))

@@ -7,8 +7,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..forms import KbForm
 from ..i18n.locales import LANGUAGES
 from .models import ROLES
+from .people import ROLE_LABELS
 
-ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
+ROLE_CHOICES = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
 LOCALE_CHOICES = [SelectChoice("", _l("Browser default"))] + [
     SelectChoice(code, name) for code, name in LANGUAGES]
 

@@ -18,12 +18,14 @@ from sqlalchemy import select
 from ..audit import AuditEntry
 from ..extensions import db, limiter
 from ..i18n.locales import SESSION_KEY
-from . import services
+from . import people, services
 from .access import public, require
 from .forms import ChangePasswordForm, CreateUserForm, EditUserForm, LoginForm, PreferencesForm
 from .models import User
 
 bp = Blueprint("accounts", __name__)
+bp.add_app_template_global(people.display_name, "person_name")
+bp.add_app_template_global(people.role_label, "role_label")
 
 
 def _safe_next(target: str | None) -> str:

@@ -2,7 +2,9 @@
 Records, a policy, a product FAQ …).
 
 Templates are Markdown files in ``kb/article_templates/<key>.md`` with a small front matter
-(``name``, ``category``, ``language``): adding one is adding a file, reviewed like code.
+(``name``, ``category``, ``language``): adding one is adding a file, reviewed like code. The
+``name`` is written in English and translated like every interface string: ``babel.cfg`` runs
+:func:`extract_names` over the files, so ``make translations`` picks new names up.
 """
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +37,14 @@ def article_templates() -> tuple[ArticleTemplate, ...]:
                                    language=str(meta.get("language", "zh-Hans")),
                                    body=body.strip("\n") + "\n"))
     return tuple(out)
+
+
+def extract_names(fileobj, keywords, comment_tags, options):
+    """Babel extractor: the ``name`` of one template file, as a message to translate."""
+    meta_text, _body = split_front_matter(fileobj.read().decode("utf-8"))
+    name = safe_yaml.load_mapping(meta_text, safe_yaml.FRONT_MATTER).get("name")
+    if name:
+        yield 2, "gettext", str(name), []
 
 
 def get_template(key: str | None) -> ArticleTemplate | None:

@@ -2,9 +2,10 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import audit
 from ..accounts.access import require
 from ..extensions import db
-from . import answers, feedback, health, queries, rereads, workflow
+from . import answers, feedback, health, history, queries, rereads, workflow
 from .diffing import diff_fields, diff_texts
 from .editing import revision_content
 from .forms import FeedbackForm, VerifyForm
@@ -12,6 +13,10 @@ from .models import Category, Revision
 from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
+bp.add_app_template_global(history.status_label, "status_label")
+bp.add_app_template_global(history.revision_note, "revision_note")
+bp.add_app_template_global(audit.describe, "describe_audit")
+bp.add_app_template_global(audit.target_type, "audit_target_type")
 
 
 @bp.app_template_global()

@@ -45,7 +45,9 @@ class Scorer:
         key = (_segment_key(reader, n), field, avg)
         norms = _NORMS.get(key)
         if norms is None:
-            norms = [K1 * (1 - B + B * reader.doc_field_length(d, field, 0) / avg)
+            # Whoosh answers None (not the default) for a zero length stored in a segment
+            # that has the column: an article without tags among tagged ones after a reindex.
+            norms = [K1 * (1 - B + B * (reader.doc_field_length(d, field, 0) or 0) / avg)
                      for d in range(reader.doc_count_all())]
             with _NORMS_LOCK:
                 _NORMS[key] = norms

@@ -8,6 +8,7 @@ A quiz's ``content_hash`` keeps the hash of the last *imported file*: browser ed
 alone, so re-importing an unchanged file does not undo them, while a changed file wins.
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -33,10 +34,10 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
     slug = data["slug"].strip().lower()
     other = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if other is not None and other is not quiz:
-        raise TrainingError(f"the slug {slug!r} is taken by another quiz")
+        raise TrainingError(_l("the slug %(slug)s is taken by another quiz", slug=repr(slug)))
     missing = [s for s in _split(data.get("articles")) if find_article(s) is None]
     if missing:
-        raise TrainingError(f"article {missing[0]!r} does not exist")
+        raise TrainingError(_l("article %(slug)s does not exist", slug=repr(missing[0])))
     if quiz is None:
         quiz = Quiz(slug=slug)
         db.session.add(quiz)
@@ -69,7 +70,8 @@ def save_question(quiz: Quiz, original: Question | None, data: dict) -> Question
     qf = check_question(data)
     clash = next((q for q in quiz.questions if q.key == qf.id), None)
     if clash is not None and clash is not original:
-        raise TrainingError(f"question id {qf.id!r} is already used in this quiz")
+        raise TrainingError(_l("question id %(key)s is already used in this quiz",
+                              key=repr(qf.id)))
     article, anchor = resolve_article_ref(qf.article) if qf.article else (None, "")
     question = original or Question(key=qf.id, position=len(quiz.questions))
     if original is None:
@@ -87,10 +89,10 @@ def save_track(track: Track | None, data: dict) -> Track:
     """Create or update a track's title, description and due days. :raise TrainingError:."""
     slug = data["slug"].strip().lower()
     if not SLUG_RE.match(slug):
-        raise TrainingError(f"bad slug {slug!r}")
+        raise TrainingError(_l("bad slug %(slug)s", slug=repr(slug)))
     other = db.session.scalar(select(Track).where(Track.slug == slug))
     if other is not None and other is not track:
-        raise TrainingError(f"the slug {slug!r} is taken by another track")
+        raise TrainingError(_l("the slug %(slug)s is taken by another track", slug=repr(slug)))
     if track is None:
         track = Track(slug=slug)
         db.session.add(track)
@@ -123,7 +125,7 @@ def change_step(track: Track, action: str, step_id: int | None = None,
     else:
         index = next((i for i, s in enumerate(steps) if s.id == step_id), None)
         if index is None:
-            raise TrainingError("no such step")
+            raise TrainingError(_l("no such step"))
         if action == "remove":
             steps.pop(index)
         elif action in ("up", "down"):
@@ -131,7 +133,7 @@ def change_step(track: Track, action: str, step_id: int | None = None,
             if 0 <= other < len(steps):
                 steps[index], steps[other] = steps[other], steps[index]
         else:
-            raise TrainingError(f"unknown action {action!r}")
+            raise TrainingError(_l("unknown action %(action)s", action=repr(action)))
     for position, step in enumerate(steps):
         step.position = position
     track.steps = steps

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from .. import safe_yaml
 from .errors import TrainingError
@@ -85,16 +86,16 @@ def load_yaml(text: str) -> dict:
     try:
         data = safe_yaml.load(text)
     except safe_yaml.YamlError as exc:
-        raise TrainingError(f"YAML error: {exc}") from None
+        raise TrainingError(_l("YAML error: %(reason)s", reason=exc)) from None
     if not isinstance(data, dict):
-        raise TrainingError("the file must be a mapping of fields (title: …)")
+        raise TrainingError(_l("the file must be a mapping of fields (title: …)"))
     return data
 
 
 def _unknown(data: dict, known: tuple, where: str = "") -> None:
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise TrainingError(f"{where}unknown field(s): {', '.join(unknown)}")
+        raise TrainingError(_l("unknown field(s): %(names)s", names=", ".join(unknown)))
 
 
 def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 10**6) -> int:
@@ -102,14 +103,15 @@ def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 1
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise TrainingError(f"{name} must be a whole number from {minimum} to {maximum}")
+        raise TrainingError(_l("%(name)s must be a whole number from %(low)d to %(high)d",
+                               name=name, low=minimum, high=maximum))
     return value
 
 
 def _bool(data: dict, name: str) -> bool:
     value = data.get(name, False)
     if not isinstance(value, bool):
-        raise TrainingError(f"{name} must be true or false")
+        raise TrainingError(_l("%(name)s must be true or false", name=name))
     return value
 
 
@@ -121,7 +123,7 @@ def text_field(value, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, SCALARS):
-        raise TrainingError(f"{name} must be text, not a list or mapping")
+        raise TrainingError(_l("%(name)s must be text, not a list or mapping", name=name))
     return str(value).strip()
 
 
@@ -131,8 +133,8 @@ def _list(value, name: str) -> list[str]:
     if isinstance(value, str):
         value = re.split(r"[,，、]", value)
     if not isinstance(value, list):
-        raise TrainingError(f"{name} must be a list")
-    texts = [text_field(v, f"each item of {name}") for v in value]
+        raise TrainingError(_l("%(name)s must be a list", name=name))
+    texts = [text_field(v, _l("each item of %(name)s", name=name)) for v in value]
     return list(dict.fromkeys(t for t in texts if t))
 
 
@@ -143,45 +145,54 @@ def points_field(value) -> float:
         try:
             value = float(value.strip())
         except ValueError:
-            raise TrainingError(f"points must be a number, not {value[:20]!r}") from None
+            raise TrainingError(_l("points must be a number, not %(value)s",
+                                   value=repr(value[:20]))) from None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TrainingError("points must be a number")
+        raise TrainingError(_l("points must be a number"))
     if not math.isfinite(value) or not 0 < value <= MAX_POINTS:
-        raise TrainingError(f"points must be a number above 0 and at most {MAX_POINTS:g}")
+        raise TrainingError(_l("points must be a number above 0 and at most %(max)s",
+                               max=f"{MAX_POINTS:g}"))
     return float(value)
 
 
 def _slug(value, default: str) -> str:
     slug = (text_field(value, "slug") or default).lower()
     if not SLUG_RE.match(slug):
-        raise TrainingError(f"bad slug {slug!r}: use lower-case letters, digits, '-', '_' or '.'")
+        raise TrainingError(_l("bad slug %(slug)s: use lower-case letters, digits, '-', '_' "
+                               "or '.'", slug=repr(slug)))
     return slug
+
+
+def question_problem(number: int, key: str, problem) -> object:
+    """``problem`` prefixed with which question it is about (number, and id when known)."""
+    if key:
+        return _l("question %(n)d (%(key)s): %(problem)s", n=number, key=key, problem=problem)
+    return _l("question %(n)d: %(problem)s", n=number, problem=problem)
 
 
 def parse_question(data, number: int) -> QuestionFile:
     """Parse one entry of ``questions``. :raise TrainingError: naming the question."""
-    where = f"question {number}"
     if not isinstance(data, dict):
-        raise TrainingError(f"{where}: must be a mapping (id: …, type: …)")
+        raise TrainingError(_l("question %(n)d: must be a mapping (id: …, type: …)", n=number))
     key = str(data.get("id") or "").strip() if isinstance(data.get("id"), SCALARS) else ""
-    where += f" ({key})" if key else ""
     try:
         _unknown(data, QUESTION_FIELDS)
         if not KEY_RE.match(key):
-            raise TrainingError("id is required: lower-case letters, digits, '-' or '_'")
+            raise TrainingError(_l("id is required: lower-case letters, digits, '-' or '_'"))
         qtype = get_type(text_field(data.get("type"), "type"))
         prompt = text_field(data.get("prompt"), "prompt")
         if not prompt:
-            raise TrainingError("prompt is missing")
+            raise TrainingError(_l("prompt is missing"))
         definition = qtype.validate({k: data[k] for k in DEFINITION_FIELDS if k in data})
         article = text_field(data.get("article"), "article")
         if article and not REF_RE.match(article):
-            raise TrainingError(f"article {article!r} is not 'slug' or 'slug#heading'")
+            raise TrainingError(_l("article %(ref)s is not 'slug' or 'slug#heading'",
+                                  ref=repr(article)))
         points = points_field(data.get("points", 1))
         explanation = text_field(data.get("explanation"), "explanation")
         tags = _list(data.get("tags"), "tags")
     except (TrainingError, QuestionError) as exc:
-        raise TrainingError(f"{where}: {exc}") from None
+        raise TrainingError(question_problem(number, key, exc)) from None
     return QuestionFile(id=key, type=qtype.name, prompt=prompt, definition=definition,
                         explanation=explanation, article=article, tags=tags, points=points)
 
@@ -192,18 +203,19 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
     _unknown(data, QUIZ_FIELDS)
     title = text_field(data.get("title"), "title")
     if not title:
-        raise TrainingError("missing title")
+        raise TrainingError(_l("missing title"))
     review = text_field(data.get("review"), "review") or "explanations"
     if review not in REVIEW_OPTIONS:
-        raise TrainingError(f"review must be one of {', '.join(REVIEW_OPTIONS)}")
+        raise TrainingError(_l("review must be one of %(options)s",
+                              options=", ".join(REVIEW_OPTIONS)))
     raw_questions = data.get("questions") or []
     if not isinstance(raw_questions, list) or not raw_questions:
-        raise TrainingError("questions must be a non-empty list")
+        raise TrainingError(_l("questions must be a non-empty list"))
     questions = [parse_question(q, n) for n, q in enumerate(raw_questions, 1)]
     keys = [q.id for q in questions]
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate:
-        raise TrainingError(f"question id {duplicate!r} is used twice")
+        raise TrainingError(_l("question id %(key)s is used twice", key=repr(duplicate)))
     draw = data.get("draw")
     if draw is not None:
         draw = _int(data, "draw", 0, 1)
@@ -227,16 +239,16 @@ def parse_track(text_or_data, default_slug: str) -> TrackFile:
     _unknown(data, TRACK_FIELDS)
     title = text_field(data.get("title"), "title")
     if not title:
-        raise TrainingError("missing title")
+        raise TrainingError(_l("missing title"))
     steps = []
     for n, step in enumerate(data.get("steps") or [], 1):
         if not isinstance(step, dict) or len(step) != 1 or \
                 next(iter(step)) not in ("article", "quiz"):
-            raise TrainingError(f"step {n}: write 'article: slug' or 'quiz: slug'")
+            raise TrainingError(_l("step %(n)d: write 'article: slug' or 'quiz: slug'", n=n))
         kind, slug = next(iter(step.items()))
         steps.append(("read" if kind == "article" else "quiz", _slug(slug, "")))
     if not steps:
-        raise TrainingError("steps must be a non-empty list")
+        raise TrainingError(_l("steps must be a non-empty list"))
     return TrackFile(slug=_slug(data.get("slug"), default_slug), title=title,
                      description=text_field(data.get("description"), "description"),
                      due_days=_int(data, "due_days", 14, 0, 3650), steps=steps)

@@ -8,13 +8,22 @@ Track steps are matched by (kind, target), so completions survive reordering.
 """
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 from ..kb.importer import ImportReport
 from ..kb.models import Article, ArticleSlug
 from .errors import TrainingError
-from .files import QuestionFile, QuizFile, TrackFile, load_yaml, parse_quiz, parse_track
+from .files import (
+    QuestionFile,
+    QuizFile,
+    TrackFile,
+    load_yaml,
+    parse_quiz,
+    parse_track,
+    question_problem,
+)
 from .gift import parse_gift
 from .models import Question, Quiz, Track, TrackStep
 
@@ -36,12 +45,13 @@ def resolve_article_ref(ref: str) -> tuple[Article, str]:
     slug, _, anchor = ref.partition("#")
     article = find_article(slug)
     if article is None:
-        raise TrainingError(f"article {slug!r} does not exist")
+        raise TrainingError(_l("article %(slug)s does not exist", slug=repr(slug)))
     if anchor:
         anchors = [h["id"] for h in (article.current.toc if article.current else [])]
         if anchor not in anchors:
-            raise TrainingError(f"article {slug!r} has no section #{anchor} "
-                            f"(its sections: {', '.join(anchors) or 'none'})")
+            raise TrainingError(_l("article %(slug)s has no section #%(anchor)s (its sections: "
+                               "%(sections)s)", slug=repr(slug), anchor=anchor,
+                               sections=", ".join(anchors) or "—"))
     return article, anchor
 
 
@@ -51,10 +61,10 @@ def _check_refs(doc: QuizFile) -> dict[str, tuple[Article | None, str]]:
         try:
             refs[q.id] = resolve_article_ref(q.article) if q.article else (None, "")
         except TrainingError as exc:
-            raise TrainingError(f"question {n} ({q.id}): {exc}") from None
+            raise TrainingError(question_problem(n, q.id, exc)) from None
     for slug in doc.articles:
         if find_article(slug) is None:
-            raise TrainingError(f"articles: {slug!r} does not exist")
+            raise TrainingError(_l("articles: %(slug)s does not exist", slug=repr(slug)))
     return refs
 
 
@@ -121,8 +131,10 @@ def apply_track_file(doc: TrackFile) -> str:
         target = find_article(slug) if kind == "read" else \
             db.session.scalar(select(Quiz).where(Quiz.slug == slug))
         if target is None:
-            what = "article" if kind == "read" else "quiz"
-            raise TrainingError(f"step {n}: {what} {slug!r} does not exist")
+            missing = _l("step %(n)d: article %(slug)s does not exist") if kind == "read" \
+                else _l("step %(n)d: quiz %(slug)s does not exist")
+            raise TrainingError(missing.format(n=n, slug=repr(slug)) if False else
+                            str(missing) % {"n": n, "slug": repr(slug)})
         targets.append((kind, target))
     outcome = "updated" if track else "created"
     if track is None:
@@ -159,9 +171,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TrainingError(f"not UTF-8 (byte {exc.start})") from None
+        raise TrainingError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     except OSError as exc:
-        raise TrainingError(f"cannot read: {exc.strerror}") from None
+        raise TrainingError(_l("cannot read: %(reason)s", reason=exc.strerror)) from None
 
 
 def _parse(path: Path):
@@ -175,13 +187,13 @@ def parse_text(filename: str, text: str):
     if suffix == "gift":
         return "quiz", parse_gift(text, stem)
     if suffix not in ("yaml", "yml"):
-        raise TrainingError("use a .yaml, .yml or .gift file")
+        raise TrainingError(_l("use a .yaml, .yml or .gift file"))
     data = load_yaml(text)
     kind = str(data.get("kind") or "quiz")
     if kind == "track":
         return "track", parse_track(data, stem)
     if kind != "quiz":
-        raise TrainingError(f"kind must be quiz or track, not {kind!r}")
+        raise TrainingError(_l("kind must be quiz or track, not %(kind)s", kind=repr(kind)))
     return "quiz", parse_quiz(data, stem)
 
 
@@ -190,7 +202,7 @@ def import_upload(filename: str, data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TrainingError(f"not UTF-8 (byte {exc.start})") from None
+        raise TrainingError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     kind, doc = parse_text(filename, text)
     (apply_quiz_file if kind == "quiz" else apply_track_file)(doc)
     db.session.flush()
@@ -208,8 +220,8 @@ def import_training_files(paths: list[Path], actor=None, progress=None) -> Impor
         try:
             kind, doc = _parse(path)
             if (kind, doc.slug) in seen:
-                raise TrainingError(f"duplicate {kind} slug {doc.slug!r} "
-                                f"(also in {seen[kind, doc.slug]})")
+                raise TrainingError(_l("duplicate slug %(slug)s (also in %(path)s)",
+                                   slug=repr(doc.slug), path=seen[kind, doc.slug]))
             seen[kind, doc.slug] = str(path)
             parsed.append((kind, str(path), doc))
         except TrainingError as exc:

@@ -59,7 +59,8 @@ def index():
                     reason=str(exc)), "error")
         else:
             db.session.commit()
-            flash(_("Imported %(kind)s %(slug)s.", kind=kind, slug=slug), "success")
+            flash(_("Imported quiz %(slug)s.", slug=slug) if kind == "quiz" else
+                  _("Imported track %(slug)s.", slug=slug), "success")
         return redirect(url_for("training_manage.index"))
     counts = dict(db.session.execute(select(Attempt.quiz_id, func.count())
                                      .group_by(Attempt.quiz_id)).all())

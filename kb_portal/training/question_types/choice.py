@@ -27,7 +27,8 @@ class SingleChoice(_ChoiceType):
         choices = _texts(definition.get("choices"), "choices")
         answer = text(definition.get("answer", ""), "answer")
         if answer not in choices:
-            raise QuestionError(f"answer {answer!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(answer)))
         return {"choices": choices, "answer": answer}
 
     def read(self, definition, layout, raw):
@@ -56,11 +57,12 @@ class MultipleChoice(_ChoiceType):
         answer = definition.get("answer")
         answer = [answer] if isinstance(answer, str) else answer
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must list the correct choices")
+            raise QuestionError(_l("answer must list the correct choices"))
         answer = [text(a, "each answer") for a in answer]
         missing = [a for a in answer if a not in choices]
         if missing:
-            raise QuestionError(f"answer {missing[0]!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(missing[0])))
         return {"choices": choices, "answer": list(dict.fromkeys(answer))}
 
     def read(self, definition, layout, raw):

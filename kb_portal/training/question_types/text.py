@@ -20,7 +20,7 @@ class TrueFalse(QuestionType):
         if isinstance(answer, str) and answer.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
             answer = answer.strip().lower() in _TRUE_WORDS
         if not isinstance(answer, bool):
-            raise QuestionError("answer must be true or false")
+            raise QuestionError(_l("answer must be true or false"))
         return {"answer": answer}
 
     def read(self, definition, layout, raw):
@@ -54,10 +54,10 @@ class ShortText(QuestionType):
         answer = definition.get("answer")
         answer = [answer] if isinstance(answer, str | int | float) else answer
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must give at least one accepted answer")
+            raise QuestionError(_l("answer must give at least one accepted answer"))
         texts = [text(a, "each accepted answer") for a in answer]
         if not all(texts):
-            raise QuestionError("an accepted answer is empty")
+            raise QuestionError(_l("an accepted answer is empty"))
         return {"answer": texts}
 
     def read(self, definition, layout, raw):
