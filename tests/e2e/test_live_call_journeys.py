@@ -121,6 +121,33 @@ def test_no_request_while_pinyin_is_composed_and_one_when_committed(page_as):
     shot(page, "live-ime-committed")
 
 
+def test_no_no_match_flash_for_a_query_that_is_still_being_typed(page_as):
+    """The answer for "qzxv" (nothing) arrives after the agent typed one more letter: it must
+    not flash "no match"; only the query they stopped at may say so."""
+    page = page_as("agent")
+    page.wait_for_selector("form[data-live-search][data-ready]", state="attached")
+    page.evaluate("""() => {
+      window.emptyFor = [];
+      const panel = document.getElementById('home-search-results');
+      new MutationObserver(() => {
+        if (!panel.hidden && panel.querySelector('.live-empty')) {
+          window.emptyFor.push(panel.dataset.query);
+        }
+      }).observe(panel, {childList: true, subtree: true, attributes: true});
+    }""")
+    held = []
+    page.route("**/api/v1/search?*", held.append)
+    with page.expect_request(lambda r: "q=qzxv&" in r.url):
+        page.keyboard.type("qzxv", delay=20)
+    with page.expect_request(lambda r: "q=qzxvw&" in r.url):
+        page.keyboard.type("w")
+        held[0].continue_()  # the stale answer, while the agent is still typing
+    held[1].continue_()
+    page.wait_for_function("() => window.emptyFor.length > 0")
+    assert set(page.evaluate("window.emptyFor")) == {"qzxvw"}
+    page.unroute("**/api/v1/search?*")
+
+
 def test_the_opened_article_is_scrolled_to_the_best_section_below_the_header(page_as):
     page = page_as("agent")
     type_query(page, "home-search", "退款到账")
