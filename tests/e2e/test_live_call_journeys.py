@@ -2,9 +2,12 @@
 search box that keeps the query, no requests while an input method composes, landing on the
 section that answers, answer cards and SOP checklists copied to the clipboard, zero results
 that reach the trainers, the re-read banner, and a phone header that leaves room to read."""
+import contextlib
 import re
+import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import shot
 
@@ -136,12 +139,26 @@ def test_no_no_match_flash_for_a_query_that_is_still_being_typed(page_as):
       }).observe(panel, {childList: true, subtree: true, attributes: true});
     }""")
     held = []
-    page.route("**/api/v1/search?*", held.append)
-    with page.expect_request(lambda r: "q=qzxv&" in r.url):
-        page.keyboard.type("qzxv", delay=20)
-    with page.expect_request(lambda r: "q=qzxvw&" in r.url):
-        page.keyboard.type("w")
-        held[0].continue_()  # the stale answer, while the agent is still typing
+
+    def wait_held(count: int) -> None:
+        """Until ``count`` requests are held (each evaluate lets the route handler run)."""
+        deadline = time.monotonic() + 10
+        while len(held) < count and time.monotonic() < deadline:
+            page.evaluate("0")
+        assert len(held) >= count, "the live box sent no request"
+
+    page.route("**/api/v1/search?*", lambda route: held.append(route))
+    page.keyboard.type("qzxv", delay=20)
+    wait_held(1)
+    stale = held[0].fetch()  # the server's real answer: nothing matches "qzxv"
+    assert stale.json()["total"] == 0
+    page.keyboard.type("w")
+    # Delivered at once, while the agent's next letter waits for the typing pause (when the box
+    # already dropped that request, there is nothing to show for it either).
+    with contextlib.suppress(PlaywrightError):
+        held[0].fulfill(response=stale)
+    wait_held(2)
+    assert "q=qzxvw&" in held[1].request.url
     held[1].continue_()
     page.wait_for_function("() => window.emptyFor.length > 0")
     assert set(page.evaluate("window.emptyFor")) == {"qzxvw"}
