@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
-from . import editing, queries, workflow
+from . import editing, queries, slugs, workflow
 from .article_templates import article_templates, get_template
 from .diffing import diff_texts
 from .forms import ArticleForm
@@ -34,16 +34,25 @@ def _article_or_404(slug: str):
 @bp.route("/kb/new", methods=["GET", "POST"])
 @require("trainer")
 def new_article():
-    """Create an article, optionally starting from ``?template=<key>``."""
+    """Create an article, optionally starting from ``?template=<key>``.
+
+    The template buttons submit the form (``use_template``), so a title typed before choosing
+    a template is kept; the template only fills an empty (or untouched template) text.
+    """
     form = ArticleForm()
     if request.method == "GET":
-        template = get_template(request.args.get("template"))
         form.owner.data = current_user.username
         form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
-        if template:
-            form.body.data, form.category.data = template.body, template.category
-            form.language.data = template.language
+        _apply_template(form, get_template(request.args.get("template")))
     form.load_choices(_locale())
+    if "use_template" in request.form:
+        _apply_template(form, get_template(request.form["use_template"]), chosen=True)
+        return render_template("kb/editor.html", form=form, article=None,
+                               templates=article_templates(), attachments=[],
+                               chosen_template=request.form["use_template"],
+                               slug_auto=_slug_follows_title(form))
+    if request.method == "POST" and not (form.slug.data or "").strip():
+        form.slug.data = slugs.suggest(form.title.data or "")  # no JavaScript: made here
     if form.validate_on_submit():
         if has_markers(form.body.data or ""):
             flash(_("Resolve the conflict blocks (<<<<<<< … >>>>>>>) before saving."), "error")
@@ -60,7 +69,50 @@ def new_article():
                 flash(_("Article created as a draft."), "success")
                 return redirect(url_for("editor.edit_article", slug=article.slug))
     return render_template("kb/editor.html", form=form, article=None,
-                           templates=article_templates(), attachments=[])
+                           templates=article_templates(), attachments=[],
+                           chosen_template=request.args.get("template", ""),
+                           slug_auto=_slug_follows_title(form))
+
+
+def _slug_follows_title(form) -> bool:
+    """Whether the address field still shows what the title made (so it keeps following)."""
+    slug = (form.slug.data or "").strip()
+    made = slugs.slugify(form.title.data or "")
+    return not slug or (bool(made) and (slug == made or slug.startswith(made + "-")))
+
+
+def _apply_template(form, template, chosen: bool = False) -> None:
+    """Start the text from ``template`` unless the trainer already wrote some of their own."""
+    current = (form.body.data or "").replace("\r\n", "\n").strip()
+    untouched = not current or any(current == t.body.strip() for t in article_templates())
+    if template is None:
+        if chosen and untouched:
+            form.body.data = ""
+        return
+    if not untouched:
+        flash(_("Your text is kept: empty the text box to start from a template."), "info")
+        return
+    form.body.data, form.category.data = template.body, template.category
+    form.language.data = template.language
+
+
+@bp.route("/kb/slug")
+@require("trainer")
+def slug_check():
+    """``?title=`` → a free slug made from it; ``?slug=`` → whether that one can be used.
+
+    ``article`` names the article being edited (its own addresses count as free).
+    """
+    article = queries.find_by_slug(request.args.get("article", ""))[0]
+    if "title" in request.args:
+        return {"slug": slugs.suggest(request.args["title"], article), "problem": None,
+                "message": ""}
+    slug = request.args.get("slug", "").strip().lower()
+    problem = slugs.check(slug, article)
+    messages = {"format": _("Use lower-case letters, digits and '-' only (a-z, 0-9, -)."),
+                "taken": _("Another article has (or had) this address; choose another.")}
+    return {"slug": slug, "problem": problem,
+            "message": messages.get(problem, _("This address is free."))}
 
 
 @bp.route("/a/<slug>/edit", methods=["GET", "POST"])
@@ -75,6 +127,8 @@ def edit_article(slug: str):
         form.fill(editing.revision_content(article.head_revision), article)
         form.base_revision_id.data = article.head_revision_id
     form.load_choices(_locale())
+    if request.method == "POST" and not (form.slug.data or "").strip():
+        form.slug.data = article.slug  # an emptied address field keeps the address
     if form.validate_on_submit():
         base_id = request.form.get("base_revision_id", type=int)
         if has_markers(form.body.data or ""):
@@ -105,7 +159,7 @@ def _editor(form, article, status: int = 200):
         Attachment.article_id == article.id).order_by(Attachment.id)).all()
     return render_template(
         "kb/editor.html", form=form, article=article, templates=(), attachments=attachments,
-        publish_blocker=workflow.publish_blocker(article, current_user),
+        **workflow.buttons_context(article, current_user),
         note_required=editing.note_is_required(article, form.category.data or "")), status
 
 

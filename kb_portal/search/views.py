@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import gaps, searchlog, synonyms
+from . import drafts, gaps, searchlog, synonyms
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, search
 
@@ -69,9 +69,12 @@ def results():
     result = search(params) if params.q.strip() else None
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
+    # Trainers also see unpublished articles that match (never from the index; see drafts.py).
+    unpublished = drafts.unpublished_matches(params.q) \
+        if params.q.strip() and params.page == 1 and current_user.has_role("trainer") else []
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url, **help_))
+        categories=categories, open_url=open_url, unpublished=unpublished, **help_))
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response

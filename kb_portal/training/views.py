@@ -16,9 +16,11 @@ from ..kb import queries
 from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
-from .importer import find_article
+from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
 from .question_types import get_type
+from .refs import find_article
+from .rendering import question_html
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
@@ -42,7 +44,7 @@ def attempt_or_404(attempt_id: int, trainer_may_see: bool = False) -> Attempt:
 
 
 def markdown_html(text: str) -> str:
-    """Prompts and explanations go through the one Markdown renderer."""
+    """Quiz descriptions go through the one Markdown renderer."""
     return render_markdown(text).html
 
 
@@ -67,7 +69,8 @@ def question_views(attempt: Attempt) -> list[dict]:
     for r in attempt.responses:
         qtype = get_type(r.type)
         views.append({"slot": r.slot, "number": r.slot + 1, "type": r.type,
-                      "prompt_html": markdown_html(r.shown_prompt), "points": r.points,
+                      "prompt_html": question_html(r.shown_prompt, r.prompt_format),
+                      "points": r.points,
                       "view": qtype.view(r.definition, r.layout),
                       "shown": qtype.shown(r.definition, r.layout, r.answer)})
     return views
@@ -92,6 +95,7 @@ def quiz(quiz_slug: str):
     refusal = None if open_attempt else services.start_refusal(quiz, attempts, utcnow())
     db.session.commit()  # close_expired may have graded an attempt
     return render_template("training/quiz.html", quiz=quiz, attempts=attempts,
+                           grade=quiz_grade(quiz, current_user),
                            open_attempt=open_attempt, refusal=refusal,
                            study_first=study_articles(quiz),
                            description_html=markdown_html(quiz.description))
@@ -184,14 +188,18 @@ def review_rows(attempt: Attempt) -> list[dict]:
         return []
     rows = []
     for r in attempt.responses:
-        q = r.question
+        q, qtype, definition = r.question, get_type(r.type), r.definition
         article, link = visible_article(q.article), None
         if article is not None:
             link = url_for("kb.article", slug=article.slug, _anchor=q.article_anchor or None)
-        rows.append({"number": r.slot + 1, "prompt_html": markdown_html(r.shown_prompt),
-                     "fraction": r.fraction or 0.0, "mark": r.mark or 0.0, "points": r.points,
-                     "correct": get_type(r.type).correct_answer(r.definition),
-                     "explanation_html": markdown_html(q.explanation)
+        rows.append({"number": r.slot + 1, "response": r,
+                     "prompt_html": question_html(r.shown_prompt, r.prompt_format),
+                     "fraction": r.final_fraction or 0.0, "mark": r.mark or 0.0,
+                     "points": r.points, "correct": qtype.correct_answer(definition),
+                     "given": qtype.given_answer(definition, r.answer),
+                     "feedback_html": [question_html(note, r.prompt_format)
+                                       for note in qtype.feedback(definition, r.answer)],
+                     "explanation_html": question_html(q.explanation, r.prompt_format)
                      if q.explanation and review == "explanations" else "",
                      "article_link": link, "article_anchor": q.article_anchor,
                      "article_title": article.current.title if article else ""})
@@ -204,8 +212,9 @@ def result(attempt_id: int):
     attempt = attempt_or_404(attempt_id, trainer_may_see=True)
     if attempt.in_progress:
         return redirect(url_for("training.attempt", attempt_id=attempt.id))
+    band = feedback_band(attempt.quiz, attempt.percent)
     return render_template("training/result.html", attempt=attempt, quiz=attempt.quiz,
-                           rows=review_rows(attempt))
+                           rows=review_rows(attempt), band_html=markdown_html(band))
 
 
 @bp.route("/read/<slug>", methods=["POST"])
