@@ -6,7 +6,7 @@ published and whether agents must re-read them; a view remembers the revision sh
 "Tell the trainers" reports get their table.
 
 Revision ID: 61412d659986
-Revises: 3b7e2c9d41a5
+Revises: 0b23d89c66b2
 Create Date: 2026-12-02 16:49:21.202729
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '61412d659986'
-down_revision = '3b7e2c9d41a5'
+down_revision = '0b23d89c66b2'
 branch_labels = None
 depends_on = None
 
