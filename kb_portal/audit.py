@@ -79,5 +79,10 @@ def describe(entry: AuditEntry) -> str:
     return spec(detail) if callable(spec) else str(spec) % detail
 
 
+def note_of(entry: AuditEntry) -> str:
+    """The reason or note a person gave with the action (shown quoted after the sentence)."""
+    return str(entry.detail.get("note") or "")
+
+
 def target_type(entry: AuditEntry) -> str:
     return str(TARGET_TYPES.get(entry.target_type, entry.target_type))

@@ -1,7 +1,16 @@
 """The editor: new article (from a template), edit, live preview, and the conflict page."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,17 +18,33 @@ from flask_login import current_user
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
+from ..request_limits import body_limit
 from . import editing, queries, slugs, workflow
 from .article_templates import article_templates, get_template
 from .diffing import diff_texts
 from .forms import ArticleForm
 from .merging import has_markers, merge_content
 from .models import Attachment, Revision
-from .rendering import mark_broken_links, render_markdown
+from .render_budget import explain, format_size, render_budgeted, size_limit_error
+from .rendering import RenderError, mark_broken_links
 from .services import ConflictError, KbError
 
 bp = Blueprint("editor", __name__)
 REVIEW_DAYS = 90  # default review-by for new articles, as for "verified"
+
+
+def _article_limit(app) -> int:
+    return app.config["KB_ARTICLE_MAX_BYTES"]
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    """A body over the article limit, refused before it was read: the editor's own page (in
+    the trainer's language) says so; the text stays in the browser's draft store."""
+    message = explain(RenderError("too_large", format_size(_article_limit(current_app))))
+    if request.endpoint == "editor.preview":
+        return {"error": message, "reason": "too_large"}, 413
+    return render_template("kb/too_large.html", message=message, back=request.path), 413
 
 
 def _locale() -> str:
@@ -32,6 +57,7 @@ def _article_or_404(slug: str):
 
 
 @bp.route("/kb/new", methods=["GET", "POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def new_article():
     """Create an article, optionally starting from ``?template=<key>``.
@@ -116,6 +142,7 @@ def slug_check():
 
 
 @bp.route("/a/<slug>/edit", methods=["GET", "POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def edit_article(slug: str):
     """Edit the newest revision; saving on top of a newer one shows the conflict page."""
@@ -189,10 +216,19 @@ def _conflict(form, article, base_id: int | None):
 
 
 @bp.route("/kb/preview", methods=["POST"])
+@body_limit(_article_limit)
 @require("trainer")
 def preview():
-    """Render Markdown exactly as the article page will (same renderer, same link check)."""
-    rendered = render_markdown(request.form.get("body", ""))
+    """Render Markdown exactly as the article page will (same renderer, same link check,
+    same size limit and render budget as a save: what previews will save)."""
+    body = request.form.get("body", "")
+    try:
+        error = size_limit_error(body, current_app.config["KB_ARTICLE_MAX_BYTES"])
+        if error:
+            raise error
+        rendered = render_budgeted(body)
+    except RenderError as exc:
+        return {"error": explain(exc), "reason": exc.reason}, 422
     known = queries.resolvable_slugs()
     return {"html": mark_broken_links(rendered.html, known.__contains__), "toc": rendered.toc,
             "broken": sorted({link["slug"] for link in rendered.links} - known)}

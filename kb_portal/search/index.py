@@ -21,6 +21,7 @@ from .codec import KbSegmentWriter
 from .fields import MatchText, StoredNumber, WordList
 
 log = logging.getLogger(__name__)
+MISSING = "is missing"  # the reason on a first start (not a problem: logged as INFO)
 META_FILE = "kb_meta.json"
 # Matching happens in one field holding title, tags, summary and body: one posting list per
 # term instead of four makes queries several times faster in pure-Python Whoosh. Title and tags
@@ -73,9 +74,12 @@ class SearchIndex:
             if self._ix is not None:
                 return self._ix
             reason = self._problem()
-            if reason:
+            if reason == MISSING:  # the first start: nothing is wrong
+                log.info("search index %s does not exist yet: creating it", self.path)
+            elif reason:
                 log.warning("search index %s %s: creating an empty one; reconcile will fill it",
                             self.path, reason)
+            if reason:
                 self.rebuilt_reason = reason
                 self._create()
             else:
@@ -84,7 +88,7 @@ class SearchIndex:
 
     def _problem(self) -> str | None:
         if not self.path.is_dir() or not any(self.path.glob("_MAIN_*.toc")):
-            return "is missing"
+            return MISSING
         try:
             meta = json.loads((self.path / META_FILE).read_text())
         except (OSError, ValueError):

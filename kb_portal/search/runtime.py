@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from whoosh.index import LockError
 
 from . import reconcile as rc
-from .index import SearchIndex, get_index
+from .index import MISSING, SearchIndex, get_index
 
 log = logging.getLogger(__name__)
 REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
@@ -144,8 +144,11 @@ class SearchRuntime:
             log.info("search start-up reconcile skipped: another process holds the index lock")
             return
         if self.index.rebuilt_reason:
-            log.warning("search index rebuilt at start-up (%s): %s", self.index.rebuilt_reason,
-                        drift.summary())
+            if self.index.rebuilt_reason == MISSING:
+                log.info("search index filled at first start: %s", drift.summary())
+            else:
+                log.warning("search index rebuilt at start-up (%s): %s",
+                            self.index.rebuilt_reason, drift.summary())
             self.index.rebuilt_reason = None
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import from_local
 from . import bank
 from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
@@ -71,6 +72,9 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
         setattr(quiz, name, data.get(name))
     quiz.description = quiz.description or ""
     quiz.article_slugs, quiz.feedback_bands = _split(data.get("articles")), bands
+    quiz.open_at, quiz.close_at = from_local(data.get("open_at")), from_local(data.get("close_at"))
+    if quiz.open_at and quiz.close_at and quiz.close_at <= quiz.open_at:
+        raise TrainingError(_("The quiz must close after it opens."))
     home_category(quiz)
     db.session.flush()
     return quiz

@@ -7,9 +7,12 @@ gets a new version) and keeps their statistics; questions the file no longer lis
 else from ``draw``/``draw_tags`` (one random draw from the home category), else one fixed slot
 per question — the shape every quiz file had before the bank existed.
 """
+from datetime import datetime
+
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import from_local, to_local
 from . import bank
 from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
@@ -102,6 +105,7 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     for name in QUIZ_SETTINGS:
         setattr(quiz, name, getattr(doc, name))
     quiz.article_slugs, quiz.feedback_bands = doc.articles, doc.feedback
+    quiz.open_at, quiz.close_at = _from_file(doc.open_at), _from_file(doc.close_at)
     home = home_category(quiz)
     listed = set()
     for qf in doc.questions:
@@ -114,6 +118,14 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     quiz.content_hash = chash
     db.session.flush()
     return outcome
+
+
+def _from_file(moment: str):
+    return from_local(datetime.fromisoformat(moment)) if moment else None
+
+
+def _to_file(value) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def question_to_file(q: Question) -> QuestionFile:
@@ -159,5 +171,6 @@ def quiz_to_file(quiz: Quiz) -> QuizFile:
         shuffle_questions=quiz.shuffle_questions, shuffle_choices=quiz.shuffle_choices,
         draw=draw, draw_tags=draw_tags, review=quiz.review,
         grading_method=quiz.grading_method, feedback=quiz.feedback_bands,
+        open_at=_to_file(quiz.open_at), close_at=_to_file(quiz.close_at),
         articles=quiz.article_slugs, questions=[question_to_file(q) for q in own],
         slots=slots)
