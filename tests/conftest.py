@@ -39,6 +39,7 @@ def app(tmp_path):
     with app.app_context():
         db.create_all()
         ensure_default_categories()
+        db.session.commit()
         yield app
         db.session.remove()
         db.drop_all()

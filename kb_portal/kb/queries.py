@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
+from ..database import upsert
 from ..extensions import db
 from ..localtime import local_today
 from .models import Article, ArticleSlug, ArticleTag, ArticleView, Category, Revision
@@ -93,20 +93,15 @@ def resolvable_slugs() -> set[str]:
 
 def record_view(article: Article, user) -> None:
     """Count a view once per user and day; remember when (for 'recently viewed') and which
-    revision was shown (for 'changed since you last read')."""
-    today = local_today()
-    shown = article.current.id
-    row = db.session.get(ArticleView, (article.id, user.id, today))
-    if row is None:
-        db.session.add(ArticleView(article_id=article.id, user_id=user.id, day=today,
-                                   revision_id=shown))
-    else:
-        row.last_viewed_at = utcnow()
-        row.revision_id = shown
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same user opened it twice at once; one row is enough
-        db.session.rollback()
+    revision was shown (for 'changed since you last read'); flushed.
+
+    An upsert, so the same user opening the article twice at once still makes one row.
+    """
+    now, shown = utcnow(), article.current.id
+    db.session.execute(upsert(
+        ArticleView, {"article_id": article.id, "user_id": user.id, "day": local_today(),
+                      "last_viewed_at": now, "revision_id": shown},
+        ("article_id", "user_id", "day"), {"last_viewed_at": now, "revision_id": shown}))
 
 
 def review_state(article: Article) -> str | None:

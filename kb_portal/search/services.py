@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from whoosh.query import And, Term
 
+from ..params import whole_number
 from ..textnorm import fold
 from . import passages, scoring, snippets, synonyms
 from . import query as query_builder
@@ -53,10 +54,9 @@ class SearchParams:
 def _int(value, name: str, default: int, low: int, high: int) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ParamError(f"{name} must be a whole number") from None
+    number = whole_number(value)
+    if number is None:
+        raise ParamError(f"{name} must be a whole number (digits 0-9)")
     if not low <= number <= high:
         raise ParamError(f"{name} must be between {low} and {high}")
     return number

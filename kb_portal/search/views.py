@@ -1,6 +1,7 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
 trainers' synonym and search-analytics pages."""
 import logging
+import time
 from urllib.parse import urlencode
 
 from flask import (
@@ -17,8 +18,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
@@ -29,6 +31,7 @@ from .services import ParamError, SearchParams, search
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
+LOG_ATTEMPTS = 3
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,
@@ -43,12 +46,23 @@ def log_search(user, params: SearchParams, result, source: str, session_key=None
             session_key, params.filters())
 
     def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
         with app.app_context():
-            try:
-                searchlog.record_search(*args)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("could not log a search", exc_info=True)
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    return
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
 
     if response is None:
         write()
@@ -94,7 +108,7 @@ def report_gap():
     if gaps.report_gap(current_user, query, request.form.get("note", "")) is None:
         flash(_("There is no search to report."), "error")
         return redirect(url_for("search.results"))
-    db.session.commit()
+    transaction.commit()
     flash(_("Thank you: the trainers will see this search on their content-gaps list."),
           "success")
     return redirect(url_for("search.results", q=query, reported=1))
@@ -105,7 +119,7 @@ def report_gap():
 def dismiss_gap():
     """A trainer dismisses a query's reports (the gap is filled, or it is not one)."""
     count = gaps.dismiss(request.form.get("q", ""), current_user)
-    db.session.commit()
+    transaction.commit()
     flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
     return redirect(url_for("health.overview", _anchor="gaps"))
 

@@ -20,6 +20,7 @@ from .files import QuizFile
 from .models import Quiz, QuizSlot
 from .question_file import QuestionFile
 from .refs import find_article, resolve_article_ref
+from .rendering import check_question_texts, check_quiz_texts
 
 QUIZ_SETTINGS = ("title", "description", "pass_mark", "time_limit_minutes", "max_attempts",
                  "attempt_delay_minutes", "shuffle_questions", "shuffle_choices", "review",
@@ -37,6 +38,16 @@ def _check_refs(doc: QuizFile) -> dict[str, tuple]:
         if find_article(slug) is None:
             raise TrainingError(f"articles: {slug!r} does not exist")
     return refs
+
+
+def _check_texts(doc: QuizFile) -> None:
+    """Every Markdown text of the file renders within its budget (:mod:`.rendering`)."""
+    for n, q in enumerate(doc.questions, 1):
+        try:
+            check_question_texts(q)
+        except TrainingError as exc:
+            raise TrainingError(f"question {n} ({q.id}): {exc}") from None
+    check_quiz_texts(doc.description, doc.feedback)
 
 
 def home_category(quiz: Quiz) -> QuestionCategory:
@@ -98,6 +109,7 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     if quiz is not None and quiz.content_hash == chash:
         return "unchanged"
     refs = _check_refs(doc)
+    _check_texts(doc)
     outcome = "updated" if quiz else "created"
     if quiz is None:
         quiz = Quiz(slug=doc.slug)

@@ -13,12 +13,12 @@ from ..accounts.access import require
 from ..accounts.models import utcnow
 from ..extensions import db
 from ..kb import queries
-from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
 from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
 from .presenting import question_views, raw_answers, review_rows, study_articles
+from .rendering import markdown_html
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
@@ -39,11 +39,6 @@ def attempt_or_404(attempt_id: int, trainer_may_see: bool = False) -> Attempt:
                            not (trainer_may_see and current_user.has_role("trainer"))):
         abort(404)
     return attempt
-
-
-def markdown_html(text: str) -> str:
-    """Quiz descriptions go through the one Markdown renderer."""
-    return render_markdown(text).html
 
 
 @bp.route("/")
