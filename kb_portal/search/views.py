@@ -121,7 +121,7 @@ def dismiss_gap():
     count = gaps.dismiss(request.form.get("q", ""), current_user)
     transaction.commit()
     flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
-    return redirect(url_for("health.overview", _anchor="gaps"))
+    return redirect(url_for("kb_health.overview", _anchor="gaps"))
 
 
 def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str:
