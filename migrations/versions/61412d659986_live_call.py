@@ -6,7 +6,7 @@ published and whether agents must re-read them; a view remembers the revision sh
 "Tell the trainers" reports get their table.
 
 Revision ID: 61412d659986
-Revises: 7c1d2e3f4a5b
+Revises: 9ec9c2dcd3b0
 Create Date: 2026-12-02 16:49:21.202729
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '61412d659986'
-down_revision = '7c1d2e3f4a5b'
+down_revision = '9ec9c2dcd3b0'
 branch_labels = None
 depends_on = None
 
