@@ -27,6 +27,7 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(256), nullable=False)
     role = db.Column(db.String(16), nullable=False, default="agent")
     active = db.Column(db.Boolean, nullable=False, default=True)
+    email = db.Column(db.String(254), nullable=True)  # for training reminders
     locale = db.Column(db.String(16), nullable=True)  # UI language preference; None = browser's
     start_date = db.Column(db.Date, nullable=True)  # hire date, used by onboarding assignments
     # Bumped on password change or deactivation so that existing sessions stop working.

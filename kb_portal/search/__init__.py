@@ -65,7 +65,15 @@ def init_app(app) -> None:
         threading.Thread(target=fallback.homophones, args=(app,), name="kb-homophones",
                          daemon=True).start()
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
+    app.context_processor(_template_helpers)
     runtime.start(app)
+
+
+def _template_helpers() -> dict:
+    """Callables for the include in kb/health.html (evaluated only where it is shown)."""
+    from .gaps import open_reports, searched_without_card
+
+    return {"search_gap_reports": open_reports, "search_without_card": searched_without_card}
 
 
 def _init_hook() -> None:

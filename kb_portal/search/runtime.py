@@ -49,7 +49,7 @@ class SearchRuntime:
             return self._fp
 
     def in_sync(self) -> bool:
-        return rc.db_fingerprint() == self.index_fingerprint(self.index.searcher())
+        return rc.db_fingerprint() == self.index_fingerprint(self.index.live_searcher())
 
     def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT, wait: bool = False) -> None:
         """Reconcile when the database moved on; checked at most every ``sync_seconds``.

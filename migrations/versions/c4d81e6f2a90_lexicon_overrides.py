@@ -1,7 +1,7 @@
 """search: lexicon overrides and decisions on mined synonym suggestions
 
 Revision ID: c4d81e6f2a90
-Revises: 7c1d2e3f4a5b
+Revises: 61412d659986
 Create Date: 2026-12-02 17:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d81e6f2a90'
-down_revision = '7c1d2e3f4a5b'
+down_revision = '61412d659986'
 branch_labels = None
 depends_on = None
 

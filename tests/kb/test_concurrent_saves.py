@@ -6,7 +6,7 @@ Asserted for every race: exactly one save wins (302), every other one gets the c
 (409) that shows its own text; never a 5xx; the winner's text is the article's text; one new
 revision per race. A save retried with the same editing session (its response was lost)
 creates no second revision, even when the retry races the original. Few rounds here — many
-in ``bench/adversarial.py``.
+in ``bench/adversarial.py``, whose harness these tests share.
 """
 import contextlib
 import html
@@ -18,23 +18,12 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import webflow
+from bench.adversarial import PASSWORD, SLUG, TRAINERS, Context, prepare
 from bench.htmlforms import editor_form
-from kb_portal import create_app
-from kb_portal.config import TestConfig
-from kb_portal.extensions import db
 from ops.cluster import Portal
 
-from ..conftest import PASSWORD, new_postgres_database
+from ..conftest import new_postgres_database
 
-TRAINERS = ("t1", "t2", "t3")
-SLUG = "race"
-ARTICLE = """---
-title: 并发保存
-slug: race
-category: sop
----
-第一版正文。
-"""
 ROUNDS = 3
 
 
@@ -50,145 +39,89 @@ def own_database(data_dir):
         yield url
 
 
-def set_up(data_dir, database_url) -> None:
-    """``flask kb init``, three trainers and one article — in this process (a command-line
-    process per step would spend seconds importing the app each time)."""
-    config = TestConfig(data_dir)
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    app = create_app(config)
-    (data_dir / "race.md").write_text(ARTICLE, encoding="utf-8")
-    runner = app.test_cli_runner()
-    steps = [(["init"], None), (["import", str(data_dir / "race.md")], None)]
-    steps += [(["create-user", name, "--role", "trainer", "--password-stdin"], PASSWORD + "\n")
-              for name in TRAINERS]
-    for args, stdin in steps:
-        result = runner.invoke(args=["kb", *args], input=stdin)
-        assert result.exit_code == 0, result.output
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.fixture(scope="module", params=[("sync", 1), ("gthread", 8)], ids=lambda p: p[0])
-def portal(request, tmp_path_factory):
+def ctx(request, tmp_path_factory):
     worker_class, threads = request.param
     data_dir = tmp_path_factory.mktemp(f"races-{worker_class}")
     with own_database(data_dir) as database_url:
-        set_up(data_dir, database_url)
-        server = Portal(worker_class, data_dir, {"DATABASE_URL": database_url,
+        prepare(data_dir, database_url)
+        portal = Portal(worker_class, data_dir, {"DATABASE_URL": database_url,
                                                  "KB_LOG_LEVEL": "WARNING"},
                         worker_class=worker_class, threads=threads)
-        server.engine = create_engine(database_url)
-        server.start()
+        engine = create_engine(database_url)
+        portal.start()
         try:
-            yield server
+            yield Context(portal, engine, None)
         finally:
-            server.stop()
-            server.engine.dispose()
+            portal.stop()
+            engine.dispose()
 
 
-def server_log(portal) -> str:
-    return (portal.data_dir / "gunicorn.log").read_text(errors="replace")
-
-
-def head_body_and_count(portal) -> tuple[str, int]:
-    with portal.engine.connect() as conn:
-        body = conn.execute(text(
-            "SELECT r.body FROM article a JOIN revision r ON r.id = a.head_revision_id "
-            "WHERE a.slug = :slug"), {"slug": SLUG}).scalar_one()
-        count = conn.execute(text(
-            "SELECT count(*) FROM revision r JOIN article a ON a.id = r.article_id "
-            "WHERE a.slug = :slug"), {"slug": SLUG}).scalar_one()
-    return body, count
-
-
-def logged_in(portal, names) -> list[requests.Session]:
-    sessions = []
-    for name in names:
-        session = requests.Session()
-        assert webflow.login(session, portal.url, name, PASSWORD).status_code == 302
-        sessions.append(session)
-    return sessions
-
-
-def race(portal, entries) -> list:
-    """POST every (session, form) at the same instant; return the responses in order."""
-    barrier = threading.Barrier(len(entries))
-    responses = [None] * len(entries)
-
-    def run(i, session, form):
-        barrier.wait()
-        responses[i] = session.post(f"{portal.url}/a/{SLUG}/edit", data=form,
-                                    allow_redirects=False, timeout=120)
-
-    threads = [threading.Thread(target=run, args=(i, s, f)) for i, (s, f) in enumerate(entries)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(150)
-    return responses
+def server_log(ctx) -> str:
+    return (ctx.data_dir / "gunicorn.log").read_text(errors="replace")
 
 
 @pytest.mark.parametrize("editors", [2, 3])
-def test_simultaneous_saves_one_wins_the_others_see_the_conflict(portal, editors):
-    sessions = logged_in(portal, TRAINERS[:editors])
+def test_simultaneous_saves_one_wins_the_others_see_the_conflict(ctx, editors):
+    sessions = [ctx.session(name) for name in TRAINERS[:editors]]
     for round_ in range(ROUNDS):
-        _body, before = head_body_and_count(portal)
+        _head, _body, before = ctx.head()
         entries = []
         for i, session in enumerate(sessions):
-            form = editor_form(session, portal.url, SLUG)
+            form = editor_form(session, ctx.url, SLUG)
             form["body"] = f"第 {round_} 轮，编辑 {i} 的版本。\n"
             form["note"] = f"round {round_} editor {i}"
             entries.append((session, form))
-        responses = race(portal, entries)
-        codes = [r.status_code for r in responses]
-        assert not [c for c in codes if c >= 500], (codes, server_log(portal)[-3000:])
+        responses = ctx.save_all_at_once(entries)
+        codes = [r.status_code if r is not None else None for r in responses]
+        assert ctx.counts.fivexx == 0, (codes, server_log(ctx)[-3000:])
         assert codes.count(302) == 1 and codes.count(409) == editors - 1, codes
-        body, after = head_body_and_count(portal)
+        _head, body, after = ctx.head()
         assert after == before + 1
         for (_session, form), response in zip(entries, responses, strict=True):
             if response.status_code == 302:
                 assert body == form["body"]  # the acknowledged save is the current text
             else:  # the conflict page shows the loser their own text, nothing is lost
                 assert html.escape(form["body"].strip(), quote=False) in response.text
-    assert "Traceback" not in server_log(portal)
+    assert "Traceback" not in server_log(ctx)
 
 
-def test_a_retried_save_creates_no_second_revision(portal):
-    (session,) = logged_in(portal, TRAINERS[:1])
-    form = editor_form(session, portal.url, SLUG)
+def test_a_retried_save_creates_no_second_revision(ctx):
+    session = ctx.session(TRAINERS[0])
+    form = editor_form(session, ctx.url, SLUG)
     form["body"] = "重试的保存。\n"
     form["note"] = "retry"
-    _body, before = head_body_and_count(portal)
-    first, again = [session.post(f"{portal.url}/a/{SLUG}/edit", data=form,  # the first's
-                                 allow_redirects=False, timeout=60)       # response "lost"
+    _head, _body, before = ctx.head()
+    first, again = [session.post(f"{ctx.url}/a/{SLUG}/edit", data=form,  # the first's
+                                 allow_redirects=False, timeout=60)    # response "lost"
                     for _ in range(2)]
     assert (first.status_code, again.status_code) == (302, 302)
-    assert head_body_and_count(portal) == (form["body"], before + 1)
+    assert ctx.head()[1:] == (form["body"], before + 1)
 
-    form = editor_form(session, portal.url, SLUG)
+    form = editor_form(session, ctx.url, SLUG)
     form["body"] = "重试与原请求同时到达。\n"
     form["note"] = "retry race"
-    responses = race(portal, [(session, form), (session, dict(form))])
+    responses = ctx.save_all_at_once([(session, form), (session, dict(form))])
     assert [r.status_code for r in responses] == [302, 302]
-    assert head_body_and_count(portal) == (form["body"], before + 2)
+    assert ctx.head()[1:] == (form["body"], before + 2)
 
 
-def test_failed_logins_are_counted_across_workers(portal):
+def test_failed_logins_are_counted_across_workers(ctx):
     sessions = [requests.Session() for _ in range(6)]
     barrier = threading.Barrier(len(sessions))
 
     def wrong(session):
         barrier.wait()
-        webflow.login(session, portal.url, "t3", "wrong password", timeout=60)
+        webflow.login(session, ctx.url, "t3", "wrong password", timeout=60)
 
     threads = [threading.Thread(target=wrong, args=(s,)) for s in sessions]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    with portal.engine.begin() as conn:
+    with ctx.engine.begin() as conn:
         count = conn.execute(text("SELECT failures FROM login_failure WHERE key = 'acct:t3'"))
         assert count.scalar_one() == 6  # every worker's failures, none lost
         conn.execute(text("UPDATE login_failure SET failures = 12 WHERE key = 'acct:t3'"))
-    refused = webflow.login(requests.Session(), portal.url, "t3", PASSWORD)
+    refused = webflow.login(requests.Session(), ctx.url, "t3", PASSWORD)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0

@@ -96,6 +96,15 @@ def test_an_index_from_another_analyzer_version_is_rebuilt(app, tmp_path, caplog
         assert slugs("退款") == ["a1"]
 
 
+def test_an_index_directory_deleted_while_serving_keeps_answering_and_comes_back(app):
+    factories.article("a1", "退款", "申请退款")
+    assert slugs("退款") == ["a1"]
+    shutil.rmtree(app.config["KB_INDEX_DIR"])
+    assert slugs("退款") == ["a1"]  # the open searcher answers
+    assert slugs("退款") == ["a1"]  # the index is recreated and refilled (inline in tests)
+    assert (Path(app.config["KB_INDEX_DIR"]) / META_FILE).exists()
+
+
 def test_check_index_command_reports_and_fixes(app, runner):
     factories.article("a1", "退款", "申请退款")
     with _without_index_updates():
@@ -130,7 +139,8 @@ def test_search_command_prints_the_api_shape(app, runner):
     data = json.loads(result.output)
     assert set(data) == {"query", "total", "results", "did_you_mean"}
     assert data["total"] == 1
-    assert set(data["results"][0]) == {"slug", "title", "category", "score", "snippet"}
+    assert set(data["results"][0]) == {"slug", "title", "category", "score", "snippet",
+                                       "section", "section_id", "answer"}
     assert "<mark>退款</mark>" in data["results"][0]["snippet"]
 
 
