@@ -85,11 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from . import api
     from .accounts.views import bp as accounts_bp
     from .kb import register_blueprints as register_kb
-    from .search.views import bp as search_bp
 
     app.register_blueprint(accounts_bp)
     register_kb(app)
-    app.register_blueprint(search_bp)
     api.init_app(app)
 
     from . import training

@@ -4,6 +4,7 @@ The schema comes from the models (``create_all``) for speed; ``tests/test_migrat
 checks that the Alembic migrations produce exactly the same schema.
 """
 import re
+from contextlib import contextmanager
 
 import pytest
 from flask import g
@@ -13,16 +14,19 @@ from kb_portal.accounts.access import declared_access
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.kb.services import ensure_default_categories
-from kb_portal.search import synonyms
 
 from . import factories
 
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(TestConfig(tmp_path / "data"))
+def make_app(data_dir, **settings):
+    """A test app on ``data_dir`` with ``settings`` on top of :class:`TestConfig` (settings
+    are read once, when the app is built)."""
+    config = TestConfig(data_dir)
+    for key, value in settings.items():
+        setattr(config, key, value)
+    app = create_app(config)
 
     @app.before_request
     def _fresh_g():
@@ -32,14 +36,40 @@ def app(tmp_path):
         for name in list(g):
             g.pop(name)
 
-    # Per-process caches are keyed by database URL; on PostgreSQL every test reuses one URL.
-    synonyms.invalidate()
+    return app
+
+
+@contextmanager
+def running_app(data_dir, **settings):
+    """:func:`make_app` with its schema and default categories, inside its app context."""
+    app = make_app(data_dir, **settings)
     with app.app_context():
         db.create_all()
         ensure_default_categories()
         yield app
         db.session.remove()
         db.drop_all()
+
+
+@pytest.fixture
+def app(tmp_path):
+    with running_app(tmp_path / "data") as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_agent(tmp_path_factory):
+    """One app for a whole module, with two articles and a logged-in agent's client: for the
+    many read-only cases (hostile inputs) that need no app of their own."""
+    with running_app(tmp_path_factory.mktemp("module") / "data") as app:
+        factories.user("agent1", "agent")
+        factories.article("refund-flow", "退款流程", "客户可以申请退款，3 个工作日内到账。",
+                          category="policy", tags=["退款"])
+        factories.article("returns-en", "Returns guide", "Refunds after inspection.",
+                          category="sop", language="en")
+        client = app.test_client()
+        assert login(client, "agent1").status_code == 302
+        yield client
 
 
 @pytest.fixture

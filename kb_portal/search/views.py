@@ -1,12 +1,12 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
-trainers' synonym and search-analytics pages."""
+trainers' synonym and search-analytics pages. Thin: the work is in ``services.py``,
+``searchlog.py`` and ``synonyms.py``; each view commits once."""
 import logging
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -23,36 +23,12 @@ from ..extensions import db
 from ..kb.models import Category
 from . import searchlog, synonyms
 from .models import SynonymGroup
-from .services import ParamError, SearchParams, search
+from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
+from .state import search_state
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
-
-
-def log_search(user, params: SearchParams, result, source: str, session_key=None,
-               response=None) -> None:
-    """Log a search; a logging failure never costs the agent their results.
-
-    With ``response``, the row is written once the response has been sent (its commit is a
-    disk sync, which the agent waiting for results should not pay for).
-    """
-    app = current_app._get_current_object()
-    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
-            session_key, params.filters())
-
-    def write():
-        with app.app_context():
-            try:
-                searchlog.record_search(*args)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("could not log a search", exc_info=True)
-
-    if response is None:
-        write()
-    else:
-        response.call_on_close(write)
 
 
 @bp.route("/search")
@@ -65,11 +41,20 @@ def results():
     except ParamError as exc:
         error = str(exc)
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
-    result = search(params) if params.q.strip() else None
+    status, result = 200, None
+    if params.q.strip():
+        try:
+            result = search(params)
+        except SearchUnavailableError:
+            status = 503
+            error = _("Search is being repaired and will be back in a minute. "
+                      "Please try again shortly.")
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url))
+        categories=categories, open_url=open_url), status)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response
@@ -96,6 +81,7 @@ def open_result():
     query = (request.args.get("q") or "")[:1000]
     try:
         searchlog.record_click(current_user.id, slug, rank, query, request.args.get("sid"))
+        db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not log a result click", exc_info=True)
@@ -114,6 +100,7 @@ def synonym_list():
 @require("trainer")
 def synonym_create():
     group = synonyms.save_group(request.form.get("terms", ""), current_user)
+    _commit_synonyms()
     if group is None:
         flash(_("A synonym group needs at least two words, separated by commas."), "error")
     else:
@@ -131,8 +118,16 @@ def synonym_update(group_id: int):
     group = db.session.get(SynonymGroup, group_id) or abort(404)
     text = "" if request.form.get("delete") else request.form.get("terms", "")
     saved = synonyms.save_group(text, current_user, group)
+    _commit_synonyms()
     flash(_("Synonym group saved.") if saved else _("Synonym group removed."), "success")
     return redirect(url_for("search.synonym_list"))
+
+
+def _commit_synonyms() -> None:
+    """Commit, and let this worker's next search use the edit at once (the others notice it
+    within ``KB_SEARCH_SYNONYM_SECONDS``)."""
+    db.session.commit()
+    search_state().synonyms.invalidate()
 
 
 @bp.route("/search/analytics")
