@@ -46,7 +46,8 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
 
 # The data-layer tests run a second time against a throwaway PostgreSQL server.
-PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py
+PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py \
+  tests/test_restore.py
 
 test: install-test lint
 	$(PY) -m pytest
@@ -56,8 +57,9 @@ test-postgres: $(VENV)/.installed-test
 	.ci/with-postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
 translations: $(VENV)/.installed-test
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update -i kb_portal/translations/messages.pot -d kb_portal/translations --no-fuzzy-matching
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i kb_portal/translations/messages.pot -d kb_portal/translations -l zh --no-fuzzy-matching
+	$(PY) -m kb_portal.i18n.hant   # zh_Hant is generated from zh (never edited by hand)
 	$(VENV)/bin/pybabel compile -d kb_portal/translations
 
 clean:

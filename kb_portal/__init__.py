@@ -2,23 +2,11 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request
-from flask_login import current_user
+from flask import Flask
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ("en", "zh")
-
-
-def select_locale() -> str:
-    """The user's preference, else the browser's best match, else English."""
-    if not has_request_context():
-        return "en"  # CLI output
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
-    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-TW"])
-    return "zh" if best and best.startswith("zh") else "en"
 
 
 def create_app(config=None) -> Flask:
@@ -40,16 +28,16 @@ def create_app(config=None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    from . import i18n
+    i18n.init_app(app)
     _init_login(app)
     _register_blueprints(app)
-    _register_template_helpers(app)
 
     from . import search
     search.init_app(app)
 
-    from . import cli, errors, localtime, security
+    from . import audit, cli, errors, localtime, security
+    audit.init_app(app)
     localtime.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -93,14 +81,3 @@ def _register_blueprints(app: Flask) -> None:
     from . import training
     training.init_app(app)
 
-
-def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    @app.context_processor
-    def inject():
-        return {"current_locale": str(get_locale() or "en")}
-
-    @app.before_request
-    def remember_locale():
-        g.locale = select_locale()

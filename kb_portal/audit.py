@@ -1,8 +1,25 @@
-"""The audit log: who did what, when (create, edit, publish, archive, restore, role changes)."""
+"""The audit log: who did what, when (create, edit, publish, archive, restore, role changes).
+
+Entries store a machine action name (``article.submit``) and a JSON detail; pages never show
+those raw. Each feature describes its actions in a module-level ``AUDIT_ACTIONS`` mapping
+(action → lazily translated sentence with ``%(detail key)s`` placeholders, or a function of
+the detail) and lists that module in :data:`ACTION_MODULES`; :func:`describe` turns an entry
+into a sentence in the reader's language. An action nobody describes is shown by its name,
+which ``tests/i18n/test_no_english_left.py`` reports as untranslated.
+"""
 import json
+from importlib import import_module
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from .accounts.models import utcnow
 from .extensions import db
+
+# Modules with an AUDIT_ACTIONS mapping (like cli.FEATURE_COMMAND_MODULES for commands).
+ACTION_MODULES = ("kb_portal.kb.history", "kb_portal.accounts.services")
+TARGET_TYPES = {"article": _l("article"), "user": _l("user"), "category": _l("category"),
+                "attachment": _l("file"), "kb": _l("knowledge base")}
 
 
 class AuditEntry(db.Model):
@@ -34,3 +51,31 @@ def record(actor, action: str, target_type: str, target_id=None, label: str = ""
     )
     db.session.add(entry)
     return entry
+
+
+class _Detail(dict):
+    """Detail values for ``%``-formatting; a key an old entry lacks shows as ``?``."""
+
+    def __missing__(self, key):
+        return "?"
+
+
+def init_app(app) -> None:
+    """Collect the features' action descriptions onto the app."""
+    actions = {}
+    for name in ACTION_MODULES:
+        actions.update(import_module(name).AUDIT_ACTIONS)
+    app.extensions["kb_audit_actions"] = actions
+
+
+def describe(entry: AuditEntry) -> str:
+    """What the entry records, as a sentence in the interface language."""
+    spec = current_app.extensions.get("kb_audit_actions", {}).get(entry.action)
+    if spec is None:
+        return entry.action
+    detail = _Detail(entry.detail)
+    return spec(detail) if callable(spec) else str(spec) % detail
+
+
+def target_type(entry: AuditEntry) -> str:
+    return str(TARGET_TYPES.get(entry.target_type, entry.target_type))

@@ -3,8 +3,10 @@
 A backup folder holds the database (SQLite: a snapshot taken with SQLite's online backup API,
 safe while the portal runs; PostgreSQL: ``pg_dump`` output), the uploads, and a readable
 Markdown export of the articles. The search index is left out on purpose: it is rebuilt from
-the database (``flask kb reindex``).
+the database (``flask kb reindex``). ``flask kb restore`` (:mod:`kb_portal.restore`) puts a
+backup back.
 """
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,6 +28,7 @@ def _backup_database(target: Path) -> Path:
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
         out = target / "kb.sqlite3"
+        os.close(os.open(out, os.O_WRONLY | os.O_CREAT, 0o600))  # it holds password hashes
         dest = sqlite3.connect(out)
         with dest:
             source.backup(dest)
@@ -49,7 +52,7 @@ def _backup_database(target: Path) -> Path:
 def make_backup(parent: Path, progress=None) -> tuple[Path, dict]:
     """Write a new timestamped backup folder under ``parent``; return it and what it holds."""
     target = parent / datetime.now().strftime("kb-backup-%Y%m%d-%H%M%S")
-    target.mkdir(parents=True, exist_ok=False)
+    target.mkdir(parents=True, exist_ok=False, mode=0o700)  # database dumps: owner only
     database = _backup_database(target)
     uploads = Path(current_app.config["KB_UPLOAD_DIR"])
     files = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else []

@@ -65,6 +65,9 @@ def demo_command():
         click.echo(f"  {username:<10} {role:<8} {password}")
     for hook in current_app.extensions.get("kb_demo_hooks", []):
         hook()  # features set up demo data for the new accounts (training: the onboarding track)
+    from .extensions import db
+
+    db.session.commit()  # the command's one commit: hooks only flush
 
 
 @kb.command("import")
@@ -105,6 +108,25 @@ def backup_command(parent):
         fail(str(exc))
     click.echo(f"backup in {target}: database {summary['database']}, "
                f"{summary['uploads']} uploads, {summary['articles']} articles")
+
+
+@kb.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and uploads that hold data.")
+@click.pass_context
+def restore_command(ctx, source, force):
+    """Restore a backup folder of `flask kb backup` into this (empty) instance; rebuild the
+    search index."""
+    from .restore import RestoreError, restore_backup
+
+    try:
+        summary = restore_backup(source, force, progress=progress_reporter("Copying uploads"))
+    except RestoreError as exc:
+        fail(str(exc))
+    replaced = f" (replaced {', '.join(summary['replaced'])})" if summary["replaced"] else ""
+    click.echo(f"restored {source}: database {summary['database']}, "
+               f"{summary['uploads']} uploads{replaced}")
+    ctx.invoke(kb.get_command(ctx, "reindex"))
 
 
 @kb.command("create-user")

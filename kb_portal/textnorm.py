@@ -15,11 +15,12 @@ _local = threading.local()
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _converter() -> opencc.OpenCC:
-    # OpenCC objects are not documented as thread-safe: keep one per thread.
-    conv = getattr(_local, "t2s", None)
+def _converter(config: str = "t2s") -> opencc.OpenCC:
+    # OpenCC objects are not documented as thread-safe: keep one per thread and direction.
+    conv = getattr(_local, config, None)
     if conv is None:
-        conv = _local.t2s = opencc.OpenCC("t2s")
+        conv = opencc.OpenCC(config)
+        setattr(_local, config, conv)
     return conv
 
 
@@ -32,6 +33,14 @@ def to_simplified(text: str) -> str:
     if not CJK_RE.search(text):
         return text
     return _converter().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional characters (Taiwan standard forms, OpenCC ``s2tw``), for names
+    kept in Simplified only (category names) shown in the Traditional interface."""
+    if not CJK_RE.search(text):
+        return text
+    return _converter("s2tw").convert(text)
 
 
 @lru_cache(maxsize=4096)

@@ -53,6 +53,7 @@ def training_samples(owner: User) -> dict:
     quiz = db.session.scalar(db.select(Quiz))
     (assignment,) = tracks.assign_track(db.session.scalar(db.select(Track)), [owner])
     attempt = services.start_attempt(quiz, owner)
+    db.session.commit()
     return {"quiz_slug": quiz.slug, "track_slug": "onboarding", "attempt_id": attempt.id,
             "assignment_id": assignment.id, "question_key": "q1",
             "question_id": quiz.questions[0].id, "fmt": "yaml"}

@@ -5,11 +5,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import KbForm
+from ..i18n.locales import LANGUAGES
 from .models import ROLES
+from .people import ROLE_LABELS
 
-ROLE_CHOICES = [SelectChoice(r, r) for r in ROLES]
-LOCALE_CHOICES = [SelectChoice("", _l("Browser default")), SelectChoice("en", "English"),
-                  SelectChoice("zh", "简体中文")]
+ROLE_CHOICES = [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
+LOCALE_CHOICES = [SelectChoice("", _l("Browser default"))] + [
+    SelectChoice(code, name) for code, name in LANGUAGES]
 
 
 class LoginForm(KbForm):

@@ -5,11 +5,25 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import audit
 from ..extensions import db
 from .models import ROLES, ApiToken, User, utcnow
+from .people import role_label
+
+# How the audit log describes these actions (kb_portal.audit).
+AUDIT_ACTIONS = {
+    "user.create": lambda d: _("created the account (%(role)s)", role=role_label(d["role"])),
+    "user.password": _l("set a new password"),
+    "user.role": lambda d: _("changed the role from %(old)s to %(new)s",
+                             old=role_label(d["old"]), new=role_label(d["new"])),
+    "user.activate": _l("activated the account"),
+    "user.deactivate": _l("deactivated the account"),
+    "token.create": _l("created an API token (%(prefix)s…)"),
+}
 
 DEMO_ACCOUNTS = (
     ("admin", "admin", "Demo Admin 管理员"),
@@ -41,7 +55,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_l("The password must have at least %(n)d characters.",
+                              n=MIN_PASSWORD_LENGTH))
 
 
 def create_user(username: str, password: str, role: str = "agent", display_name: str = "",
@@ -49,11 +64,12 @@ def create_user(username: str, password: str, role: str = "agent", display_name:
     """Create a user. :raise AccountError: on a taken name, bad role or short password."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise AccountError("A user name is 1–64 characters without spaces.")
+        raise AccountError(_l("A user name is 1–64 characters without spaces."))
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError(_l("Unknown role %(role)s; choose one of %(roles)s.", role=repr(role),
+                              roles=", ".join(ROLES)))
     if find_user(username):
-        raise AccountError(f"The user name {username!r} is taken.")
+        raise AccountError(_l("The user name %(name)s is taken.", name=username))
     _check_password(password)
     user = User(username=username, role=role, display_name=display_name.strip())
     user.set_password(password)
@@ -75,7 +91,7 @@ def set_password(user: User, password: str, actor=None) -> None:
 
 def change_role(user: User, role: str, actor=None) -> None:
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}.")
+        raise AccountError(_l("Unknown role %(role)s.", role=repr(role)))
     if user.role == role:
         return
     _guard_last_admin(user, role == "admin" and user.active)
@@ -104,7 +120,7 @@ def _guard_last_admin(user: User, stays_admin: bool) -> None:
         select(func.count()).select_from(User).where(User.role == "admin", User.active)
     )
     if admins <= 1:
-        raise AccountError("This is the last active admin; make another admin first.")
+        raise AccountError(_l("This is the last active admin; make another admin first."))
 
 
 def create_token(user: User, name: str = "") -> str:

@@ -1,19 +1,31 @@
 """Login, logout, own account, and user administration."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from ..audit import AuditEntry
 from ..extensions import db, limiter
-from . import services
+from ..i18n.locales import SESSION_KEY
+from . import people, services
 from .access import public, require
 from .forms import ChangePasswordForm, CreateUserForm, EditUserForm, LoginForm, PreferencesForm
 from .models import User
 
 bp = Blueprint("accounts", __name__)
+bp.add_app_template_global(people.display_name, "person_name")
+bp.add_app_template_global(people.role_label, "role_label")
 
 
 def _safe_next(target: str | None) -> str:
@@ -81,6 +93,8 @@ def preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
+        # The account's choice replaces any pick made with the language switch earlier.
+        session.pop(SESSION_KEY, None)
         db.session.commit()
         flash(_("Preferences saved."), "success")
     return redirect(url_for("accounts.account"))

@@ -121,7 +121,7 @@ def _conflict(form, article, base_id: int | None):
     merged, result = merge_content(
         editing.revision_content(base), mine, theirs, mine_label=_("your version"),
         theirs_label=_("revision %(n)s by %(who)s", n=head.number,
-                       who=head.author.username if head.author else "?"))
+                       who=head.author.name if head.author else "?"))
     form.fill(merged, None)
     form.base_revision_id.data = head.id
     newer = article.revisions.filter(Revision.number > base.number).all() \

@@ -48,13 +48,14 @@ class ArticleForm(KbForm):
         """Fill the category and owner lists from the database."""
         categories = db.session.scalars(select(Category).order_by(Category.position)).all()
         self.category.choices = [SelectChoice(c.key, c.display_name(locale)) for c in categories]
-        staff = db.session.scalars(select(User.username).where(
+        staff = db.session.execute(select(User.username, User.display_name).where(
             User.role.in_(("trainer", "admin")), User.active.is_(True))
             .order_by(User.username)).all()
         current = self.owner.data
-        self.owner.choices = [SelectChoice(u) for u in staff]
-        if current and current not in staff:  # e.g. an imported owner without an account
-            self.owner.choices.insert(0, SelectChoice(current))
+        self.owner.choices = [SelectChoice(u, f"{name} ({u})" if name else u)
+                              for u, name in staff]
+        if current and current not in {u for u, _name in staff}:
+            self.owner.choices.insert(0, SelectChoice(current))  # e.g. imported, no account
 
     def to_input(self) -> ArticleInput:
         return ArticleInput(

@@ -9,6 +9,7 @@ import json
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..textnorm import to_traditional
 
 ARTICLE_STATUSES = ("draft", "review", "published", "archived")
 # When a save must carry a change note: always, only once the article is published, or never.
@@ -29,7 +30,11 @@ class Category(db.Model):
                               server_default="published")
 
     def display_name(self, locale: str) -> str:
-        return self.name_zh if str(locale).startswith("zh") else self.name_en
+        """The name in the interface language (the Traditional interface converts name_zh)."""
+        locale = str(locale)
+        if locale == "zh_Hant":
+            return to_traditional(self.name_zh)
+        return self.name_zh if locale.startswith("zh") else self.name_en
 
 
 class Article(db.Model):

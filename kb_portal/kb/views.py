@@ -2,14 +2,19 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import audit
 from ..accounts.access import require
 from ..extensions import db
-from . import feedback, health, queries, workflow
+from . import feedback, health, history, queries, workflow
 from .forms import FeedbackForm, VerifyForm
 from .models import Category
 from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
+bp.add_app_template_global(history.status_label, "status_label")
+bp.add_app_template_global(history.revision_note, "revision_note")
+bp.add_app_template_global(audit.describe, "describe_audit")
+bp.add_app_template_global(audit.target_type, "audit_target_type")
 
 
 @bp.app_template_global()

@@ -11,18 +11,29 @@ def init_app(app) -> None:
     """Wire the training feature into ``app``."""
     from ..importing import IMPORTERS
     from ..kb.signals import article_published
-    from . import manage_views, report_views  # noqa: F401 (they add routes to the blueprint)
+    from . import manage_views, report_views, track_views, views
     from .importer import import_training_files
     from .tracks import on_article_published
-    from .views import bp
 
     # One importer for all three suffixes, so that tracks are applied after every quiz.
     IMPORTERS.setdefault(IMPORT_SUFFIXES, ("quizzes and tracks", import_training_files))
     # Publishing with "requires re-read" reopens read steps and flags linked questions.
     article_published.connect(on_article_published, weak=False)
-    app.register_blueprint(bp)
+    for module in (views, manage_views, track_views, report_views):
+        app.register_blueprint(module.bp)
+    app.add_template_filter(_score, "score")
     app.context_processor(_template_helpers)
     app.extensions.setdefault("kb_demo_hooks", []).append(_assign_demo_track)
+
+
+def _score(value) -> str:
+    """A score for people: at most one decimal (``3.7``, ``4``), "—" when there is none."""
+    import math
+
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _template_helpers() -> dict:

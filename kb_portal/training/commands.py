@@ -1,4 +1,8 @@
-"""``flask kb assign`` and ``flask kb export-quizzes`` (registered by ``kb_portal.cli``)."""
+"""Training's ``flask kb`` commands: ``assign`` and ``export-quizzes``.
+
+Each command is a few lines around a service and commits once; ``kb_portal.cli`` adds them to
+the ``flask kb`` group through :func:`register`.
+"""
 from pathlib import Path
 
 import click
@@ -9,57 +13,63 @@ def _date(value):
     return None if value is None else value.date()
 
 
+@click.command("assign")
+@click.argument("track_slug")
+@click.argument("usernames", nargs=-1)
+@click.option("--start-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Assign to every active user with this start date (YYYY-MM-DD).")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Due date (default: start date + the track's due_days).")
+def assign_command(track_slug, usernames, start_date, due):
+    """Assign an onboarding track to USERNAMES or to everyone with --start-date."""
+    from ..accounts.services import find_user
+    from ..cli import fail
+    from ..extensions import db
+    from .models import Track
+    from .tracks import assign_by_start_date, assign_track
+
+    track = db.session.scalar(select(Track).where(Track.slug == track_slug)) or \
+        fail(f"no track {track_slug!r}")
+    if start_date:
+        created = assign_by_start_date(track, _date(start_date), _date(due))
+    elif usernames:
+        users = [find_user(u) or fail(f"no user {u!r}") for u in usernames]
+        created = assign_track(track, users, _date(due))
+    else:
+        fail("name users or give --start-date")
+    db.session.commit()
+    click.echo(f"assigned {track.slug} to {len(created)} user(s)")
+
+
+@click.command("export-quizzes")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--gift", is_flag=True, help="Also write <slug>.gift (Moodle's format).")
+def export_quizzes_command(target, gift):
+    """Write quizzes to TARGET/<slug>.yaml and tracks to TARGET/tracks/<slug>.yaml."""
+    from ..extensions import db
+    from .files import dump_quiz, dump_track
+    from .gift import dump_gift
+    from .importer import quiz_to_file, track_to_file
+    from .models import Quiz, Track
+
+    (target / "tracks").mkdir(parents=True, exist_ok=True)
+    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.slug)).all()
+    for quiz in quizzes:
+        doc = quiz_to_file(quiz)
+        (target / f"{quiz.slug}.yaml").write_text(dump_quiz(doc), encoding="utf-8")
+        if gift:
+            (target / f"{quiz.slug}.gift").write_text(dump_gift(doc), encoding="utf-8")
+    tracks = db.session.scalars(select(Track).order_by(Track.slug)).all()
+    for track in tracks:
+        (target / "tracks" / f"{track.slug}.yaml").write_text(
+            dump_track(track_to_file(track)), encoding="utf-8")
+    click.echo(f"exported {len(quizzes)} quizzes and {len(tracks)} tracks to {target}")
+
+
+COMMANDS = (assign_command, export_quizzes_command)
+
+
 def register(group) -> None:
     """Add the training commands to the ``flask kb`` group."""
-
-    @group.command("assign")
-    @click.argument("track_slug")
-    @click.argument("usernames", nargs=-1)
-    @click.option("--start-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                  help="Assign to every active user with this start date (YYYY-MM-DD).")
-    @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                  help="Due date (default: start date + the track's due_days).")
-    def assign_command(track_slug, usernames, start_date, due):
-        """Assign an onboarding track to USERNAMES or to everyone with --start-date."""
-        from ..accounts.services import find_user
-        from ..cli import fail
-        from ..extensions import db
-        from .models import Track
-        from .tracks import assign_by_start_date, assign_track
-
-        track = db.session.scalar(select(Track).where(Track.slug == track_slug)) or \
-            fail(f"no track {track_slug!r}")
-        if start_date:
-            created = assign_by_start_date(track, _date(start_date), _date(due))
-        elif usernames:
-            users = [find_user(u) or fail(f"no user {u!r}") for u in usernames]
-            created = assign_track(track, users, _date(due))
-        else:
-            fail("name users or give --start-date")
-        click.echo(f"assigned {track.slug} to {len(created)} user(s)")
-
-    @group.command("export-quizzes")
-    @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-    @click.option("--gift", is_flag=True, help="Also write <slug>.gift (Moodle's format).")
-    def export_quizzes_command(target, gift):
-        """Write quizzes to TARGET/<slug>.yaml and tracks to TARGET/tracks/<slug>.yaml."""
-        from ..extensions import db
-        from .files import dump_quiz, dump_track
-        from .gift import dump_gift
-        from .importer import quiz_to_file, track_to_file
-        from .models import Quiz, Track
-
-        (target / "tracks").mkdir(parents=True, exist_ok=True)
-        quizzes = db.session.scalars(select(Quiz).order_by(Quiz.slug)).all()
-        for quiz in quizzes:
-            doc = quiz_to_file(quiz)
-            (target / f"{quiz.slug}.yaml").write_text(dump_quiz(doc), encoding="utf-8")
-            if gift:
-                (target / f"{quiz.slug}.gift").write_text(dump_gift(doc), encoding="utf-8")
-        tracks = db.session.scalars(select(Track).order_by(Track.slug)).all()
-        for track in tracks:
-            (target / "tracks" / f"{track.slug}.yaml").write_text(
-                dump_track(track_to_file(track)), encoding="utf-8")
-        click.echo(f"exported {len(quizzes)} quizzes and {len(tracks)} tracks to {target}")
-
-
+    for command in COMMANDS:
+        group.add_command(command)

@@ -12,8 +12,10 @@ carries the question id.
 """
 import re
 
-from ..kb.files import FileError
-from .files import KEY_RE, QuestionFile, QuizFile, parse_question
+from flask_babel import lazy_gettext as _l
+
+from .errors import TrainingError
+from .files import KEY_RE, QuestionFile, QuizFile, parse_question, question_problem
 
 # Escaped special characters are swapped for private-use characters while parsing.
 _ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
@@ -75,10 +77,10 @@ def _definition(body: str) -> tuple[str, dict]:
     if head in _TRUE_FALSE:
         return "true_false", {"answer": _TRUE_FALSE[head]}
     if body.strip().startswith("#"):
-        raise FileError("numerical questions ({#…}) are not supported")
+        raise TrainingError(_l("numerical questions ({#…}) are not supported"))
     answers = _split_answers(body)
     if not answers:
-        raise FileError("essay questions ({}) are not supported")
+        raise TrainingError(_l("essay questions ({}) are not supported"))
     if all(mark == "=" for mark, _w, _t in answers):
         if all("->" in text for _m, _w, text in answers):
             pairs = [[_restore(p) for p in text.split("->", 1)] for _m, _w, text in answers]
@@ -91,7 +93,8 @@ def _definition(body: str) -> tuple[str, dict]:
         return "multiple", {"choices": choices, "answer": right}
     right = [text for mark, _w, text in answers if mark == "="]
     if len(right) != 1:
-        raise FileError("a multiple-choice question needs exactly one '=' answer or weights")
+        raise TrainingError(_l("a multiple-choice question needs exactly one '=' answer or "
+                           "weights"))
     return "single", {"choices": choices, "answer": right[0]}
 
 
@@ -107,14 +110,14 @@ def _question(meta: dict, block: str, number: int) -> QuestionFile:
     text = re.sub(r"^\s*\[(markdown|html|moodle|plain)\]", "", text)
     match = re.search(r"\{(.*)\}", text, re.S)
     if not match:
-        raise FileError(f"question {number} ({key}): no answer block {{…}}")
+        raise TrainingError(question_problem(number, key, _l("no answer block {…}")))
     body, _, explanation = match.group(1).partition("####")
     before, after = text[:match.start()], text[match.end():]
     prompt = _restore(before) + (f" ____ {_restore(after)}" if after.strip() else "")
     try:
         qtype, fields = _definition(body)
-    except FileError as exc:
-        raise FileError(f"question {number} ({key}): {exc}") from None
+    except TrainingError as exc:
+        raise TrainingError(question_problem(number, key, exc)) from None
     data = {"id": key, "type": qtype, "prompt": prompt, **fields,
             "explanation": _restore(explanation), "article": meta.get("article", ""),
             "tags": meta.get("tags", ""), "points": float(meta.get("points") or 1)}
@@ -122,18 +125,18 @@ def _question(meta: dict, block: str, number: int) -> QuestionFile:
 
 
 def parse_gift(text: str, slug: str) -> QuizFile:
-    """Parse a GIFT file into a quiz. :raise FileError: naming the first bad question."""
+    """Parse a GIFT file into a quiz. :raise TrainingError: naming the first bad question."""
     title, questions = slug, []
     for meta, block in _blocks(text):
         title = meta.get("quiz", title) if not questions else title
         if block:
             questions.append(_question(meta, block, len(questions) + 1))
     if not questions:
-        raise FileError("no questions found")
+        raise TrainingError(_l("no questions found"))
     keys = [q.id for q in questions]
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate:
-        raise FileError(f"question id {duplicate!r} is used twice")
+        raise TrainingError(_l("question id %(key)s is used twice", key=repr(duplicate)))
     return QuizFile(slug=slug, title=title, questions=questions)
 
 

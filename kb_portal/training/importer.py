@@ -8,13 +8,22 @@ Track steps are matched by (kind, target), so completions survive reordering.
 """
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..kb.files import FileError
 from ..kb.importer import ImportReport
 from ..kb.models import Article, ArticleSlug
-from .files import QuestionFile, QuizFile, TrackFile, load_yaml, parse_quiz, parse_track
+from .errors import TrainingError
+from .files import (
+    QuestionFile,
+    QuizFile,
+    TrackFile,
+    load_yaml,
+    parse_quiz,
+    parse_track,
+    question_problem,
+)
 from .gift import parse_gift
 from .models import Question, Quiz, Track, TrackStep
 
@@ -29,16 +38,20 @@ def find_article(slug: str) -> Article | None:
 
 
 def resolve_article_ref(ref: str) -> tuple[Article, str]:
-    """``slug#anchor`` → (article, anchor). :raise FileError: for a missing article or section."""
+    """``slug#anchor`` → (article, anchor).
+
+    :raise TrainingError: for a missing article or section.
+    """
     slug, _, anchor = ref.partition("#")
     article = find_article(slug)
     if article is None:
-        raise FileError(f"article {slug!r} does not exist")
+        raise TrainingError(_l("article %(slug)s does not exist", slug=repr(slug)))
     if anchor:
         anchors = [h["id"] for h in (article.current.toc if article.current else [])]
         if anchor not in anchors:
-            raise FileError(f"article {slug!r} has no section #{anchor} "
-                            f"(its sections: {', '.join(anchors) or 'none'})")
+            raise TrainingError(_l("article %(slug)s has no section #%(anchor)s (its sections: "
+                               "%(sections)s)", slug=repr(slug), anchor=anchor,
+                               sections=", ".join(anchors) or "—"))
     return article, anchor
 
 
@@ -47,18 +60,18 @@ def _check_refs(doc: QuizFile) -> dict[str, tuple[Article | None, str]]:
     for n, q in enumerate(doc.questions, 1):
         try:
             refs[q.id] = resolve_article_ref(q.article) if q.article else (None, "")
-        except FileError as exc:
-            raise FileError(f"question {n} ({q.id}): {exc}") from None
+        except TrainingError as exc:
+            raise TrainingError(question_problem(n, q.id, exc)) from None
     for slug in doc.articles:
         if find_article(slug) is None:
-            raise FileError(f"articles: {slug!r} does not exist")
+            raise TrainingError(_l("articles: %(slug)s does not exist", slug=repr(slug)))
     return refs
 
 
 def apply_quiz_file(doc: QuizFile) -> str:
     """Create or update the quiz in ``doc`` (not committed): created / updated / unchanged.
 
-    :raise FileError: when a referenced article or section does not exist.
+    :raise TrainingError: when a referenced article or section does not exist.
     """
     chash = doc.content_hash()
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == doc.slug))
@@ -108,7 +121,7 @@ def quiz_to_file(quiz: Quiz) -> QuizFile:
 
 
 def apply_track_file(doc: TrackFile) -> str:
-    """Create or update the track in ``doc`` (not committed). :raise FileError: on bad steps."""
+    """Create or update the track in ``doc`` (not committed). :raise TrainingError: on bad steps."""
     chash = doc.content_hash()
     track = db.session.scalar(select(Track).where(Track.slug == doc.slug))
     if track is not None and track.content_hash == chash:
@@ -118,8 +131,10 @@ def apply_track_file(doc: TrackFile) -> str:
         target = find_article(slug) if kind == "read" else \
             db.session.scalar(select(Quiz).where(Quiz.slug == slug))
         if target is None:
-            what = "article" if kind == "read" else "quiz"
-            raise FileError(f"step {n}: {what} {slug!r} does not exist")
+            missing = _l("step %(n)d: article %(slug)s does not exist") if kind == "read" \
+                else _l("step %(n)d: quiz %(slug)s does not exist")
+            raise TrainingError(missing.format(n=n, slug=repr(slug)) if False else
+                            str(missing) % {"n": n, "slug": repr(slug)})
         targets.append((kind, target))
     outcome = "updated" if track else "created"
     if track is None:
@@ -156,41 +171,41 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileError(f"not UTF-8 (byte {exc.start})") from None
+        raise TrainingError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     except OSError as exc:
-        raise FileError(f"cannot read: {exc.strerror}") from None
+        raise TrainingError(_l("cannot read: %(reason)s", reason=exc.strerror)) from None
 
 
 def _parse(path: Path):
-    """(kind, parsed file) for a ``.yaml``/``.yml``/``.gift`` path. :raise FileError:."""
+    """(kind, parsed file) for a ``.yaml``/``.yml``/``.gift`` path. :raise TrainingError:."""
     return parse_text(path.name, _read(path))
 
 
 def parse_text(filename: str, text: str):
-    """(kind, parsed file) from a file's name and text. :raise FileError:."""
+    """(kind, parsed file) from a file's name and text. :raise TrainingError:."""
     stem, _dot, suffix = filename.lower().rpartition(".")
     if suffix == "gift":
         return "quiz", parse_gift(text, stem)
     if suffix not in ("yaml", "yml"):
-        raise FileError("use a .yaml, .yml or .gift file")
+        raise TrainingError(_l("use a .yaml, .yml or .gift file"))
     data = load_yaml(text)
     kind = str(data.get("kind") or "quiz")
     if kind == "track":
         return "track", parse_track(data, stem)
     if kind != "quiz":
-        raise FileError(f"kind must be quiz or track, not {kind!r}")
+        raise TrainingError(_l("kind must be quiz or track, not %(kind)s", kind=repr(kind)))
     return "quiz", parse_quiz(data, stem)
 
 
 def import_upload(filename: str, data: bytes) -> tuple[str, str]:
-    """Import one uploaded file: (kind, slug). :raise FileError: with the reason."""
+    """Import one uploaded file: (kind, slug). :raise TrainingError: with the reason."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileError(f"not UTF-8 (byte {exc.start})") from None
+        raise TrainingError(_l("not UTF-8 (byte %(n)d)", n=exc.start)) from None
     kind, doc = parse_text(filename, text)
     (apply_quiz_file if kind == "quiz" else apply_track_file)(doc)
-    db.session.commit()
+    db.session.flush()
     return kind, doc.slug
 
 
@@ -205,18 +220,18 @@ def import_training_files(paths: list[Path], actor=None, progress=None) -> Impor
         try:
             kind, doc = _parse(path)
             if (kind, doc.slug) in seen:
-                raise FileError(f"duplicate {kind} slug {doc.slug!r} "
-                                f"(also in {seen[kind, doc.slug]})")
+                raise TrainingError(_l("duplicate slug %(slug)s (also in %(path)s)",
+                                   slug=repr(doc.slug), path=seen[kind, doc.slug]))
             seen[kind, doc.slug] = str(path)
             parsed.append((kind, str(path), doc))
-        except FileError as exc:
+        except TrainingError as exc:
             report.errors.append((str(path), str(exc)))
     parsed.sort(key=lambda item: item[0] != "quiz")
     for kind, path, doc in parsed:
         apply = apply_quiz_file if kind == "quiz" else apply_track_file
         try:
             outcome = apply(doc)  # checks every reference before it changes anything
-        except FileError as exc:
+        except TrainingError as exc:
             report.errors.append((path, str(exc)))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)

@@ -1,53 +1,67 @@
-"""Trainer pages: quiz editor with preview, import/export, track builder, assignment."""
+"""Trainer pages: the quiz list, file import, quiz settings, question editor, export."""
 import random
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms.fields.choices import SelectChoice
 
 from ..accounts.access import require
-from ..accounts.models import User
 from ..extensions import db
-from ..kb.files import FileError
-from ..kb.models import Article
-from . import editing, tracks
-from .files import QuestionFile, dump_quiz, dump_track
-from .forms import AddStepForm, AssignForm, ImportForm, QuestionForm, QuizSettingsForm, TrackForm
+from . import editing
+from .errors import TrainingError
+from .files import QuestionFile, dump_quiz
+from .forms import ImportForm, QuestionForm, QuizSettingsForm
 from .gift import dump_gift
-from .importer import import_upload, quiz_to_file, track_to_file
-from .models import Assignment, Attempt, Question, Quiz, Track
+from .importer import import_upload, quiz_to_file
+from .models import Attempt, Question, Quiz, Track
 from .question_types import get_type
-from .views import bp, markdown_html, quiz_or_404
+from .views import markdown_html, quiz_or_404
+
+bp = Blueprint("training_manage", __name__, url_prefix="/training/manage")
 
 
-def track_or_404(slug: str) -> Track:
-    """:raise 404: when there is no track with this slug."""
-    return db.session.scalar(select(Track).where(Track.slug == slug)) or abort(404)
+def submit_form(form, save, success: str):
+    """The settings forms' round: validate, run ``save(form.data)``, commit once and flash
+    ``success`` — or roll back and flash the :class:`TrainingError`'s reason. Returns what
+    ``save`` returned, or None when nothing was saved."""
+    if form.validate_on_submit():
+        try:
+            saved = save(form.data)
+        except TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return None
+        db.session.commit()
+        flash(success, "success")
+        return saved
+    if request.method == "POST":
+        flash_errors(form)
+    return None
 
 
-def _flash_errors(form) -> None:
+def flash_errors(form) -> None:
     for name, errors in form.errors.items():
         for error in errors:
             flash(f"{getattr(form, name).label.text}: {error}", "error")
 
 
-@bp.route("/manage", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @require("trainer")
-def manage():
+def index():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
         try:
             kind, slug = import_upload(upload.filename or "", upload.read())
-        except FileError as exc:
+        except TrainingError as exc:
             db.session.rollback()
             flash(_("%(file)s was not imported: %(reason)s", file=upload.filename,
                     reason=str(exc)), "error")
         else:
-            flash(_("Imported %(kind)s %(slug)s.", kind=kind, slug=slug), "success")
-        return redirect(url_for("training.manage"))
+            db.session.commit()
+            flash(_("Imported quiz %(slug)s.", slug=slug) if kind == "quiz" else
+                  _("Imported track %(slug)s.", slug=slug), "success")
+        return redirect(url_for("training_manage.index"))
     counts = dict(db.session.execute(select(Attempt.quiz_id, func.count())
                                      .group_by(Attempt.quiz_id)).all())
     return render_template(
@@ -58,13 +72,13 @@ def manage():
             Question.needs_review, Question.retired.is_(False))).all())
 
 
-@bp.route("/manage/quizzes/new", methods=["GET", "POST"])
+@bp.route("/quizzes/new", methods=["GET", "POST"])
 @require("trainer")
 def quiz_new():
     return _quiz_settings(None)
 
 
-@bp.route("/manage/quizzes/<quiz_slug>", methods=["GET", "POST"])
+@bp.route("/quizzes/<quiz_slug>", methods=["GET", "POST"])
 @require("trainer")
 def quiz_edit(quiz_slug: str):
     return _quiz_settings(quiz_or_404(quiz_slug))
@@ -75,21 +89,14 @@ def _quiz_settings(quiz: Quiz | None):
     if request.method == "GET" and quiz:
         form.draw_tags.data = ", ".join(quiz.draw_tags)
         form.articles.data = ", ".join(quiz.article_slugs)
-    if form.validate_on_submit():
-        try:
-            quiz = editing.save_quiz_settings(quiz, form.data)
-        except FileError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Quiz saved."), "success")
-            return redirect(url_for("training.quiz_edit", quiz_slug=quiz.slug))
-    elif request.method == "POST":
-        _flash_errors(form)
+    saved = submit_form(form, lambda data: editing.save_quiz_settings(quiz, data),
+                        _("Quiz saved."))
+    if saved is not None:
+        return redirect(url_for("training_manage.quiz_edit", quiz_slug=saved.slug))
     return render_template("training/quiz_edit.html", quiz=quiz, form=form)
 
 
-@bp.route("/manage/quizzes/<quiz_slug>/questions/<question_key>", methods=["GET", "POST"])
+@bp.route("/quizzes/<quiz_slug>/questions/<question_key>", methods=["GET", "POST"])
 @require("trainer")
 def question_edit(quiz_slug: str, question_key: str):
     """Edit (or, with the key ``new``, add) a question; "Preview" shows it as agents will."""
@@ -110,13 +117,14 @@ def question_edit(quiz_slug: str, question_key: str):
                 preview = _preview(editing.check_question(form.to_data()))
             else:
                 saved = editing.save_question(quiz, question, form.to_data())
+                db.session.commit()
                 flash(_("Question %(key)s saved.", key=saved.key), "success")
-                return redirect(url_for("training.quiz_edit", quiz_slug=quiz.slug))
-        except FileError as exc:
+                return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug))
+        except TrainingError as exc:
             db.session.rollback()
             flash(str(exc), "error")
     elif request.method == "POST":
-        _flash_errors(form)
+        flash_errors(form)
     return render_template("training/question_edit.html", quiz=quiz, question=question,
                            form=form, preview=preview)
 
@@ -131,7 +139,7 @@ def _preview(qf) -> dict:
             "explanation_html": markdown_html(qf.explanation), "article": qf.article}
 
 
-@bp.route("/manage/quizzes/<quiz_slug>/questions/<question_key>/retire", methods=["POST"])
+@bp.route("/quizzes/<quiz_slug>/questions/<question_key>/retire", methods=["POST"])
 @require("trainer")
 def question_retire(quiz_slug: str, question_key: str):
     quiz = quiz_or_404(quiz_slug)
@@ -139,20 +147,20 @@ def question_retire(quiz_slug: str, question_key: str):
     question.retired = True
     db.session.commit()
     flash(_("Question %(key)s removed from the quiz.", key=question.key), "success")
-    return redirect(url_for("training.quiz_edit", quiz_slug=quiz.slug))
+    return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug))
 
 
-@bp.route("/manage/questions/<int:question_id>/reviewed", methods=["POST"])
+@bp.route("/questions/<int:question_id>/reviewed", methods=["POST"])
 @require("trainer")
 def question_reviewed(question_id: int):
     question = db.session.get(Question, question_id) or abort(404)
     question.needs_review, question.flagged_at = False, None
     db.session.commit()
     flash(_("Question %(key)s marked as reviewed.", key=question.key), "success")
-    return redirect(request.referrer or url_for("training.manage"))
+    return redirect(request.referrer or url_for("training_manage.index"))
 
 
-@bp.route("/manage/quizzes/<quiz_slug>/export.<fmt>")
+@bp.route("/quizzes/<quiz_slug>/export.<fmt>")
 @require("trainer")
 def quiz_export(quiz_slug: str, fmt: str):
     quiz = quiz_or_404(quiz_slug)
@@ -164,86 +172,3 @@ def quiz_export(quiz_slug: str, fmt: str):
         "Content-Disposition": f"attachment; filename={quiz.slug}.{fmt}"})
 
 
-@bp.route("/manage/tracks/new", methods=["GET", "POST"])
-@require("trainer")
-def track_new():
-    return _track_builder(None)
-
-
-@bp.route("/manage/tracks/<track_slug>", methods=["GET", "POST"])
-@require("trainer")
-def track_edit(track_slug: str):
-    return _track_builder(track_or_404(track_slug))
-
-
-def _track_builder(track: Track | None):
-    """The track builder: details, and steps to add, move and remove."""
-    form = TrackForm(obj=track)
-    if form.validate_on_submit():
-        try:
-            track = editing.save_track(track, form.data)
-        except FileError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Track saved."), "success")
-            return redirect(url_for("training.track_edit", track_slug=track.slug))
-    elif request.method == "POST":
-        _flash_errors(form)
-    add_form = AddStepForm()
-    add_form.target.choices = _step_choices()
-    return render_template("training/track_edit.html", track=track, form=form,
-                           add_form=add_form, yaml=dump_track(track_to_file(track))
-                           if track else "")
-
-
-def _step_choices() -> list[tuple[str, str]]:
-    articles = db.session.scalars(select(Article).where(Article.status == "published")
-                                  .order_by(Article.slug)).all()
-    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.title)).all()
-    return [SelectChoice(f"read:{a.slug}", _("Read: %(title)s", title=a.current.title))
-            for a in articles] + \
-        [SelectChoice(f"quiz:{q.slug}", _("Pass: %(title)s", title=q.title)) for q in quizzes]
-
-
-@bp.route("/manage/tracks/<track_slug>/steps", methods=["POST"])
-@require("trainer")
-def track_step(track_slug: str):
-    track = track_or_404(track_slug)
-    try:
-        editing.change_step(track, request.form.get("action", ""),
-                            request.form.get("step_id", type=int),
-                            request.form.get("target", ""))
-    except FileError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("training.track_edit", track_slug=track.slug))
-
-
-@bp.route("/manage/tracks/<track_slug>/assign", methods=["GET", "POST"])
-@require("trainer")
-def track_assign(track_slug: str):
-    track = track_or_404(track_slug)
-    form = AssignForm()
-    agents = db.session.scalars(select(User).where(User.active.is_(True))
-                                .order_by(User.username)).all()
-    form.users.choices = [SelectChoice(u.id, f"{u.name} ({u.username})") for u in agents]
-    if form.validate_on_submit():
-        if form.start_date.data:
-            created = tracks.assign_by_start_date(track, form.start_date.data,
-                                                  form.due_date.data, current_user)
-        else:
-            chosen = [u for u in agents if u.id in (form.users.data or [])]
-            created = tracks.assign_track(track, chosen, form.due_date.data,
-                                          actor=current_user)
-        flash(_("Assigned to %(n)d people (already assigned people are left as they were).",
-                n=len(created)), "success")
-        return redirect(url_for("training.track_assign", track_slug=track.slug))
-    assigned = [tracks.progress(a) for a in _assignments(track)]
-    return render_template("training/track_assign.html", track=track, form=form,
-                           assigned=assigned)
-
-
-def _assignments(track: Track):
-    return db.session.scalars(select(Assignment).where(Assignment.track_id == track.id)
-                              .order_by(Assignment.assigned_at)).all()

@@ -7,11 +7,23 @@ question's definition: a trainer who edits a question mid-attempt changes neithe
 new hire sees nor how that attempt is graded (Moodle does the same with question versions).
 """
 import json
+import math
 
 from ..accounts.models import utcnow
 from ..extensions import db
 
 REVIEW_OPTIONS = ("score", "answers", "explanations")
+MAX_POINTS = 1000.0
+
+
+def finite_points(value) -> float:
+    """A question's points, or 1 for a row stored before points were validated (``.inf``,
+    ``1e400``, NaN or ≤ 0 were once accepted): grading and pages must never meet those."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return value if math.isfinite(value) and 0 < value <= MAX_POINTS else 1.0
 
 
 class JsonMixin:
@@ -194,7 +206,7 @@ class Response(JsonMixin, db.Model):
 
     @property
     def mark(self) -> float | None:
-        return None if self.fraction is None else self.fraction * self.points
+        return None if self.fraction is None else self.fraction * finite_points(self.points)
 
 
 class Track(db.Model):
@@ -227,6 +239,11 @@ class TrackStep(db.Model):
     @property
     def target_slug(self) -> str:
         return self.article.slug if self.kind == "read" else self.quiz.slug
+
+    @property
+    def available(self) -> bool:
+        """Whether learners can do the step: a read step needs a published article."""
+        return self.kind != "read" or self.article.is_published
 
     @property
     def title(self) -> str:

@@ -1,5 +1,8 @@
 """Quiz attempts, run on the server: start, save as you go, submit once, grade.
 
+These functions *flush*; the view or command that calls them commits once (or rolls back), so
+one request is one transaction (DESIGN.md §7).
+
 * **Start** fixes the questions (a random draw from the tagged pool when the quiz says so), their
   order, each question's choice order and the deadline, and snapshots each definition.
 * **Save** stores canonical answers while the new hire works, so a reload resumes the attempt.
@@ -21,16 +24,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
-from .models import Attempt, Question, Quiz, Response
+from .errors import TrainingError
+from .grading import total_attempt
+from .models import Attempt, Question, Quiz, Response, finite_points
 from .question_types import get_type
 from .tracks import complete_quiz_steps
 
 GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a slow network
-
-
-class TrainingError(ValueError):
-    """A user-facing refusal (over the attempt limit, too early, time is up …)."""
-
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of a new attempt, in the order they will be shown."""
@@ -92,13 +92,12 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
             definition_json=question.definition_json,
             layout_json=Response.dumps(qtype.make_layout(question.definition, rng,
                                                          quiz.shuffle_choices)),
-            points=question.points))
+            points=finite_points(question.points)))
     attempt.max_score = sum(r.points for r in attempt.responses)
     db.session.add(attempt)
     try:
-        db.session.commit()
-    except IntegrityError:  # a second "start" won the race for this attempt number
-        db.session.rollback()
+        db.session.flush()
+    except IntegrityError:  # a second "start" won the race; the caller rolls back
         raise TrainingError(_("Another attempt was just started; reload the page.")) from None
     return attempt
 
@@ -124,15 +123,13 @@ def save_answers(attempt: Attempt, raw_by_slot: dict[int, object],
                  now: datetime | None = None) -> int:
     """Store answers (raw form values per slot); return how many slots were saved.
 
-    :raise TrainingError: when the attempt is submitted or its time is up (it is then graded).
+    :raise TrainingError: when the attempt is submitted or its time is up. The caller grades
+        an expired attempt first (:func:`is_expired`): the refusal changes nothing.
     """
     now = now or utcnow()
     if is_expired(attempt, now):
-        submit_attempt(attempt, now=now, late=True)
-        raise TrainingError(_("Time is up: your attempt was graded on the answers saved "
-                              "before the deadline."))
+        raise TrainingError(_("Time is up: answers can no longer be saved."))
     if not _claim_open(attempt):
-        db.session.rollback()
         raise TrainingError(_("This attempt has already been submitted."))
     saved = 0
     for response in attempt.responses:
@@ -142,9 +139,8 @@ def save_answers(attempt: Attempt, raw_by_slot: dict[int, object],
                                          raw_by_slot[response.slot])
             response.saved_at = now
             saved += 1
-    db.session.commit()
+    db.session.flush()
     return saved
-
 
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = False) -> bool:
@@ -152,21 +148,15 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = F
     now = now or utcnow()
     late = late or is_expired(attempt, now)
     if not _claim_open(attempt, submitted_at=now, late=late):
-        db.session.rollback()
         db.session.refresh(attempt)
         return False
-    score = 0.0
+    db.session.refresh(attempt)  # the UPDATE bypassed the session
     for response in attempt.responses:
         response.fraction = get_type(response.type).grade(response.definition, response.answer)
-        score += response.mark
-    quiz = attempt.quiz
-    attempt.score = round(score, 6)
-    attempt.percent = round(100 * score / attempt.max_score, 4) if attempt.max_score else 0.0
-    attempt.passed = attempt.percent >= quiz.pass_mark
-    db.session.commit()
-    db.session.refresh(attempt)
+    total_attempt(attempt)
+    db.session.flush()
     if attempt.passed:
-        complete_quiz_steps(attempt.user, quiz)
+        complete_quiz_steps(attempt.user, attempt.quiz)
     return True
 
 

@@ -4,6 +4,12 @@ A *read* step is done when the assignee opened the article (an ``ArticleView`` r
 then pressed "I have read this" (an :class:`ArticleAck`). A *quiz* step is done when the quiz is
 passed. Completions are stored (``StepCompletion``) rather than recomputed, because a
 "requires re-read" publication must be able to reopen a step that was done.
+
+A read step whose article agents cannot read (a draft, in review or archived) is
+*unavailable*: learners see neither its title nor its address, and it counts neither as done
+nor as to do, so it never blocks the track. It becomes an ordinary step again once the article is
+published. The track builder refuses drafts; files may name one (articles and tracks are often
+imported together, the article as a draft first).
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,6 +21,7 @@ from ..accounts.models import User, utcnow
 from ..extensions import db
 from ..kb.models import Article, ArticleView
 from ..localtime import local_today
+from .errors import TrainingError
 from .models import (
     ArticleAck,
     Assignment,
@@ -26,14 +33,10 @@ from .models import (
 )
 
 
-class TrackError(ValueError):
-    """A user-facing refusal (e.g. acknowledging an article that was never opened)."""
-
-
 @dataclass
 class StepState:
     step: TrackStep
-    status: str  # done | open | overdue | reopened
+    status: str  # done | open | overdue | reopened | unavailable
     completed_at: object = None
 
 
@@ -48,7 +51,7 @@ class Progress:
 
     @property
     def total(self) -> int:
-        return len(self.steps)
+        return sum(1 for s in self.steps if s.status != "unavailable")
 
     @property
     def percent(self) -> int:
@@ -56,7 +59,7 @@ class Progress:
 
     @property
     def next_step(self) -> StepState | None:
-        return next((s for s in self.steps if s.status != "done"), None)
+        return next((s for s in self.steps if s.status not in ("done", "unavailable")), None)
 
     @property
     def overdue(self) -> bool:
@@ -87,7 +90,7 @@ def _mark_done(assignment: Assignment, step: TrackStep, when) -> None:
 
 def _refresh_completed(assignment: Assignment) -> None:
     done = {c.step_id for c in assignment.completions if c.completed_at}
-    complete = all(s.id in done for s in assignment.track.steps)
+    complete = all(s.id in done for s in assignment.track.steps if s.available)
     if complete and assignment.completed_at is None:
         assignment.completed_at = utcnow()
     elif not complete:
@@ -121,19 +124,19 @@ def complete_quiz_steps(user, quiz) -> None:
         db.session.flush()
         db.session.refresh(assignment)
         _refresh_completed(assignment)
-    db.session.commit()
+    db.session.flush()
 
 
 def acknowledge_article(user, article: Article) -> int:
     """"I have read this": record it and complete read steps; return how many steps it closed.
 
-    :raise TrackError: when the user never opened the article (the acknowledgement must follow
+    :raise TrainingError: when the user never opened the article (the acknowledgement must follow
         a real visit, not a crafted POST).
     """
     opened = db.session.scalar(select(func.count()).select_from(ArticleView).where(
         ArticleView.article_id == article.id, ArticleView.user_id == user.id))
     if not opened:
-        raise TrackError(_("Open the article and read it before confirming."))
+        raise TrainingError(_("Open the article and read it before confirming."))
     ack = db.session.get(ArticleAck, (user.id, article.id)) or \
         ArticleAck(user_id=user.id, article_id=article.id)
     ack.revision_id, ack.acknowledged_at = article.published_revision_id, utcnow()
@@ -144,7 +147,7 @@ def acknowledge_article(user, article: Article) -> int:
         db.session.flush()
         db.session.refresh(assignment)
         _refresh_completed(assignment)
-    db.session.commit()
+    db.session.flush()
     return len(pairs)
 
 
@@ -172,7 +175,7 @@ def assign_track(track: Track, users, due_date: date | None = None, start_date=N
         db.session.add(assignment)
         sync_assignment(assignment)
         created.append(assignment)
-    db.session.commit()
+    db.session.flush()
     return created
 
 
@@ -192,7 +195,9 @@ def progress(assignment: Assignment, today: date | None = None) -> Progress:
     result = Progress(assignment)
     for step in assignment.track.steps:
         row = rows.get(step.id)
-        if row and row.completed_at:
+        if not step.available:
+            status = "unavailable"
+        elif row and row.completed_at:
             status = "done"
         else:
             status = "overdue" if late else ("reopened" if row and row.reopened_at else "open")
@@ -230,7 +235,11 @@ def flag_questions_for_article(article_id: int) -> int:
 
 
 def on_article_published(_sender, article_ids=(), requires_reread=False, **_extra) -> None:
-    """Subscriber of ``kb.signals.article_published`` (sent after commit)."""
+    """Subscriber of ``kb.signals.article_published``.
+
+    The signal is sent after the publishing request committed, so this is a unit of work of
+    its own and commits itself.
+    """
     if not requires_reread:
         return
     for article_id in article_ids:

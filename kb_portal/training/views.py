@@ -5,6 +5,7 @@ display positions) and never from a definition, so answers cannot leak into the 
 """
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -14,10 +15,13 @@ from ..extensions import db
 from ..kb import queries
 from ..kb.rendering import render_markdown
 from . import services, tracks
+from .errors import TrainingError
+from .importer import find_article
 from .models import Assignment, Attempt, Quiz
 from .question_types import get_type
 
 bp = Blueprint("training", __name__, url_prefix="/training")
+TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
 
 
 def quiz_or_404(slug: str) -> Quiz:
@@ -86,9 +90,25 @@ def quiz(quiz_slug: str):
     attempts = services.user_attempts(quiz, current_user)
     open_attempt = next((a for a in attempts if a.in_progress), None)
     refusal = None if open_attempt else services.start_refusal(quiz, attempts, utcnow())
+    db.session.commit()  # close_expired may have graded an attempt
     return render_template("training/quiz.html", quiz=quiz, attempts=attempts,
                            open_attempt=open_attempt, refusal=refusal,
+                           study_first=study_articles(quiz),
                            description_html=markdown_html(quiz.description))
+
+
+def study_articles(quiz: Quiz) -> list:
+    """The quiz's "study first" articles a learner may open (published ones), for titles."""
+    found = (find_article(slug) for slug in quiz.article_slugs)
+    return [a for a in found if a is not None and a.is_published]
+
+
+def visible_article(article):
+    """``article`` when the current user may see it in training pages, else None: agents
+    never meet a draft's title or address through a quiz question."""
+    if article is None:
+        return None
+    return article if article.is_published or current_user.has_role("trainer") else None
 
 
 @bp.route("/quiz/<quiz_slug>/start", methods=["POST"])
@@ -97,9 +117,11 @@ def start(quiz_slug: str):
     quiz = quiz_or_404(quiz_slug)
     try:
         attempt = services.start_attempt(quiz, current_user)
-    except services.TrainingError as exc:
+    except TrainingError as exc:
+        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("training.quiz", quiz_slug=quiz.slug))
+    db.session.commit()
     return redirect(url_for("training.attempt", attempt_id=attempt.id))
 
 
@@ -109,8 +131,8 @@ def attempt(attempt_id: int):
     attempt = attempt_or_404(attempt_id)
     if attempt.in_progress and services.is_expired(attempt, utcnow()):
         services.submit_attempt(attempt, late=True)
-        flash(_("Time is up: your attempt was graded on the answers saved before the "
-                "deadline."), "warning")
+        db.session.commit()
+        flash(str(TIME_IS_UP), "warning")
     if not attempt.in_progress:
         return redirect(url_for("training.result", attempt_id=attempt.id))
     remaining = None
@@ -130,11 +152,17 @@ def save(attempt_id: int):
         return jsonify(error=_("Expected JSON: {\"fields\": [[name, value], …]}")), 400
     fields = MultiDict([(str(p[0]), str(p[1])) for p in payload["fields"]
                         if isinstance(p, list) and len(p) == 2])
+    result_url = url_for("training.result", attempt_id=attempt.id)
+    if attempt.in_progress and services.is_expired(attempt, utcnow()):
+        services.submit_attempt(attempt, late=True)
+        db.session.commit()
+        return jsonify(error=str(TIME_IS_UP), result_url=result_url), 409
     try:
         saved = services.save_answers(attempt, raw_answers(fields, attempt.responses))
-    except services.TrainingError as exc:
-        return jsonify(error=str(exc), result_url=url_for("training.result",
-                                                          attempt_id=attempt.id)), 409
+    except TrainingError as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc), result_url=result_url), 409
+    db.session.commit()
     return jsonify(saved=saved, saved_at=utcnow().isoformat(timespec="seconds"))
 
 
@@ -143,9 +171,9 @@ def save(attempt_id: int):
 def submit(attempt_id: int):
     attempt = attempt_or_404(attempt_id)
     graded = services.finish_attempt(attempt, raw_answers(request.form, attempt.responses))
+    db.session.commit()
     if graded and attempt.late:
-        flash(_("Time is up: your attempt was graded on the answers saved before the "
-                "deadline."), "warning")
+        flash(str(TIME_IS_UP), "warning")
     return redirect(url_for("training.result", attempt_id=attempt.id))
 
 
@@ -157,16 +185,16 @@ def review_rows(attempt: Attempt) -> list[dict]:
     rows = []
     for r in attempt.responses:
         q = r.question
-        link = None
-        if q.article is not None:
-            link = url_for("kb.article", slug=q.article.slug, _anchor=q.article_anchor or None)
+        article, link = visible_article(q.article), None
+        if article is not None:
+            link = url_for("kb.article", slug=article.slug, _anchor=q.article_anchor or None)
         rows.append({"number": r.slot + 1, "prompt_html": markdown_html(r.shown_prompt),
                      "fraction": r.fraction or 0.0, "mark": r.mark or 0.0, "points": r.points,
                      "correct": get_type(r.type).correct_answer(r.definition),
                      "explanation_html": markdown_html(q.explanation)
                      if q.explanation and review == "explanations" else "",
                      "article_link": link, "article_anchor": q.article_anchor,
-                     "article_title": q.article.current.title if q.article else ""})
+                     "article_title": article.current.title if article else ""})
     return rows
 
 
@@ -186,9 +214,11 @@ def acknowledge(slug: str):
     article = queries.published_or_404(slug)
     try:
         closed = tracks.acknowledge_article(current_user, article)
-    except tracks.TrackError as exc:
+    except TrainingError as exc:
+        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("kb.article", slug=article.slug))
+    db.session.commit()
     flash(_("Marked as read.") if closed else _("Noted: you have read this article."),
           "success")
     return redirect(url_for("training.index"))

@@ -5,13 +5,13 @@ in a throwaway data dir, on a free loopback port. ``page_as(role)`` returns a lo
 ``shot(page, name)`` saves a screenshot under ``test-output/e2e/`` for reviewers.
 """
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,12 +97,19 @@ def browser():
         browser.close()
 
 
+def _left_login(url: str) -> bool:
+    """True once the browser is on a page other than the login form."""
+    return urlsplit(url).path.rstrip("/") != "/login"
+
+
 def log_in(page, server, username: str, password: str | None = None) -> None:
+    """Log in through the form and wait until the browser has left it: the navigation to
+    the page after login, not merely any URL (``/login`` itself must not count)."""
     page.goto(server.url + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password or server.accounts[username])
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$|.*/(?!login).*"))
+    page.wait_for_url(_left_login)
 
 
 @pytest.fixture

@@ -80,8 +80,8 @@ def test_trainer_creates_from_template_with_preview_and_submits(page_as, live_se
         dialog.dismiss()
 
     page.on("dialog", dismiss)
-    page.click("a[data-template='policy.zh-Hans']", no_wait_after=True)
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.click("a[data-template='policy.zh-Hans']", no_wait_after=True)
     assert dialogs == ["beforeunload"]
     assert LINE in body(page).input_value()
     page.remove_listener("dialog", dismiss)

@@ -119,6 +119,15 @@ def test_reindex_command_rebuilds_everything(app, runner):
     assert slugs("换货") == ["a2"]
 
 
+def test_after_a_reindex_a_tag_word_finds_articles_when_others_have_no_tags(app, runner):
+    """One segment holding tagged and untagged articles: Whoosh reports the untagged ones'
+    tag length as None, which once made every search touching the tags field fail."""
+    factories.article("a1", "退款", "申请退款")
+    factories.article("a2", "发票抬头", "重开", tags=["发票"])
+    assert runner.invoke(args=["kb", "reindex"]).exit_code == 0
+    assert slugs("发票") == ["a2"]
+
+
 def test_search_command_prints_the_api_shape(app, runner):
     factories.article("a1", "退款政策", "申请退款", category="policy")
     result = runner.invoke(args=["kb", "search", "退款", "--json", "--category", "policy"])

@@ -5,7 +5,7 @@ import pytest
 
 from kb_portal.extensions import db
 from kb_portal.importing import import_paths
-from kb_portal.kb.files import FileError
+from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import dump_quiz, dump_track, parse_quiz, parse_track
 from kb_portal.training.gift import dump_gift, parse_gift
 from kb_portal.training.importer import quiz_to_file
@@ -44,7 +44,7 @@ def test_a_quiz_file_parses_into_canonical_questions():
     (("pass_mark: 80", "pass_mark: [80"), "YAML error"),
 ])
 def test_bad_quiz_files_are_rejected_with_a_reason(change, reason):
-    with pytest.raises(FileError, match=reason):
+    with pytest.raises(TrainingError, match=reason):
         parse_quiz(QUIZ_YAML.replace(*change), "x")
 
 
@@ -59,7 +59,7 @@ def test_track_yaml_round_trips():
     doc = parse_track(TRACK_YAML, "x")
     assert doc.steps == [("read", "complaint-intake"), ("quiz", "complaint-process")]
     assert parse_track(dump_track(doc), "x") == doc
-    with pytest.raises(FileError, match="step 1"):
+    with pytest.raises(TrainingError, match="step 1"):
         parse_track(TRACK_YAML.replace("article: complaint-intake", "video: x"), "x")
 
 
@@ -182,7 +182,7 @@ def test_moodle_gift_bank_imports():
     ("::x:: no braces at all", "no answer block"),
 ])
 def test_unsupported_gift_is_rejected_with_a_reason(text, reason):
-    with pytest.raises(FileError, match=reason):
+    with pytest.raises(TrainingError, match=reason):
         parse_gift(text, "t")
 
 

@@ -7,6 +7,7 @@ from kb_portal.extensions import db
 from kb_portal.kb import queries
 from kb_portal.kb.signals import article_published
 from kb_portal.training import services, tracks
+from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import TrackFile
 from kb_portal.training.importer import apply_track_file
 from kb_portal.training.models import Question, Track
@@ -55,7 +56,7 @@ def test_steps_complete_by_reading_and_passing(track, quiz, users):
 def test_acknowledging_an_article_never_opened_is_refused(track, users):
     tracks.assign_track(track, [users["agent"]])
     article = queries.find_by_slug("complaint-intake")[0]
-    with pytest.raises(tracks.TrackError, match="Open the article"):
+    with pytest.raises(TrainingError, match="Open the article"):
         tracks.acknowledge_article(users["agent"], article)
 
 

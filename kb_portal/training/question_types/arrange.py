@@ -1,7 +1,7 @@
 """Ordering and matching: answers made of several placements."""
 from flask_babel import lazy_gettext as _l
 
-from .base import QuestionError, QuestionType, _index, _texts, register
+from .base import QuestionError, QuestionType, _index, _texts, register, text
 
 
 def _derange(rng, size: int) -> list[int]:
@@ -65,16 +65,16 @@ class Matching(QuestionType):
     def validate(self, definition):
         pairs = definition.get("pairs")
         if not isinstance(pairs, list) or len(pairs) < 2:
-            raise QuestionError("pairs must be a list of at least 2 [left, right] pairs")
+            raise QuestionError(_l("pairs must be a list of at least 2 [left, right] pairs"))
         clean = []
         for pair in pairs:
             if not isinstance(pair, list | tuple) or len(pair) != 2:
-                raise QuestionError("each pair must be [left, right]")
-            left, right = (str(v).strip() for v in pair)
+                raise QuestionError(_l("each pair must be [left, right]"))
+            left, right = (text(v, "each side of a pair") for v in pair)
             if not left or not right:
-                raise QuestionError("a pair has an empty side")
+                raise QuestionError(_l("a pair has an empty side"))
             clean.append([left, right])
-        _texts([p[0] for p in clean], "the left-hand items")
+        _texts([p[0] for p in clean], _l("the left-hand items"))
         return {"pairs": clean}
 
     @staticmethod

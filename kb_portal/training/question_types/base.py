@@ -1,5 +1,5 @@
 """The question type registry, the base class and helpers shared by the types."""
-
+from flask_babel import lazy_gettext as _l
 
 QUESTION_TYPES: dict[str, "QuestionType"] = {}
 
@@ -19,18 +19,27 @@ def get_type(name: str) -> "QuestionType":
     try:
         return QUESTION_TYPES[name]
     except KeyError:
-        raise QuestionError(
-            f"unknown type {name!r} (use one of {', '.join(QUESTION_TYPES)})") from None
+        raise QuestionError(_l("unknown type %(name)s (use one of %(types)s)", name=repr(name),
+                               types=", ".join(QUESTION_TYPES))) from None
+
+
+def text(value, what: str) -> str:
+    """One item as text: strings and numbers are fine, lists and mappings are not (a nested
+    structure from a hostile file must give a message, not a recursion error)."""
+    if not isinstance(value, str | int | float | bool):
+        raise QuestionError(_l("%(name)s must be text, not a list or mapping", name=what))
+    return str(value).strip()
 
 
 def _texts(value, what: str, minimum: int = 2) -> list[str]:
     if not isinstance(value, list) or len(value) < minimum:
-        raise QuestionError(f"{what} must be a list of at least {minimum} items")
-    texts = [str(v).strip() for v in value]
+        raise QuestionError(_l("%(what)s must be a list of at least %(n)d items", what=what,
+                               n=minimum))
+    texts = [text(v, _l("each item of %(name)s", name=what)) for v in value]
     if not all(texts):
-        raise QuestionError(f"{what} contains an empty item")
+        raise QuestionError(_l("%(what)s contains an empty item", what=what))
     if len(set(texts)) != len(texts):
-        raise QuestionError(f"{what} contains the same text twice")
+        raise QuestionError(_l("%(what)s contains the same text twice", what=what))
     return texts
 
 

@@ -1,7 +1,7 @@
 """Single and multiple choice."""
 from flask_babel import lazy_gettext as _l
 
-from .base import QuestionError, QuestionType, _index, _texts, register
+from .base import QuestionError, QuestionType, _index, _texts, register, text
 
 
 class _ChoiceType(QuestionType):
@@ -25,9 +25,10 @@ class SingleChoice(_ChoiceType):
 
     def validate(self, definition):
         choices = _texts(definition.get("choices"), "choices")
-        answer = str(definition.get("answer", "")).strip()
+        answer = text(definition.get("answer", ""), "answer")
         if answer not in choices:
-            raise QuestionError(f"answer {answer!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(answer)))
         return {"choices": choices, "answer": answer}
 
     def read(self, definition, layout, raw):
@@ -56,11 +57,12 @@ class MultipleChoice(_ChoiceType):
         answer = definition.get("answer")
         answer = [answer] if isinstance(answer, str) else answer
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must list the correct choices")
-        answer = [str(a).strip() for a in answer]
+            raise QuestionError(_l("answer must list the correct choices"))
+        answer = [text(a, "each answer") for a in answer]
         missing = [a for a in answer if a not in choices]
         if missing:
-            raise QuestionError(f"answer {missing[0]!r} is not one of the choices")
+            raise QuestionError(_l("answer %(answer)s is not one of the choices",
+                                   answer=repr(missing[0])))
         return {"choices": choices, "answer": list(dict.fromkeys(answer))}
 
     def read(self, definition, layout, raw):

@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from ...textnorm import fold
-from .base import QuestionError, QuestionType, register
+from .base import QuestionError, QuestionType, register, text
 
 _TRUE_WORDS = {"true", "t", "yes", "对", "正确", "是"}
 _FALSE_WORDS = {"false", "f", "no", "错", "错误", "否"}
@@ -20,7 +20,7 @@ class TrueFalse(QuestionType):
         if isinstance(answer, str) and answer.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
             answer = answer.strip().lower() in _TRUE_WORDS
         if not isinstance(answer, bool):
-            raise QuestionError("answer must be true or false")
+            raise QuestionError(_l("answer must be true or false"))
         return {"answer": answer}
 
     def read(self, definition, layout, raw):
@@ -54,10 +54,10 @@ class ShortText(QuestionType):
         answer = definition.get("answer")
         answer = [answer] if isinstance(answer, str | int | float) else answer
         if not isinstance(answer, list) or not answer:
-            raise QuestionError("answer must give at least one accepted answer")
-        texts = [str(a).strip() for a in answer]
+            raise QuestionError(_l("answer must give at least one accepted answer"))
+        texts = [text(a, "each accepted answer") for a in answer]
         if not all(texts):
-            raise QuestionError("an accepted answer is empty")
+            raise QuestionError(_l("an accepted answer is empty"))
         return {"answer": texts}
 
     def read(self, definition, layout, raw):

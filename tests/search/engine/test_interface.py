@@ -155,3 +155,15 @@ def test_a_lock_held_by_a_live_writer_is_waited_for_then_named(filled, analyzer)
         thread.start()
     thread.join(10)
     assert got.is_set()  # taken once the first writer let go
+
+
+def test_untagged_documents_beside_tagged_ones_score_in_the_tags_field(engine, build):
+    """Whoosh reports a stored zero length as None (an untagged article in a segment with
+    tagged ones); the tags bonus must read it as 0."""
+    with engine.writing(clear=True) as session:
+        session.add_many(iter([source(1, "plain", "退款", "申请退款"),
+                               source(2, "tagged", "发票抬头", "重开", tags=["发票"])]),
+                         build, 2)
+    snapshot = engine.snapshot()
+    assert slugs(snapshot, snapshot.run(plan("发票"))) == ["tagged"]
+    assert slugs(snapshot, snapshot.run(plan("退款"))) == ["plain"]

@@ -40,7 +40,9 @@ class Scorer:
         key = (self.engine.segment_key(reader, n), field, avg)
         norms = self.engine.norms.get(key)
         if norms is None:
-            norms = [K1 * (1 - B + B * reader.doc_field_length(d, field, 0) / avg)
+            # Whoosh answers None (not the default) for a zero length stored in a segment
+            # that has the column: an article without tags among tagged ones after a reindex.
+            norms = [K1 * (1 - B + B * (reader.doc_field_length(d, field, 0) or 0) / avg)
                      for d in range(reader.doc_count_all())]
             self.engine.norms.put(key, norms)
         return norms

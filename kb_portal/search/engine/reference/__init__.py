@@ -43,7 +43,9 @@ class KbBM25Scorer(BaseScorer):
 
     def score(self, matcher) -> float:
         tf = matcher.weight()
-        norm = K1 * (1 - B + B * self.length(matcher.id(), self.fieldname, 0) / self.avg)
+        # None, not the default, for a zero length stored in a segment (see fast/scoring.py)
+        length = self.length(matcher.id(), self.fieldname, 0) or 0
+        norm = K1 * (1 - B + B * length / self.avg)
         return self.c * tf / (tf + norm)
 
 
