@@ -125,7 +125,10 @@ def search(params: SearchParams) -> SearchResult:
         state.repair(exc)
         if state.in_background:
             raise SearchUnavailableError(str(exc)) from exc
-    return _search(state, params)  # repaired right here (tests, commands)
+    try:
+        return _search(state, params)  # repaired right here (tests, commands)
+    except IndexCorruptError as exc:
+        raise SearchUnavailableError(str(exc)) from exc
 
 
 def _search(state, params: SearchParams) -> SearchResult:

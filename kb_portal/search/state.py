@@ -149,7 +149,7 @@ class SearchState:
             if problems:
                 log.error("search index %s is damaged, rebuilding it: %s",
                           self.settings.index_dir, "; ".join(map(str, problems)))
-                rc.rebuild(self)
+                self._rebuild_damaged(problems)
                 return
             if self.in_sync():  # the usual case: compared without taking the lock
                 if engine.rebuilt_reason:
@@ -176,9 +176,16 @@ class SearchState:
 
         def rebuild():
             with self.app.app_context():
-                rc.rebuild(self)
+                self._rebuild_damaged(self.engine.verify())
 
         self._later(self._repair_lock, rebuild, "kb-search-repair")
+
+    def _rebuild_damaged(self, problems) -> None:
+        """Rebuild under the lock into a new generation (the damaged files go with the old
+        one); when not even the table of contents can be read, start over empty first."""
+        if any(p.segment.startswith("(") for p in problems):
+            self.engine.recreate("; ".join(map(str, problems)))
+        rc.rebuild(self)
 
     def start(self) -> None:
         """Start-up reconcile: in the background for servers (start stays fast), inline in
