@@ -32,8 +32,9 @@ def test_rendering_in_helper_processes_matches_rendering_here():
     assert multiprocessing.active_children() == []
 
 
-def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(tmp_path):
-    with running_app(tmp_path / "data", KB_BULK_PROCS=2):
+def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(tmp_path,
+                                                                         schema_template):
+    with running_app(tmp_path / "data", schema_template, KB_BULK_PROCS=2):
         _import_and_check(tmp_path / "files")
 
 

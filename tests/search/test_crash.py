@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.adversarial_index import HOLDER
 from kb_portal.children import ProcessId
 from kb_portal.extensions import db
 from kb_portal.kb.importer import import_article_files
@@ -63,7 +64,7 @@ def flask_kb(app, *args, **env) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module")
-def big_app(tmp_path_factory):
+def big_app(tmp_path_factory, schema_template):
     """An app with enough published articles for indexing to use helper processes."""
     folder = tmp_path_factory.mktemp("articles")
     for n in range(ARTICLES):
@@ -71,7 +72,8 @@ def big_app(tmp_path_factory):
             f"---\ntitle: 崩溃测试第{n}篇\ncategory: sop\n---\n"
             + f"## 步骤\n\n客户申请退款时核对订单 ORD-{n:05d}，再登记工单。\n" * 6,
             encoding="utf-8")
-    with running_app(tmp_path_factory.mktemp("crash") / "data", KB_BULK_PROCS=2) as app:
+    with running_app(tmp_path_factory.mktemp("crash") / "data", schema_template,
+                     KB_BULK_PROCS=2) as app:
         with article_changed.muted():  # the commands below build the index
             report = import_article_files(sorted(folder.glob("*.md")))
         assert report.created == ARTICLES
@@ -109,21 +111,6 @@ def test_kill_9_of_reindex_leaves_no_helper_and_the_next_write_takes_over(big_ap
     assert "Traceback" not in output and not owner.exists()
 
 
-HOLDER = """
-import fcntl, json, os, sys, time
-index, dead = sys.argv[1], json.loads(sys.argv[2])
-fd = os.open(os.path.join(index, "MAIN_WRITELOCK"), os.O_CREAT | os.O_WRONLY)
-fcntl.flock(fd, fcntl.LOCK_EX)  # what a helper forked by a writer holds
-sys.path.insert(0, {root!r})
-from kb_portal.children import ProcessId
-record = {{"owner": dead, "since": time.time(), "helpers": [ProcessId.of().as_dict()]}}
-with open(os.path.join(index, "kb_writer.json"), "w") as fh:
-    json.dump(record, fh)
-print("holding", flush=True)
-time.sleep(300)
-"""
-
-
 def test_a_lock_kept_by_a_dead_writers_leftover_is_broken_with_a_log_line(big_app, caplog):
     caplog.set_level(logging.INFO, logger="kb_portal")
     index = big_app.config["KB_INDEX_DIR"]
@@ -146,9 +133,9 @@ def test_a_lock_kept_by_a_dead_writers_leftover_is_broken_with_a_log_line(big_ap
             holder.kill()
 
 
-def test_the_background_repair_logs_why_it_could_not_run(tmp_path, caplog):
+def test_the_background_repair_logs_why_it_could_not_run(tmp_path, caplog, schema_template):
     caplog.set_level(logging.INFO, logger="kb_portal")
-    with running_app(tmp_path / "data", KB_SEARCH_LOCK_TIMEOUT=0.2) as app:
+    with running_app(tmp_path / "data", schema_template, KB_SEARCH_LOCK_TIMEOUT=0.2) as app:
         state = search_state(app)
         with article_changed.muted():
             factories.article("behind", "落后", "后台修复")

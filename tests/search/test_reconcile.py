@@ -202,11 +202,12 @@ def test_start_up_takes_no_lock_when_nothing_changed(app, caplog, monkeypatch):
     assert slugs("稳定") == ["steady"]
 
 
-def test_a_save_waits_the_save_timeout_and_a_command_the_lock_timeout(tmp_path, caplog):
+def test_a_save_waits_the_save_timeout_and_a_command_the_lock_timeout(tmp_path, caplog,
+                                                                     schema_template):
     """KB_SEARCH_SAVE_TIMEOUT for saves in a request, KB_SEARCH_LOCK_TIMEOUT otherwise."""
     from ..conftest import running_app
 
-    with running_app(tmp_path / "data", KB_SEARCH_SAVE_TIMEOUT=0.2,
+    with running_app(tmp_path / "data", schema_template, KB_SEARCH_SAVE_TIMEOUT=0.2,
                      KB_SEARCH_LOCK_TIMEOUT=20) as app:
         state = search_state()
         with _without_index_updates():
@@ -239,10 +240,10 @@ def test_a_save_waits_the_save_timeout_and_a_command_the_lock_timeout(tmp_path, 
         assert not check(state)
 
 
-def test_reindex_honours_the_lock_timeout_and_says_who_holds_the_lock(tmp_path):
+def test_reindex_honours_the_lock_timeout_and_says_who_holds_the_lock(tmp_path, schema_template):
     from ..conftest import running_app
 
-    with running_app(tmp_path / "data", KB_SEARCH_LOCK_TIMEOUT=0.3) as app:
+    with running_app(tmp_path / "data", schema_template, KB_SEARCH_LOCK_TIMEOUT=0.3) as app:
         factories.article("a1", "退款", "申请退款")
         with _without_index_updates():
             factories.article("a2", "换货", "换货流程")  # drift for check-index --fix

@@ -12,16 +12,16 @@ from ..conftest import make_app, running_app
 from .helpers import slugs
 
 
-def test_two_apps_in_one_process_share_nothing(tmp_path):
+def test_two_apps_in_one_process_share_nothing(tmp_path, schema_template):
     words = tmp_path / "words.txt"
     words.write_text("云帆净水器\n", encoding="utf-8")
-    with running_app(tmp_path / "one", KB_SEARCH_USERDICT=str(words)) as one:
+    with running_app(tmp_path / "one", schema_template, KB_SEARCH_USERDICT=str(words)) as one:
         factories.article("only-in-one", "云帆净水器说明", "退款流程")
         save_group("退款, 退钱")
         db.session.commit()
         assert slugs("退钱") == ["only-in-one"]
         first = search_state(one)
-        with running_app(tmp_path / "two", KB_SEARCH_ENGINE="reference") as two:
+        with running_app(tmp_path / "two", schema_template, KB_SEARCH_ENGINE="reference") as two:
             second = search_state(two)
             assert slugs("退款") == [] and slugs("退钱") == []
             factories.article("only-in-two", "别的文章", "退款说明")
