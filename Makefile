@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-postgres install install-test browser lint serve setup clean translations bench
+.PHONY: run test test-postgres serve-cluster stop-cluster install install-test browser lint serve setup clean translations bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,18 +43,28 @@ run: setup
 	  --access-logfile - wsgi:app
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check kb_portal tests wsgi.py $(wildcard bench)
+	$(VENV)/bin/ruff check kb_portal tests wsgi.py ops $(wildcard bench)
 
-# The data-layer tests run a second time against a throwaway PostgreSQL server.
+# The data-layer tests run a second time against a throwaway PostgreSQL server, together with
+# the two-server tests (tests/cluster: PostgreSQL, Redis and two gunicorn servers).
 PG_TESTS ?= tests/kb tests/accounts tests/training tests/search tests/api tests/test_migrations.py \
-  tests/test_restore.py
+  tests/test_restore.py tests/cluster
 
 test: install-test lint
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/cluster
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: $(VENV)/.installed-test
-	.ci/with-postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
+	.ci/with-postgres .ci/with-redis $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
+
+# Several servers on this machine (README "Production deployment"): PostgreSQL + Redis + two
+# portal servers with the demo content behind nginx on http://127.0.0.1:$(CLUSTER_PORT).
+CLUSTER_PORT ?= 8080
+serve-cluster: install
+	$(PY) -m ops.cluster start --port $(CLUSTER_PORT)
+
+stop-cluster:
+	$(PY) -m ops.cluster stop
 
 translations: $(VENV)/.installed-test
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -o kb_portal/translations/messages.pot --no-location --sort-output .

@@ -6,6 +6,7 @@ checks that the Alembic migrations produce exactly the same schema.
 import os
 import re
 import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -184,3 +185,21 @@ def routes(app):
         view = app.view_functions[rule.endpoint]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield rule, method, declared_access(view)
+
+
+@contextmanager
+def new_postgres_database(base_url: str):
+    """A new, empty database on the PostgreSQL server of ``base_url``; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"kb_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -40,8 +40,9 @@ def training_samples(owner: User) -> dict:
     """A quiz, a track assigned to ``owner`` and an attempt of theirs, as URL sample values."""
     from kb_portal.training import services, tracks
     from kb_portal.training.files import TrackFile, parse_quiz
-    from kb_portal.training.importer import apply_quiz_file, apply_track_file
+    from kb_portal.training.importer import apply_track_file
     from kb_portal.training.models import Quiz, Track
+    from kb_portal.training.quiz_import import apply_quiz_file
 
     quiz_doc = parse_quiz("title: 投诉测验\nquestions:\n  - {id: q1, type: true_false, "
                           "prompt: 先记录再解释, answer: true, article: complaint-intake}\n",
@@ -55,5 +56,5 @@ def training_samples(owner: User) -> dict:
     attempt = services.start_attempt(quiz, owner)
     db.session.commit()
     return {"quiz_slug": quiz.slug, "track_slug": "onboarding", "attempt_id": attempt.id,
-            "assignment_id": assignment.id, "question_key": "q1",
-            "question_id": quiz.questions[0].id, "fmt": "yaml"}
+            "assignment_id": assignment.id, "question_id": quiz.slots[0].question_id,
+            "category_id": quiz.home_category_id, "fmt": "yaml"}

@@ -6,12 +6,10 @@ two are compared: same articles and revisions, same files, same search results, 
 still works. A second restore into the now full instance is refused without ``--force``.
 """
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from kb_portal import create_app
 from kb_portal.accounts.services import create_token
@@ -22,6 +20,7 @@ from kb_portal.search.services import SearchParams, search
 from kb_portal.training.models import Attempt
 
 from . import factories
+from .conftest import new_postgres_database
 
 QUERIES = ("退款", "发票 抬头", "complaint", "E-102")
 
@@ -74,14 +73,8 @@ def fresh_database_url(tmp_path):
     if not base:
         yield f"sqlite:///{tmp_path / 'restored' / 'kb.sqlite3'}"
         return
-    name = f"kb_restore_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(base) as url:
+        yield url
 
 
 def test_a_restored_portal_is_the_same_portal(app, runner, users, tmp_path, fresh_database_url):

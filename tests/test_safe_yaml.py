@@ -4,6 +4,7 @@ import pytest
 
 from kb_portal import safe_yaml
 from kb_portal.kb.files import FileError, parse_article
+from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import load_yaml
 
 
@@ -22,7 +23,7 @@ def test_an_alias_bomb_is_refused_before_it_expands(depth):
     assert len(text) < 700
     with pytest.raises(safe_yaml.YamlError, match="expand"):
         safe_yaml.load(text)
-    with pytest.raises(FileError, match="expand"):
+    with pytest.raises(TrainingError, match="expand"):
         load_yaml(text)
 
 

@@ -105,7 +105,7 @@ def _editor(form, article, status: int = 200):
         Attachment.article_id == article.id).order_by(Attachment.id)).all()
     return render_template(
         "kb/editor.html", form=form, article=article, templates=(), attachments=attachments,
-        publish_blocker=workflow.publish_blocker(article, current_user),
+        **workflow.buttons_context(article, current_user),
         note_required=editing.note_is_required(article, form.category.data or "")), status
 
 

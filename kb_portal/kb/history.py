@@ -73,7 +73,10 @@ AUDIT_ACTIONS = {
     "article.submit": _l("submitted revision %(revision)s for review"),
     "article.return_to_draft": _l("returned revision %(revision)s to draft"),
     "article.publish": _publish,
-    "article.archive": _l("archived the article"),
+    "article.archive": lambda d: _("archived the article, confirming the request to archive it")
+    if d.get("approval") else _("archived the article"),
+    "article.archive_request": _l("asked to archive the article (a second person confirms)"),
+    "article.archive_decline": _l("kept the article: the request to archive it is withdrawn"),
     "article.unarchive": lambda d: _("brought the article back as %(status)s",
                                      status=status_label(d["status"])),
     "article.restore": _l("restored revision %(restored)s as revision %(revision)s"),

@@ -52,12 +52,21 @@ class Article(db.Model):
     # Hash of the file this article was last imported from: an unchanged file is skipped even
     # when the article was edited in the browser since (the browser edit must not be undone).
     import_hash = db.Column(db.String(64), nullable=True)
+    # Archiving (docs/authoring.md): why and by whom, and an open request to archive an article
+    # of an approval category, which a second person confirms.
+    archive_reason = db.Column(db.String(500), nullable=False, default="", server_default="")
+    archived_at = db.Column(db.DateTime, nullable=True)
+    archived_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    archive_requested_at = db.Column(db.DateTime, nullable=True)
+    archive_requested_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
     head_revision_id = db.Column(
         db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
     published_revision_id = db.Column(
         db.Integer, db.ForeignKey("revision.id", use_alter=True), nullable=True)
 
     verified_by = db.relationship("User", foreign_keys=[verified_by_id])
+    archived_by = db.relationship("User", foreign_keys=[archived_by_id])
+    archive_requested_by = db.relationship("User", foreign_keys=[archive_requested_by_id])
     head_revision = db.relationship("Revision", foreign_keys=[head_revision_id], post_update=True)
     published_revision = db.relationship(
         "Revision", foreign_keys=[published_revision_id], post_update=True)

@@ -9,11 +9,15 @@ from ..audit import AuditEntry
 from ..extensions import db
 from . import editing, queries, workflow
 from .diffing import diff_fields, diff_texts
+from .forms import LANGUAGE_CHOICES
 from .models import Revision
 from .rendering import mark_broken_links
 from .services import ConflictError, KbError
+from .views import category_label
 
 bp = Blueprint("revisions", __name__)
+EMPTY_CONTENT = {"title": "", "body": "", "category_key": "", "tags": [], "language": "",
+                 "summary": ""}
 
 
 def _article_or_404(slug: str):
@@ -46,23 +50,39 @@ def history(slug: str):
 @bp.route("/a/<slug>/diff")
 @require("trainer")
 def diff(slug: str):
-    """Compare ``?from=<n>&to=<m>`` (default: published → newest), side by side or inline."""
+    """Compare ``?from=<n>&to=<m>`` (default: published → newest), side by side or inline.
+
+    A new article's first revision is compared with nothing (``from=0``), so a reviewer reads
+    it whole on the same page. When the newest revision is in review, the page carries the
+    review actions (approve and publish, return with a reason).
+    """
     article = _article_or_404(slug)
     head = article.head_revision
     default_from = article.published_revision if article.published_revision_id and \
         article.published_revision_id != head.id else None
     to_rev = _revision_or_404(article, request.args.get("to", head.number, type=int))
-    from_number = request.args.get("from", type=int) or \
-        (default_from.number if default_from else max(to_rev.number - 1, 1))
-    from_rev = _revision_or_404(article, from_number)
+    from_number = request.args.get("from", type=int)
+    if from_number is None:
+        from_number = default_from.number if default_from else to_rev.number - 1
+    from_rev = _revision_or_404(article, from_number) if from_number > 0 else None
     mode = "inline" if request.args.get("mode") == "inline" else "side"
     full = request.args.get("full") == "1"
-    old, new = editing.revision_content(from_rev), editing.revision_content(to_rev)
+    old = _readable(editing.revision_content(from_rev)) if from_rev else EMPTY_CONTENT
+    new = _readable(editing.revision_content(to_rev))
+    reviewing = to_rev.id == head.id and head.status == "review"
     return render_template(
         "kb/diff.html", article=article, from_rev=from_rev, to_rev=to_rev, mode=mode, full=full,
         fields=diff_fields(old, new), diff=diff_texts(old["body"], new["body"],
                                                       context=-1 if full else 3),
-        numbers=[r.number for r in _newest_first(article)])
+        numbers=[r.number for r in _newest_first(article)], reviewing=reviewing,
+        **workflow.buttons_context(article, current_user))
+
+
+def _readable(content: dict) -> dict:
+    """Category and language as their names, for the field diff people read."""
+    languages = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
+    return {**content, "category_key": category_label(content["category_key"]),
+            "language": languages.get(content["language"], content["language"])}
 
 
 @bp.route("/a/<slug>/r/<int:number>")
@@ -96,13 +116,14 @@ def restore(slug: str, number: int):
     return redirect(url_for("revisions.history", slug=article.slug))
 
 
-# Each workflow action: (service call, success message). The form names the revision it acts
-# on, so a click on a stale page is a conflict, not a surprise.
-def _act(slug: str, action, message: str):
+# Each workflow action: (service call, success message — or a function of the call's result).
+# The form names the revision it acts on, so a click on a stale page is a conflict, not a
+# surprise.
+def _act(slug: str, action, message):
     article = _article_or_404(slug)
     revision_id = request.form.get("revision_id", type=int)
     try:
-        action(article, revision_id)
+        result = action(article, revision_id)
     except ConflictError:
         db.session.rollback()
         flash(_("Someone changed the article since you opened the page; look at the newest "
@@ -111,7 +132,7 @@ def _act(slug: str, action, message: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(message, "success")
+        flash(message(result) if callable(message) else message, "success")
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
@@ -129,7 +150,8 @@ def submit(slug: str):
 @require("trainer")
 def return_to_draft(slug: str):
     return _act(slug, lambda a, rid: workflow.return_to_draft(
-        a, current_user, rid, request.form.get("note", "")), _("Returned to draft."))
+        a, current_user, rid, request.form.get("note", "")),
+        _("Returned to draft: the author sees your reason."))
 
 
 @bp.route("/a/<slug>/publish", methods=["POST"])
@@ -143,12 +165,24 @@ def publish(slug: str):
 @bp.route("/a/<slug>/archive", methods=["POST"])
 @require("trainer")
 def archive(slug: str):
+    """Archive (or, in approval categories, ask a second person to); a reason is required."""
     def act(article, revision_id):
         if revision_id != article.head_revision_id:
             raise ConflictError(article, revision_id)
-        workflow.archive(article, current_user, request.form.get("note", ""))
+        return workflow.archive(article, current_user, request.form.get("note", ""))
 
-    return _act(slug, act, _("Archived: agents no longer see this article."))
+    return _act(slug, act, lambda archived: _("Archived: agents no longer see this article.")
+                if archived else _("Archiving requested: another trainer or an admin must "
+                                   "confirm; agents still see the article."))
+
+
+@bp.route("/a/<slug>/keep", methods=["POST"])
+@require("trainer")
+def decline_archive(slug: str):
+    """Withdraw or decline a request to archive; the article stays."""
+    return _act(slug, lambda a, _rid: workflow.decline_archive(
+        a, current_user, request.form.get("note", "")), _("The article stays: the request "
+                                                           "to archive it is withdrawn."))
 
 
 @bp.route("/a/<slug>/unarchive", methods=["POST"])

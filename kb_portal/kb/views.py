@@ -88,7 +88,7 @@ def _trainer_context(article) -> dict:
     """What the trainer bar on the article page needs (pending changes, buttons, counts)."""
     return {
         "pending": workflow.has_pending_changes(article),
-        "publish_blocker": workflow.publish_blocker(article, current_user),
+        **workflow.buttons_context(article, current_user),
         "needs_approval": workflow.needs_approval(article),
         "views_total": health.view_count(article),
         "views_30": health.view_count(article, 30),

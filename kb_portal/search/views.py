@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import searchlog, synonyms
+from . import drafts, searchlog, synonyms
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
 from .state import search_state
@@ -50,9 +50,12 @@ def results():
             error = _("Search is being repaired and will be back in a minute. "
                       "Please try again shortly.")
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
+    # Trainers also see unpublished articles that match (never from the index; see drafts.py).
+    unpublished = drafts.unpublished_matches(params.q, search_state().analyzer) \
+        if params.q.strip() and params.page == 1 and current_user.has_role("trainer") else []
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url), status)
+        categories=categories, open_url=open_url, unpublished=unpublished), status)
     if status == 503:
         response.headers["Retry-After"] = "30"
     if result is not None and params.page == 1:

@@ -11,7 +11,14 @@ def init_app(app) -> None:
     """Wire the training feature into ``app``."""
     from ..importing import IMPORTERS
     from ..kb.signals import article_published
-    from . import manage_views, report_views, track_views, views
+    from . import (
+        bank_views,
+        manage_views,
+        question_views,
+        report_views,
+        track_views,
+        views,
+    )
     from .importer import import_training_files
     from .tracks import on_article_published
 
@@ -19,7 +26,8 @@ def init_app(app) -> None:
     IMPORTERS.setdefault(IMPORT_SUFFIXES, ("quizzes and tracks", import_training_files))
     # Publishing with "requires re-read" reopens read steps and flags linked questions.
     article_published.connect(on_article_published, weak=False)
-    for module in (views, manage_views, track_views, report_views):
+    for module in (views, manage_views, question_views, bank_views, track_views,
+                   report_views):
         app.register_blueprint(module.bp)
     app.add_template_filter(_score, "score")
     app.context_processor(_template_helpers)
@@ -40,6 +48,7 @@ def _template_helpers() -> dict:
     """Callables for the includes in kb/home.html and kb/article.html (evaluated lazily)."""
     from flask_login import current_user
 
+    from .services import question_count
     from .tracks import needs_ack, user_progress
 
     def my_progress():
@@ -48,7 +57,8 @@ def _template_helpers() -> dict:
     def ack_needed(article):
         return current_user.is_authenticated and needs_ack(current_user, article)
 
-    return {"training_my_progress": my_progress, "training_ack_needed": ack_needed}
+    return {"training_my_progress": my_progress, "training_ack_needed": ack_needed,
+            "training_question_count": question_count}
 
 
 DEMO_TRACK, DEMO_TRAINEE = "onboarding", "newhire"

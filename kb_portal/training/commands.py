@@ -43,26 +43,35 @@ def assign_command(track_slug, usernames, start_date, due):
 
 @click.command("export-quizzes")
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--gift", is_flag=True, help="Also write <slug>.gift (Moodle's format).")
+@click.option("--gift", is_flag=True,
+              help="Also write the whole question bank to TARGET/bank.gift (Moodle's format).")
 def export_quizzes_command(target, gift):
     """Write quizzes to TARGET/<slug>.yaml and tracks to TARGET/tracks/<slug>.yaml."""
     from ..extensions import db
+    from .bank_models import Question, QuestionCategory
     from .files import dump_quiz, dump_track
-    from .gift import dump_gift
-    from .importer import quiz_to_file, track_to_file
+    from .gift_export import dump_gift
+    from .importer import track_to_file
     from .models import Quiz, Track
+    from .quiz_import import question_to_file, quiz_to_file
 
     (target / "tracks").mkdir(parents=True, exist_ok=True)
     quizzes = db.session.scalars(select(Quiz).order_by(Quiz.slug)).all()
     for quiz in quizzes:
-        doc = quiz_to_file(quiz)
-        (target / f"{quiz.slug}.yaml").write_text(dump_quiz(doc), encoding="utf-8")
-        if gift:
-            (target / f"{quiz.slug}.gift").write_text(dump_gift(doc), encoding="utf-8")
+        (target / f"{quiz.slug}.yaml").write_text(dump_quiz(quiz_to_file(quiz)),
+                                                   encoding="utf-8")
     tracks = db.session.scalars(select(Track).order_by(Track.slug)).all()
     for track in tracks:
         (target / "tracks" / f"{track.slug}.yaml").write_text(
             dump_track(track_to_file(track)), encoding="utf-8")
+    if gift:
+        questions = db.session.scalars(select(Question).join(QuestionCategory).where(
+            Question.retired.is_(False)).order_by(Question.category_id, Question.id)).all()
+        questions.sort(key=lambda q: (q.category.path, q.key))
+        (target / "bank.gift").write_text(
+            dump_gift((q.category.path, question_to_file(q)) for q in questions),
+            encoding="utf-8")
+    db.session.commit()  # quiz_to_file gives a quiz without one its home category
     click.echo(f"exported {len(quizzes)} quizzes and {len(tracks)} tracks to {target}")
 
 

@@ -3,27 +3,51 @@
 Each function flushes; the view commits once (or rolls back on a :class:`TrainingError`).
 
 Questions typed into the editor go through the file format's validation
-(:func:`.files.parse_question`) and article check (:func:`.importer.resolve_article_ref`).
+(:func:`.question_file.parse_question`) and article check (:func:`.refs.resolve_article_ref`).
 A quiz's ``content_hash`` keeps the hash of the last *imported file*: browser edits leave it
 alone, so re-importing an unchanged file does not undo them, while a changed file wins.
 """
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from . import bank
+from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
-from .files import SLUG_RE, QuestionFile, parse_question
-from .importer import find_article, resolve_article_ref
-from .models import Question, Quiz, Track, TrackStep
+from .files import SLUG_RE, feedback_bands
+from .models import Quiz, QuizSlot, Track, TrackStep
+from .question_file import QuestionFile, parse_question
+from .quiz_import import home_category, set_slots
+from .refs import find_article, resolve_article_ref
 
 QUIZ_SETTINGS = ("title", "description", "pass_mark", "time_limit_minutes", "max_attempts",
-                 "attempt_delay_minutes", "shuffle_questions", "shuffle_choices", "draw",
-                 "review")
+                 "attempt_delay_minutes", "shuffle_questions", "shuffle_choices", "review",
+                 "grading_method")
 
 
 def _split(text: str) -> list[str]:
     return [t.strip() for t in (text or "").replace("，", ",").split(",") if t.strip()]
+
+
+def parse_bands(text: str) -> list[dict]:
+    """Overall feedback typed one band per line, ``80: Well done`` (from 80 % up).
+
+    :raise TrainingError: for a line that is not ``percent: text``.
+    """
+    bands = []
+    for line in (t.strip() for t in (text or "").splitlines()):
+        low, colon, note = line.replace("：", ":").partition(":")
+        if not line:
+            continue
+        try:
+            bands.append({"min": float(low.strip().rstrip("%")), "text": note.strip()})
+        except ValueError:
+            colon = ""
+        if not colon:
+            raise TrainingError(_("Write each feedback band as “percent: text”, e.g. "
+                                  "“80: Well done”."))
+    return feedback_bands([{"min": int(b["min"]) if b["min"].is_integer() else b["min"],
+                            "text": b["text"]} for b in bands])
 
 
 def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
@@ -34,10 +58,11 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
     slug = data["slug"].strip().lower()
     other = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if other is not None and other is not quiz:
-        raise TrainingError(_l("the slug %(slug)s is taken by another quiz", slug=repr(slug)))
+        raise TrainingError(f"the slug {slug!r} is taken by another quiz")
     missing = [s for s in _split(data.get("articles")) if find_article(s) is None]
     if missing:
-        raise TrainingError(_l("article %(slug)s does not exist", slug=repr(missing[0])))
+        raise TrainingError(f"article {missing[0]!r} does not exist")
+    bands = parse_bands(data.get("feedback"))
     if quiz is None:
         quiz = Quiz(slug=slug)
         db.session.add(quiz)
@@ -45,8 +70,8 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
     for name in QUIZ_SETTINGS:
         setattr(quiz, name, data.get(name))
     quiz.description = quiz.description or ""
-    quiz.draw_tags, quiz.article_slugs = _split(data.get("draw_tags")), \
-        _split(data.get("articles"))
+    quiz.article_slugs, quiz.feedback_bands = _split(data.get("articles")), bands
+    home_category(quiz)
     db.session.flush()
     return quiz
 
@@ -62,37 +87,67 @@ def check_question(data: dict) -> QuestionFile:
     return question
 
 
-def save_question(quiz: Quiz, original: Question | None, data: dict) -> Question:
-    """Create or replace a question of ``quiz``.
+def save_question(category: QuestionCategory, original: Question | None, data: dict,
+                  actor=None, quiz: Quiz | None = None) -> Question:
+    """Create or change a bank question (a change adds a version). A new question written
+    from a quiz's page also gets a fixed slot in that quiz.
 
     :raise TrainingError: with a reason.
     """
     qf = check_question(data)
-    clash = next((q for q in quiz.questions if q.key == qf.id), None)
-    if clash is not None and clash is not original:
-        raise TrainingError(_l("question id %(key)s is already used in this quiz",
-                              key=repr(qf.id)))
     article, anchor = resolve_article_ref(qf.article) if qf.article else (None, "")
-    question = original or Question(key=qf.id, position=len(quiz.questions))
-    if original is None:
-        quiz.questions.append(question)
-    question.key, question.type, question.prompt = qf.id, qf.type, qf.prompt
-    question.definition, question.explanation = qf.definition, qf.explanation
-    question.article, question.article_anchor = article, anchor
-    question.tags, question.points = qf.tags, qf.points
-    question.retired, question.needs_review = False, False
+    question, _outcome = bank.save_question(category, qf, article, anchor, actor, original)
+    question.needs_review = False
+    if quiz is not None and original is None:
+        add_fixed(quiz, [question])
     db.session.flush()
     return question
+
+
+def add_fixed(quiz: Quiz, questions) -> int:
+    """Append fixed slots for ``questions`` not already fixed in the quiz; how many."""
+    present = {s.question_id for s in quiz.slots if not s.is_random}
+    added = [q for q in questions if q.id not in present]
+    for question in added:
+        quiz.slots.append(QuizSlot(question=question, position=len(quiz.slots)))
+    db.session.flush()
+    return len(added)
+
+
+def add_random(quiz: Quiz, category: QuestionCategory, count: int, tags=(),
+               include_subcategories: bool = True) -> QuizSlot:
+    """Append a random draw of ``count`` questions from ``category``."""
+    slot = QuizSlot(category=category, count=count, tags=list(tags),
+                    include_subcategories=include_subcategories, position=len(quiz.slots))
+    quiz.slots.append(slot)
+    db.session.flush()
+    return slot
+
+
+def change_slot(quiz: Quiz, slot_id: int, action: str) -> None:
+    """Move a slot up or down, or remove it. :raise TrainingError: for an unknown slot."""
+    slots = list(quiz.slots)
+    index = next((i for i, s in enumerate(slots) if s.id == slot_id), None)
+    if index is None or action not in ("up", "down", "remove"):
+        raise TrainingError(_("No such question in this quiz."))
+    if action == "remove":
+        slots.pop(index)
+    else:
+        other = index - 1 if action == "up" else index + 1
+        if 0 <= other < len(slots):
+            slots[index], slots[other] = slots[other], slots[index]
+    set_slots(quiz, slots)
+    db.session.flush()
 
 
 def save_track(track: Track | None, data: dict) -> Track:
     """Create or update a track's title, description and due days. :raise TrainingError:."""
     slug = data["slug"].strip().lower()
     if not SLUG_RE.match(slug):
-        raise TrainingError(_l("bad slug %(slug)s", slug=repr(slug)))
+        raise TrainingError(f"bad slug {slug!r}")
     other = db.session.scalar(select(Track).where(Track.slug == slug))
     if other is not None and other is not track:
-        raise TrainingError(_l("the slug %(slug)s is taken by another track", slug=repr(slug)))
+        raise TrainingError(f"the slug {slug!r} is taken by another track")
     if track is None:
         track = Track(slug=slug)
         db.session.add(track)
@@ -125,7 +180,7 @@ def change_step(track: Track, action: str, step_id: int | None = None,
     else:
         index = next((i for i, s in enumerate(steps) if s.id == step_id), None)
         if index is None:
-            raise TrainingError(_l("no such step"))
+            raise TrainingError("no such step")
         if action == "remove":
             steps.pop(index)
         elif action in ("up", "down"):
@@ -133,7 +188,7 @@ def change_step(track: Track, action: str, step_id: int | None = None,
             if 0 <= other < len(steps):
                 steps[index], steps[other] = steps[other], steps[index]
         else:
-            raise TrainingError(_l("unknown action %(action)s", action=repr(action)))
+            raise TrainingError(f"unknown action {action!r}")
     for position, step in enumerate(steps):
         step.position = position
     track.steps = steps

@@ -7,40 +7,22 @@ referenced articles and quizzes exist is checked by the importer, which has the 
 """
 import hashlib
 import json
-import math
 import re
 from dataclasses import asdict, dataclass, field
 
 import yaml
-from flask_babel import lazy_gettext as _l
 
 from .. import safe_yaml
 from .errors import TrainingError
-from .models import MAX_POINTS, REVIEW_OPTIONS
-from .question_types import QuestionError, get_type
+from .models import GRADING_METHODS, REVIEW_OPTIONS
+from .question_file import QuestionFile, list_field, parse_question, question_to_dict, text_field
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-REF_RE = re.compile(r"^([a-z0-9][a-z0-9._-]*)(?:#(.+))?$")
 QUIZ_FIELDS = ("kind", "title", "slug", "description", "pass_mark", "time_limit_minutes",
                "max_attempts", "attempt_delay_minutes", "shuffle_questions", "shuffle_choices",
-               "draw", "draw_tags", "review", "articles", "questions")
-QUESTION_FIELDS = ("id", "type", "prompt", "choices", "answer", "pairs", "explanation",
-                   "article", "tags", "points")
-DEFINITION_FIELDS = ("choices", "answer", "pairs")
+               "draw", "draw_tags", "review", "grading_method", "feedback", "articles",
+               "questions", "slots")
 TRACK_FIELDS = ("kind", "title", "slug", "description", "due_days", "steps")
-
-
-@dataclass
-class QuestionFile:
-    id: str
-    type: str
-    prompt: str
-    definition: dict
-    explanation: str = ""
-    article: str = ""  # "slug" or "slug#anchor"
-    tags: list[str] = field(default_factory=list)
-    points: float = 1.0
 
 
 @dataclass
@@ -57,8 +39,14 @@ class QuizFile:
     draw: int | None = None
     draw_tags: list[str] = field(default_factory=list)
     review: str = "explanations"
+    grading_method: str = "best"
+    feedback: list[dict] = field(default_factory=list)  # [{"min": percent, "text": …}]
     articles: list[str] = field(default_factory=list)
     questions: list[QuestionFile] = field(default_factory=list)
+    # None: one slot per question (or one draw with ``draw``); else explicit slots, each
+    # {"question": key, "category": path} or {"draw": n, "category": path, "tags": [],
+    # "subcategories": bool}; an empty category means the quiz's own questions.
+    slots: list[dict] | None = None
 
     def content_hash(self) -> str:
         """A digest of everything the file says, for idempotent imports."""
@@ -86,16 +74,16 @@ def load_yaml(text: str) -> dict:
     try:
         data = safe_yaml.load(text)
     except safe_yaml.YamlError as exc:
-        raise TrainingError(_l("YAML error: %(reason)s", reason=exc)) from None
+        raise TrainingError(f"YAML error: {exc}") from None
     if not isinstance(data, dict):
-        raise TrainingError(_l("the file must be a mapping of fields (title: …)"))
+        raise TrainingError("the file must be a mapping of fields (title: …)")
     return data
 
 
 def _unknown(data: dict, known: tuple, where: str = "") -> None:
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise TrainingError(_l("unknown field(s): %(names)s", names=", ".join(unknown)))
+        raise TrainingError(f"{where}unknown field(s): {', '.join(unknown)}")
 
 
 def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 10**6) -> int:
@@ -103,98 +91,22 @@ def _int(data: dict, name: str, default: int, minimum: int = 0, maximum: int = 1
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise TrainingError(_l("%(name)s must be a whole number from %(low)d to %(high)d",
-                               name=name, low=minimum, high=maximum))
+        raise TrainingError(f"{name} must be a whole number from {minimum} to {maximum}")
     return value
 
 
 def _bool(data: dict, name: str) -> bool:
     value = data.get(name, False)
     if not isinstance(value, bool):
-        raise TrainingError(_l("%(name)s must be true or false", name=name))
+        raise TrainingError(f"{name} must be true or false")
     return value
-
-
-SCALARS = (str, int, float, bool)
-
-
-def text_field(value, name: str) -> str:
-    """A text field: a string (or a number written without quotes), never a list or mapping."""
-    if value is None:
-        return ""
-    if not isinstance(value, SCALARS):
-        raise TrainingError(_l("%(name)s must be text, not a list or mapping", name=name))
-    return str(value).strip()
-
-
-def _list(value, name: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = re.split(r"[,，、]", value)
-    if not isinstance(value, list):
-        raise TrainingError(_l("%(name)s must be a list", name=name))
-    texts = [text_field(v, _l("each item of %(name)s", name=name)) for v in value]
-    return list(dict.fromkeys(t for t in texts if t))
-
-
-def points_field(value) -> float:
-    """Points: a finite number above 0 and at most :data:`MAX_POINTS` (``.inf``, ``.nan`` and
-    ``1e400`` are refused: they once made grading and result pages fail)."""
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise TrainingError(_l("points must be a number, not %(value)s",
-                                   value=repr(value[:20]))) from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TrainingError(_l("points must be a number"))
-    if not math.isfinite(value) or not 0 < value <= MAX_POINTS:
-        raise TrainingError(_l("points must be a number above 0 and at most %(max)s",
-                               max=f"{MAX_POINTS:g}"))
-    return float(value)
 
 
 def _slug(value, default: str) -> str:
     slug = (text_field(value, "slug") or default).lower()
     if not SLUG_RE.match(slug):
-        raise TrainingError(_l("bad slug %(slug)s: use lower-case letters, digits, '-', '_' "
-                               "or '.'", slug=repr(slug)))
+        raise TrainingError(f"bad slug {slug!r}: use lower-case letters, digits, '-', '_' or '.'")
     return slug
-
-
-def question_problem(number: int, key: str, problem) -> object:
-    """``problem`` prefixed with which question it is about (number, and id when known)."""
-    if key:
-        return _l("question %(n)d (%(key)s): %(problem)s", n=number, key=key, problem=problem)
-    return _l("question %(n)d: %(problem)s", n=number, problem=problem)
-
-
-def parse_question(data, number: int) -> QuestionFile:
-    """Parse one entry of ``questions``. :raise TrainingError: naming the question."""
-    if not isinstance(data, dict):
-        raise TrainingError(_l("question %(n)d: must be a mapping (id: …, type: …)", n=number))
-    key = str(data.get("id") or "").strip() if isinstance(data.get("id"), SCALARS) else ""
-    try:
-        _unknown(data, QUESTION_FIELDS)
-        if not KEY_RE.match(key):
-            raise TrainingError(_l("id is required: lower-case letters, digits, '-' or '_'"))
-        qtype = get_type(text_field(data.get("type"), "type"))
-        prompt = text_field(data.get("prompt"), "prompt")
-        if not prompt:
-            raise TrainingError(_l("prompt is missing"))
-        definition = qtype.validate({k: data[k] for k in DEFINITION_FIELDS if k in data})
-        article = text_field(data.get("article"), "article")
-        if article and not REF_RE.match(article):
-            raise TrainingError(_l("article %(ref)s is not 'slug' or 'slug#heading'",
-                                  ref=repr(article)))
-        points = points_field(data.get("points", 1))
-        explanation = text_field(data.get("explanation"), "explanation")
-        tags = _list(data.get("tags"), "tags")
-    except (TrainingError, QuestionError) as exc:
-        raise TrainingError(question_problem(number, key, exc)) from None
-    return QuestionFile(id=key, type=qtype.name, prompt=prompt, definition=definition,
-                        explanation=explanation, article=article, tags=tags, points=points)
 
 
 def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
@@ -203,23 +115,32 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
     _unknown(data, QUIZ_FIELDS)
     title = text_field(data.get("title"), "title")
     if not title:
-        raise TrainingError(_l("missing title"))
+        raise TrainingError("missing title")
     review = text_field(data.get("review"), "review") or "explanations"
     if review not in REVIEW_OPTIONS:
-        raise TrainingError(_l("review must be one of %(options)s",
-                              options=", ".join(REVIEW_OPTIONS)))
+        raise TrainingError(f"review must be one of {', '.join(REVIEW_OPTIONS)}")
     raw_questions = data.get("questions") or []
-    if not isinstance(raw_questions, list) or not raw_questions:
-        raise TrainingError(_l("questions must be a non-empty list"))
+    if not isinstance(raw_questions, list):
+        raise TrainingError("questions must be a list")
     questions = [parse_question(q, n) for n, q in enumerate(raw_questions, 1)]
     keys = [q.id for q in questions]
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate:
-        raise TrainingError(_l("question id %(key)s is used twice", key=repr(duplicate)))
+        raise TrainingError(f"question id {duplicate!r} is used twice")
     draw = data.get("draw")
     if draw is not None:
         draw = _int(data, "draw", 0, 1)
+    slots = None if data.get("slots") is None else [
+        _slot(raw, n, keys) for n, raw in enumerate(_items(data.get("slots"), "slots"), 1)]
+    if slots is not None and draw is not None:
+        raise TrainingError("write either draw or slots, not both")
+    if not questions and not slots:
+        raise TrainingError("questions (or slots) must be a non-empty list")
+    grading = text_field(data.get("grading_method"), "grading_method") or "best"
+    if grading not in GRADING_METHODS:
+        raise TrainingError(f"grading_method must be one of {', '.join(GRADING_METHODS)}")
     return QuizFile(
+        grading_method=grading, feedback=feedback_bands(data.get("feedback")), slots=slots,
         slug=_slug(data.get("slug"), default_slug), title=title,
         description=text_field(data.get("description"), "description"),
         pass_mark=_int(data, "pass_mark", 80, 0, 100),
@@ -228,9 +149,55 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
         attempt_delay_minutes=_int(data, "attempt_delay_minutes", 0),
         shuffle_questions=_bool(data, "shuffle_questions"),
         shuffle_choices=_bool(data, "shuffle_choices"),
-        draw=draw, draw_tags=_list(data.get("draw_tags"), "draw_tags"), review=review,
-        articles=_list(data.get("articles"), "articles"), questions=questions,
+        draw=draw, draw_tags=list_field(data.get("draw_tags"), "draw_tags"), review=review,
+        articles=list_field(data.get("articles"), "articles"), questions=questions,
     )
+
+
+def _items(value, name: str) -> list:
+    if not isinstance(value, list):
+        raise TrainingError(f"{name} must be a list")
+    return value
+
+
+def feedback_bands(value) -> list[dict]:
+    """Overall feedback: ``[{min: 80, text: …}, …]``, shown for the highest ``min`` (a
+    percentage) the score reaches."""
+    bands = []
+    for n, raw in enumerate(_items(value or [], "feedback"), 1):
+        if not isinstance(raw, dict) or set(map(str, raw)) - {"min", "text"}:
+            raise TrainingError(f"feedback {n}: write {{min: percent, text: …}}")
+        low = raw.get("min", 0)
+        if isinstance(low, bool) or not isinstance(low, int | float) or not 0 <= low <= 100:
+            raise TrainingError(f"feedback {n}: min must be a percentage from 0 to 100")
+        bands.append({"min": low, "text": text_field(raw.get("text"), "feedback text")})
+    if len({b["min"] for b in bands}) != len(bands):
+        raise TrainingError("feedback: two bands start at the same percentage")
+    return sorted(bands, key=lambda b: -b["min"])
+
+
+def _slot(raw, n: int, keys: list[str]) -> dict:
+    where = f"slot {n}"
+    if not isinstance(raw, dict):
+        raise TrainingError(f"{where}: write {{question: id}} or {{draw: n, …}}")
+    category = text_field(raw.get("category"), "category")
+    if "question" in raw:
+        if set(map(str, raw)) - {"question", "category"}:
+            raise TrainingError(f"{where}: a question slot has question and category only")
+        key = text_field(raw["question"], "question")
+        if not category and key not in keys:
+            raise TrainingError(f"{where}: no question {key!r} in this file (name its category)")
+        return {"question": key, "category": category}
+    if set(map(str, raw)) - {"draw", "category", "tags", "subcategories"}:
+        raise TrainingError(f"{where}: a draw has draw, category, tags and subcategories")
+    count = _int(raw, "draw", 0, 1, 1000)
+    if not count:
+        raise TrainingError(f"{where}: draw must say how many questions")
+    sub = raw.get("subcategories", True)
+    if not isinstance(sub, bool):
+        raise TrainingError(f"{where}: subcategories must be true or false")
+    return {"draw": count, "category": category, "tags": list_field(raw.get("tags"), "tags"),
+            "subcategories": sub}
 
 
 def parse_track(text_or_data, default_slug: str) -> TrackFile:
@@ -239,16 +206,16 @@ def parse_track(text_or_data, default_slug: str) -> TrackFile:
     _unknown(data, TRACK_FIELDS)
     title = text_field(data.get("title"), "title")
     if not title:
-        raise TrainingError(_l("missing title"))
+        raise TrainingError("missing title")
     steps = []
     for n, step in enumerate(data.get("steps") or [], 1):
         if not isinstance(step, dict) or len(step) != 1 or \
                 next(iter(step)) not in ("article", "quiz"):
-            raise TrainingError(_l("step %(n)d: write 'article: slug' or 'quiz: slug'", n=n))
+            raise TrainingError(f"step {n}: write 'article: slug' or 'quiz: slug'")
         kind, slug = next(iter(step.items()))
         steps.append(("read" if kind == "article" else "quiz", _slug(slug, "")))
     if not steps:
-        raise TrainingError(_l("steps must be a non-empty list"))
+        raise TrainingError("steps must be a non-empty list")
     return TrackFile(slug=_slug(data.get("slug"), default_slug), title=title,
                      description=text_field(data.get("description"), "description"),
                      due_days=_int(data, "due_days", 14, 0, 3650), steps=steps)
@@ -266,17 +233,6 @@ def _dump(data: dict) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
-def question_to_dict(q: QuestionFile) -> dict:
-    """The file-format mapping of one question (empty optional fields left out)."""
-    out = {"id": q.id, "type": q.type, "prompt": q.prompt, **q.definition}
-    for name in ("explanation", "article", "tags"):
-        if getattr(q, name):
-            out[name] = getattr(q, name)
-    if q.points != 1:
-        out["points"] = int(q.points) if q.points.is_integer() else q.points
-    return out
-
-
 def dump_quiz(quiz: QuizFile) -> str:
     """Serialise ``quiz`` in the import format, with a fixed field order."""
     data = {"title": quiz.title, "slug": quiz.slug, "description": quiz.description,
@@ -285,9 +241,14 @@ def dump_quiz(quiz: QuizFile) -> str:
             "attempt_delay_minutes": quiz.attempt_delay_minutes,
             "shuffle_questions": quiz.shuffle_questions, "shuffle_choices": quiz.shuffle_choices,
             "draw": quiz.draw, "draw_tags": quiz.draw_tags, "review": quiz.review,
-            "articles": quiz.articles}
+            "grading_method": None if quiz.grading_method == "best" else quiz.grading_method,
+            "feedback": quiz.feedback, "articles": quiz.articles}
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     data["questions"] = [question_to_dict(q) for q in quiz.questions]
+    if quiz.slots is not None:
+        data["slots"] = [{k: v for k, v in slot.items()
+                          if not (k == "category" and v == "") and not (k == "tags" and not v)
+                          and not (k == "subcategories" and v is True)} for slot in quiz.slots]
     return _dump(data)
 
 

@@ -1,185 +1,267 @@
-"""GIFT, Moodle's text format for question banks: import and export.
+"""GIFT, Moodle's text format for question banks, read and written as Moodle means it.
 
-One ``.gift`` file is one quiz (quiz settings take their defaults; the title comes from a
-``// quiz: …`` comment, else the file name). Supported: multiple choice with one right answer
-(``single``), with weights (``multiple``), true/false, short answer, matching. GIFT has no
-ordering type, so those questions are left out of an export with a comment saying so.
-Numerical and essay questions are refused on import with the question's number.
+Reading follows Moodle's own importer (``qformat_gift``) rule for rule:
 
-What GIFT cannot say, kb_portal writes as comments right above the question, which Moodle
-ignores: ``// article: slug#heading``, ``// tags: a, b``, ``// points: 2``. The ``::title::``
-carries the question id.
+* questions are separated by blank lines; lines starting with ``//`` are comments, where
+  Moodle's ``[id:…]`` and ``[tag:…]`` give the question's id and tags (and this portal's
+  ``// article: slug#anchor`` and ``// points: 2`` what GIFT cannot say);
+* ``$CATEGORY: a/b`` puts the questions after it into that bank category (created if missing);
+* ``::Title::`` is the question's title; ``[html]``, ``[markdown]``, ``[plain]``, ``[moodle]``
+  before the text set its format (none means Moodle's auto-format, shown here as plain text);
+* the answers are between the first ``{`` and the first ``}``; text after them makes a
+  missing-word question (``_____`` marks the gap); ``####`` starts the general feedback
+  (kept as the explanation) and ``#`` an answer's own feedback;
+* ``{~…}`` is multiple choice: with an ``=`` answer it is *single* choice (``~%50%B`` gives
+  partial credit), without one it is *multiple* with the ``~%n%`` weights (negative ones
+  allowed, the question floored at 0); ``{=a->b …}`` matching; ``{T}``/``{FALSE#wrong#right}``
+  true/false; ``{=a =%50%b}`` short answer (``*`` is a wildcard);
+* ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters and ``\\n`` a line break.
+
+Numerical (``{#…}``), essay (``{}``), description (no braces) and embedded-answer (Cloze)
+questions are *skipped* and reported with their line and title; the rest of the file is
+imported. :func:`dump_gift` writes what :func:`parse_gift` reads, so an exported bank imports
+unchanged (ordering questions, which GIFT cannot express, are left out with a comment).
 """
+import hashlib
 import re
-
-from flask_babel import lazy_gettext as _l
+from dataclasses import dataclass, field
 
 from .errors import TrainingError
-from .files import KEY_RE, QuestionFile, QuizFile, parse_question, question_problem
+from .question_file import QuestionFile, parse_question
 
-# Escaped special characters are swapped for private-use characters while parsing.
-_ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
-            "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
-_RESTORE = {v: k[1] for k, v in _ESCAPES.items() if k != "\\n"}
-_META_RE = re.compile(r"^//\s*(article|tags|points|quiz)\s*:\s*(.*)$")
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_PLACEHOLDERS = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002",
+                 "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005", "\\n": "\ue007"}
+_RESTORE = {"\ue006": "\\", "\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003": "{",
+            "\ue004": "}", "\ue005": ":", "\ue007": "\n"}
+_FORMATS = {"html": "html", "markdown": "markdown", "plain": "plain", "moodle": "plain"}
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+_CLOZE = re.compile(r"^\s*\d*\s*:\s*(MULTICHOICE|MC|MULTIRESPONSE|MR|SHORTANSWER|SA|MW|"
+                    r"NUMERICAL|NM)\w*\s*:", re.I)
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])+)\]")
+_EXTRA = re.compile(r"^//\s*(article|points|tags)\s*:\s*(.*)$")
 
 
-def _hide_escapes(text: str) -> str:
-    for escaped, placeholder in _ESCAPES.items():
+@dataclass
+class GiftQuestion:
+    question: QuestionFile
+    category: str  # the ``$CATEGORY`` path in force ('' = the import's default category)
+    line: int
+
+
+@dataclass
+class Skipped:
+    line: int
+    title: str
+    reason: str
+
+
+@dataclass
+class GiftBank:
+    questions: list[GiftQuestion] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _hide(text: str) -> str:
+    for escaped, placeholder in _PLACEHOLDERS.items():
         text = text.replace(escaped, placeholder)
     return text
 
 
-def _restore(text: str) -> str:
+def _show(text: str) -> str:
     for placeholder, char in _RESTORE.items():
         text = text.replace(placeholder, char)
     return text.strip()
 
 
+def _formatted(text: str) -> tuple[str | None, str]:
+    """``[html]text`` → ("html", "text"); no or an unknown tag → (None, text)."""
+    text = text.strip()
+    match = re.match(r"^\[(\w+)\]", text)
+    if match and match.group(1).lower() in _FORMATS:
+        return _FORMATS[match.group(1).lower()], text[match.end():]
+    return None, text
+
+
+def _plain(text: str) -> str:
+    return _show(_formatted(text)[1])
+
+
 def _blocks(text: str):
-    """Yield (metadata, question text) per blank-line separated block; also the quiz title."""
-    meta: dict[str, str] = {}
-    lines: list[str] = []
-    for line in [*text.lstrip("\ufeff").splitlines(), ""]:
+    """(first line number, comment lines, text lines) per blank-line separated block."""
+    comments, lines, first = [], [], 0
+    for number, line in enumerate([*text.lstrip("\ufeff").splitlines(), ""], 1):
         stripped = line.strip()
-        match = _META_RE.match(stripped)
-        if match:
-            meta[match.group(1)] = match.group(2).strip()
-        elif stripped.startswith("//") or stripped.startswith("$CATEGORY"):
-            continue
-        elif stripped:
+        if not stripped:
+            if lines:
+                yield first, comments, lines
+            comments, lines = [], []
+        elif stripped.startswith("//"):
+            comments.append(stripped)
+        else:
+            first = first if lines else number
             lines.append(line)
-        elif lines:
-            yield meta, "\n".join(lines)
-            meta, lines = {}, []
-        elif "quiz" in meta:
-            yield meta, ""
-            meta = {}
 
 
-def _split_answers(body: str):
-    """``=a#fb ~%50%b`` → [(mark, weight, text)]; feedback per answer is dropped."""
-    answers = []
-    for mark, chunk in re.findall(r"([=~])([^=~]*)", body):
-        chunk = chunk.split("#", 1)[0]
-        weight = None
-        match = re.match(r"\s*%(-?[\d.]+)%(.*)$", chunk, re.S)
-        if match:
-            weight, chunk = float(match.group(1)), match.group(2)
-        answers.append((mark, weight, _restore(chunk)))
-    return answers
+class _UnsupportedError(Exception):
+    """This question cannot be imported (the reason is the message)."""
 
 
-def _definition(body: str) -> tuple[str, dict]:
-    """Work out the question type from the answer block; return (type, file-format fields)."""
-    head = body.split("#", 1)[0].strip().upper()
-    if head in _TRUE_FALSE:
-        return "true_false", {"answer": _TRUE_FALSE[head]}
-    if body.strip().startswith("#"):
-        raise TrainingError(_l("numerical questions ({#…}) are not supported"))
-    answers = _split_answers(body)
-    if not answers:
-        raise TrainingError(_l("essay questions ({}) are not supported"))
-    if all(mark == "=" for mark, _w, _t in answers):
-        if all("->" in text for _m, _w, text in answers):
-            pairs = [[_restore(p) for p in text.split("->", 1)] for _m, _w, text in answers]
-            return "matching", {"pairs": pairs}
-        return "short_text", {"answer": [text for _m, _w, text in answers]}
-    choices = [text for _m, _w, text in answers]
-    if any(weight is not None for _m, weight, _t in answers):
-        right = [text for mark, weight, text in answers if (weight or 0) > 0 or
-                 (mark == "=" and weight is None)]
-        return "multiple", {"choices": choices, "answer": right}
-    right = [text for mark, _w, text in answers if mark == "="]
-    if len(right) != 1:
-        raise TrainingError(_l("a multiple-choice question needs exactly one '=' answer or "
-                           "weights"))
-    return "single", {"choices": choices, "answer": right[0]}
+def _weighted(answer: str, default: float) -> tuple[float, str]:
+    match = _WEIGHT.match(answer)
+    return (float(match.group(1)), answer[match.end():]) if match else (default, answer)
 
 
-def _question(meta: dict, block: str, number: int) -> QuestionFile:
-    text = _hide_escapes(block)
-    key = ""
-    title = re.match(r"^\s*::(.*?)::", text, re.S)
-    if title:
-        key = _restore(title.group(1)).lower()
-        text = text[title.end():]
-    if not KEY_RE.match(key):
-        key = f"q{number}"
-    text = re.sub(r"^\s*\[(markdown|html|moodle|plain)\]", "", text)
-    match = re.search(r"\{(.*)\}", text, re.S)
-    if not match:
-        raise TrainingError(question_problem(number, key, _l("no answer block {…}")))
-    body, _, explanation = match.group(1).partition("####")
-    before, after = text[:match.start()], text[match.end():]
-    prompt = _restore(before) + (f" ____ {_restore(after)}" if after.strip() else "")
-    try:
-        qtype, fields = _definition(body)
-    except TrainingError as exc:
-        raise TrainingError(question_problem(number, key, exc)) from None
-    data = {"id": key, "type": qtype, "prompt": prompt, **fields,
-            "explanation": _restore(explanation), "article": meta.get("article", ""),
-            "tags": meta.get("tags", ""), "points": float(meta.get("points") or 1)}
-    return parse_question(data, number)
+def _choices(answers: str) -> dict:
+    """``{~…}`` → the file-format fields of a single or multiple choice question."""
+    single = "=" in answers
+    parts = [p.strip() for p in answers.replace("=", "~=").split("~")]
+    entries = []
+    for part in (p for p in parts if p):
+        weight, part = (100.0, part[1:]) if part.startswith("=") else _weighted(part, 0.0)
+        text, _hash, note = part.partition("#")
+        entries.append((_plain(text), weight, _plain(note)))
+    if len(entries) < 2:
+        raise _UnsupportedError("a multiple-choice question needs at least two answers")
+    choices = [t for t, _w, _n in entries]
+    feedback = {t: n for t, _w, n in entries if n}
+    if single:
+        answer = next(t for t, w, _n in entries if w == 100)
+        partial = {t: w for t, w, _n in entries if w and t != answer}
+        return {"type": "single", "choices": choices, "answer": answer, "partial": partial,
+                "feedback": feedback}
+    weights = {t: w for t, w, _n in entries if w}
+    return {"type": "multiple", "choices": choices, "weights": weights, "feedback": feedback}
 
 
-def parse_gift(text: str, slug: str) -> QuizFile:
-    """Parse a GIFT file into a quiz. :raise TrainingError: naming the first bad question."""
-    title, questions = slug, []
-    for meta, block in _blocks(text):
-        title = meta.get("quiz", title) if not questions else title
-        if block:
-            questions.append(_question(meta, block, len(questions) + 1))
-    if not questions:
-        raise TrainingError(_l("no questions found"))
-    keys = [q.id for q in questions]
-    duplicate = next((k for k in keys if keys.count(k) > 1), None)
-    if duplicate:
-        raise TrainingError(_l("question id %(key)s is used twice", key=repr(duplicate)))
-    return QuizFile(slug=slug, title=title, questions=questions)
+def _matching(answers: str) -> dict:
+    pairs = []
+    for part in (p.strip() for p in answers.split("=") if p.strip()):
+        if "->" not in part:
+            raise _UnsupportedError("each matching answer needs 'left -> right'")
+        left, right = part.split("->", 1)
+        pairs.append([_plain(left), _plain(right)])
+    if len(pairs) < 2:
+        raise _UnsupportedError("a matching question needs at least two pairs")
+    return {"type": "matching", "pairs": pairs}
 
 
-def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\")
-    for char in "~=#{}:":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\r\n", "\n").replace("\n", "\\n")
+def _true_false(answers: str) -> dict:
+    value, wrong, right = ([*answers.split("#", 2), "", ""])[:3]
+    answer = value.strip() in ("T", "TRUE")
+    right, wrong = _plain(right), _plain(wrong)
+    feedback = {"true": right if answer else wrong, "false": wrong if answer else right}
+    return {"type": "true_false", "answer": answer,
+            "feedback": {k: v for k, v in feedback.items() if v}}
 
 
-def _weight(share: float) -> str:
-    return f"{share:.5f}".rstrip("0").rstrip(".")
+def _short(answers: str) -> dict:
+    accepted, partial, feedback = [], {}, {}
+    for part in (p.strip() for p in answers.split("=") if p.strip()):
+        weight, part = _weighted(part, 100.0)
+        text, _hash, note = part.partition("#")
+        text = _plain(text)
+        accepted.append(text)
+        if weight != 100:
+            partial[text] = weight
+        if _plain(note):
+            feedback[text] = _plain(note)
+    if not accepted:
+        raise _UnsupportedError("a short-answer question needs an answer")
+    return {"type": "short_text", "answer": accepted, "partial": partial, "feedback": feedback}
 
 
-def _answers(q: QuestionFile) -> str:
-    d = q.definition
-    if q.type == "true_false":
-        return "TRUE" if d["answer"] else "FALSE"
-    if q.type == "single":
-        return " ".join(("=" if c == d["answer"] else "~") + _escape(c) for c in d["choices"])
-    if q.type == "multiple":
-        right, wrong = len(d["answer"]), len(d["choices"]) - len(d["answer"])
-        return " ".join(
-            f"~%{_weight(100 / right)}%{_escape(c)}" if c in d["answer"]
-            else f"~%-{_weight(100 / wrong)}%{_escape(c)}" for c in d["choices"])
-    if q.type == "short_text":
-        return " ".join("=" + _escape(a) for a in d["answer"])
-    return " ".join(f"={_escape(left)} -> {_escape(right)}" for left, right in d["pairs"])
+def _answer_fields(answers: str) -> dict:
+    """Moodle's order of tests decides the type."""
+    if _CLOZE.match(_show(answers)):
+        raise _UnsupportedError("embedded-answer (Cloze) questions are not supported")
+    if answers == "":
+        raise _UnsupportedError("essay questions are not supported")
+    if answers.startswith("#"):
+        raise _UnsupportedError("numerical questions are not supported")
+    if "~" in answers:
+        return _choices(answers)
+    if "=" in answers and "->" in answers:
+        return _matching(answers)
+    if answers.split("#", 1)[0].strip() in ("T", "TRUE", "F", "FALSE"):
+        return _true_false(answers)
+    return _short(answers)
 
 
-def dump_gift(quiz: QuizFile) -> str:
-    """Write ``quiz`` as GIFT; ordering questions become a comment (GIFT has no such type)."""
-    out = [f"// quiz: {quiz.title}", ""]
-    for q in quiz.questions:
-        if q.type == "ordering":
-            out += [f"// {q.id}: ordering questions cannot be written in GIFT (left out)", ""]
+def _title(text: str) -> tuple[str, str]:
+    """``::Title::rest`` → ("Title", "rest"); no title → ("", text)."""
+    if text.startswith("::") and "::" in text[2:]:
+        title, text = text[2:].split("::", 1)
+        return _show(title), text.strip()
+    return "", text
+
+
+def _question(title: str, text: str, comments: list[str]) -> dict:
+    """One question block (escapes hidden, title taken off) → its file-format mapping.
+
+    :raise _UnsupportedError: for what this portal cannot import.
+    """
+    start, end = text.find("{"), text.find("}")
+    if start < 0 and end < 0:
+        raise _UnsupportedError("description items (text without answers) are not supported")
+    if start < 0 or end < start:
+        raise _UnsupportedError("the braces around the answers do not match")
+    if "{" in text[end:] or "}" in text[end + 1:]:
+        raise _UnsupportedError("several answer blocks in one question (Cloze) are not supported")
+    answers = text[start + 1:end].strip()
+    blank = "" if text.endswith("}") else "_____"
+    prompt = text[:start] + blank + text[end + 1:]
+    answers, _sep, general = answers.rpartition("####") if "####" in answers else \
+        (answers, "", "")
+    prompt_format, prompt = _formatted(prompt)
+    data = {"title": title, "format": prompt_format or "plain", "prompt": _show(prompt),
+            "explanation": _plain(general), **_answer_fields(answers.strip())}
+    return _with_comments(data, comments)
+
+
+def _with_comments(data: dict, comments: list[str]) -> dict:
+    joined = "\n".join(comments)
+    found = _ID.search(joined)
+    tags = [t.replace("\\]", "]").strip() for t in _TAG.findall(joined)]
+    for line in comments:
+        match = _EXTRA.match(line)
+        if match and match.group(1) == "tags":
+            tags += [t.strip() for t in match.group(2).split(",")]
+        elif match:
+            data[match.group(1)] = match.group(2).strip()
+    data["id"] = found.group(1).replace("\\]", "]").strip() if found else ""
+    data["tags"] = [t for t in tags if t]
+    return data
+
+
+def _key(data: dict, used: set[str]) -> str:
+    """The question's id: ``[id:…]``, else its title, else a digest of its text; unique in
+    the file so that re-importing it updates the same questions."""
+    key = data["id"] or data["title"][:100] or \
+        "q-" + hashlib.sha256(data["prompt"].encode()).hexdigest()[:10]
+    base, n = key[:95], 2
+    while key in used:
+        key, n = f"{base} ({n})", n + 1
+    used.add(key)
+    return key
+
+
+def parse_gift(text: str) -> GiftBank:
+    """Every question of a GIFT file, with its category; unsupported ones in ``skipped``."""
+    bank, category, used = GiftBank(), "", set()
+    for number, comments, lines in _blocks(text):
+        body = _hide("\n".join(lines).strip())
+        if body.startswith("$CATEGORY:"):
+            category, used = _show(body[len("$CATEGORY:"):]), set()
             continue
-        if q.article:
-            out.append(f"// article: {q.article}")
-        if q.tags:
-            out.append(f"// tags: {', '.join(q.tags)}")
-        if q.points != 1:
-            out.append(f"// points: {q.points:g}")
-        feedback = f"####{_escape(q.explanation)}" if q.explanation else ""
-        out += [f"::{q.id}:: [markdown]{_escape(q.prompt)} {{{_answers(q)}{feedback}}}", ""]
-    return "\n".join(out)
+        title, rest = _title(body)
+        try:
+            data = _question(title, rest, comments)
+            data["id"] = _key(data, used)
+            question = parse_question(data, len(bank.questions) + len(bank.skipped) + 1)
+        except (_UnsupportedError, TrainingError) as exc:
+            reason = str(exc).split(": ", 1)[-1] if isinstance(exc, TrainingError) else str(exc)
+            bank.skipped.append(Skipped(number, title or _show(body)[:40], reason))
+            continue
+        bank.questions.append(GiftQuestion(question, category, number))
+    return bank

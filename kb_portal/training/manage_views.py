@@ -1,21 +1,21 @@
-"""Trainer pages: the quiz list, file import, quiz settings, question editor, export."""
-import random
-
+"""Trainer pages: the quiz list, file import, quiz settings and slots, export."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..accounts.access import require
 from ..extensions import db
 from . import editing
+from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
-from .files import QuestionFile, dump_quiz
-from .forms import ImportForm, QuestionForm, QuizSettingsForm
-from .gift import dump_gift
-from .importer import import_upload, quiz_to_file
-from .models import Attempt, Question, Quiz, Track
-from .question_types import get_type
-from .views import markdown_html, quiz_or_404
+from .files import dump_quiz
+from .forms import ImportForm, QuizSettingsForm, split_tags
+from .gift_export import dump_gift
+from .importer import import_upload
+from .models import Attempt, Quiz, Track
+from .quiz_import import question_to_file, quiz_to_file
+from .views import quiz_or_404
 
 bp = Blueprint("training_manage", __name__, url_prefix="/training/manage")
 
@@ -52,15 +52,15 @@ def index():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            kind, slug = import_upload(upload.filename or "", upload.read())
+            kind, name, skipped = import_upload(upload.filename or "", upload.read(),
+                                                form.category.data or "", current_user)
         except TrainingError as exc:
             db.session.rollback()
             flash(_("%(file)s was not imported: %(reason)s", file=upload.filename,
                     reason=str(exc)), "error")
         else:
             db.session.commit()
-            flash(_("Imported quiz %(slug)s.", slug=slug) if kind == "quiz" else
-                  _("Imported track %(slug)s.", slug=slug), "success")
+            _flash_imported(kind, name, skipped)
         return redirect(url_for("training_manage.index"))
     counts = dict(db.session.execute(select(Attempt.quiz_id, func.count())
                                      .group_by(Attempt.quiz_id)).all())
@@ -70,6 +70,18 @@ def index():
         tracks=db.session.scalars(select(Track).order_by(Track.title)).all(),
         flagged=db.session.scalars(select(Question).where(
             Question.needs_review, Question.retired.is_(False))).all())
+
+
+def _flash_imported(kind: str, name: str, skipped) -> None:
+    if kind == "bank":
+        flash(_("Imported the questions into the bank category %(name)s.", name=name),
+              "success")
+    else:
+        flash(_("Imported quiz %(slug)s.", slug=name) if kind == "quiz" else
+              _("Imported track %(slug)s.", slug=name), "success")
+    for s in skipped:
+        flash(_("Skipped line %(line)d (%(title)s): %(reason)s", line=s.line, title=s.title,
+                reason=s.reason), "warning")
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"])
@@ -87,77 +99,41 @@ def quiz_edit(quiz_slug: str):
 def _quiz_settings(quiz: Quiz | None):
     form = QuizSettingsForm(obj=quiz)
     if request.method == "GET" and quiz:
-        form.draw_tags.data = ", ".join(quiz.draw_tags)
         form.articles.data = ", ".join(quiz.article_slugs)
+        form.feedback.data = "\n".join(f"{b['min']:g}: {b['text']}" for b in quiz.feedback_bands)
     saved = submit_form(form, lambda data: editing.save_quiz_settings(quiz, data),
                         _("Quiz saved."))
     if saved is not None:
         return redirect(url_for("training_manage.quiz_edit", quiz_slug=saved.slug))
-    return render_template("training/quiz_edit.html", quiz=quiz, form=form)
+    categories = db.session.scalars(select(QuestionCategory)).all()
+    return render_template("training/quiz_edit.html", quiz=quiz, form=form,
+                           categories=sorted(categories, key=lambda c: c.path))
 
 
-@bp.route("/quizzes/<quiz_slug>/questions/<question_key>", methods=["GET", "POST"])
+@bp.route("/quizzes/<quiz_slug>/slots", methods=["POST"])
 @require("trainer")
-def question_edit(quiz_slug: str, question_key: str):
-    """Edit (or, with the key ``new``, add) a question; "Preview" shows it as agents will."""
+def quiz_slots(quiz_slug: str):
+    """Move or remove a slot, or add a random draw from a bank category."""
     quiz = quiz_or_404(quiz_slug)
-    question = next((q for q in quiz.questions if q.key == question_key), None)
-    if question is None and question_key != "new":
-        abort(404)
-    form = QuestionForm()
-    if request.method == "GET" and question is not None:
-        form.fill(QuestionFile(
-            id=question.key, type=question.type, prompt=question.prompt,
-            definition=question.definition, explanation=question.explanation,
-            article=question.article_ref, tags=question.tags, points=question.points))
-    preview = None
-    if form.validate_on_submit():
-        try:
-            if request.form.get("action") == "preview":
-                preview = _preview(editing.check_question(form.to_data()))
-            else:
-                saved = editing.save_question(quiz, question, form.to_data())
-                db.session.commit()
-                flash(_("Question %(key)s saved.", key=saved.key), "success")
-                return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug))
-        except TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    elif request.method == "POST":
-        flash_errors(form)
-    return render_template("training/question_edit.html", quiz=quiz, question=question,
-                           form=form, preview=preview)
-
-
-def _preview(qf) -> dict:
-    """The question as the quiz page will show it, plus what the review will show."""
-    qtype = get_type(qf.type)
-    layout = qtype.make_layout(qf.definition, random.Random(), True)
-    return {"slot": 0, "number": 1, "type": qf.type, "points": qf.points,
-            "prompt_html": markdown_html(qf.prompt), "view": qtype.view(qf.definition, layout),
-            "shown": None, "correct": qtype.correct_answer(qf.definition),
-            "explanation_html": markdown_html(qf.explanation), "article": qf.article}
-
-
-@bp.route("/quizzes/<quiz_slug>/questions/<question_key>/retire", methods=["POST"])
-@require("trainer")
-def question_retire(quiz_slug: str, question_key: str):
-    quiz = quiz_or_404(quiz_slug)
-    question = next((q for q in quiz.questions if q.key == question_key), None) or abort(404)
-    question.retired = True
-    db.session.commit()
-    flash(_("Question %(key)s removed from the quiz.", key=question.key), "success")
+    action = request.form.get("action", "")
+    try:
+        if action == "add_random":
+            category = db.session.get(QuestionCategory,
+                                      request.form.get("category_id", type=int) or 0)
+            count = request.form.get("count", type=int) or 0
+            if category is None or not 1 <= count <= 1000:
+                raise TrainingError(_("Choose a category and how many questions to draw."))
+            editing.add_random(quiz, category, count,
+                               split_tags(request.form.get("tags", "")),
+                               bool(request.form.get("subcategories")))
+        else:
+            editing.change_slot(quiz, request.form.get("slot_id", type=int) or 0, action)
+    except TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
     return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug))
-
-
-@bp.route("/questions/<int:question_id>/reviewed", methods=["POST"])
-@require("trainer")
-def question_reviewed(question_id: int):
-    question = db.session.get(Question, question_id) or abort(404)
-    question.needs_review, question.flagged_at = False, None
-    db.session.commit()
-    flash(_("Question %(key)s marked as reviewed.", key=question.key), "success")
-    return redirect(request.referrer or url_for("training_manage.index"))
 
 
 @bp.route("/quizzes/<quiz_slug>/export.<fmt>")
@@ -167,7 +143,8 @@ def quiz_export(quiz_slug: str, fmt: str):
     if fmt not in ("yaml", "gift"):
         abort(404)
     doc = quiz_to_file(quiz)
-    text = dump_quiz(doc) if fmt == "yaml" else dump_gift(doc)
+    text = dump_quiz(doc) if fmt == "yaml" else \
+        dump_gift((q.category.path, question_to_file(q)) for q in quiz.fixed_questions)
     return Response(text, mimetype="text/plain; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename={quiz.slug}.{fmt}"})
 

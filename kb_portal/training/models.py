@@ -13,6 +13,7 @@ from ..accounts.models import utcnow
 from ..extensions import db
 
 REVIEW_OPTIONS = ("score", "answers", "explanations")
+GRADING_METHODS = ("best", "first", "last", "average")
 MAX_POINTS = 1000.0
 
 
@@ -34,6 +35,18 @@ class JsonMixin:
         return json.dumps(value, ensure_ascii=False)
 
 
+def json_list(column: str) -> property:
+    """A list stored as JSON text in ``column`` (``tags_json`` → ``tags``)."""
+
+    def get(self) -> list:
+        return json.loads(getattr(self, column) or "[]")
+
+    def put(self, value) -> None:
+        setattr(self, column, json.dumps(list(value or []), ensure_ascii=False))
+
+    return property(get, put)
+
+
 class Quiz(JsonMixin, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     slug = db.Column(db.String(120), unique=True, nullable=False)
@@ -45,87 +58,84 @@ class Quiz(JsonMixin, db.Model):
     attempt_delay_minutes = db.Column(db.Integer, nullable=False, default=0)
     shuffle_questions = db.Column(db.Boolean, nullable=False, default=False)
     shuffle_choices = db.Column(db.Boolean, nullable=False, default=False)
-    draw = db.Column(db.Integer, nullable=True)  # questions per attempt; None = all
-    draw_tags_json = db.Column(db.Text, nullable=False, default="[]")
     review = db.Column(db.String(16), nullable=False, default="explanations")
+    grading_method = db.Column(db.String(8), nullable=False, default="best")
+    open_at = db.Column(db.DateTime, nullable=True)  # UTC; None = open
+    close_at = db.Column(db.DateTime, nullable=True)
+    # Overall feedback by grade band: [{"min": percent, "text": Markdown}], highest first.
+    feedback_json = db.Column(db.Text, nullable=False, default="[]")
+    # Where the questions written in the quiz's own file live in the bank.
+    home_category_id = db.Column(db.Integer, db.ForeignKey("question_category.id"),
+                                 nullable=True)
     articles_json = db.Column(db.Text, nullable=False, default="[]")  # slugs the quiz covers
     content_hash = db.Column(db.String(64), nullable=True)  # of the last imported file
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    questions = db.relationship("Question", back_populates="quiz", order_by="Question.position",
-                                cascade="all, delete-orphan")
+    slots = db.relationship("QuizSlot", back_populates="quiz", order_by="QuizSlot.position",
+                            cascade="all, delete-orphan")
+    home_category = db.relationship("QuestionCategory")
 
     @property
-    def draw_tags(self) -> list[str]:
-        return json.loads(self.draw_tags_json or "[]")
+    def feedback_bands(self) -> list[dict]:
+        return json.loads(self.feedback_json or "[]")
 
-    @draw_tags.setter
-    def draw_tags(self, value) -> None:
-        self.draw_tags_json = self.dumps(list(value or []))
+    @feedback_bands.setter
+    def feedback_bands(self, value) -> None:
+        bands = sorted(value or [], key=lambda b: -b["min"])
+        self.feedback_json = self.dumps(bands)
 
-    @property
-    def article_slugs(self) -> list[str]:
-        return json.loads(self.articles_json or "[]")
-
-    @article_slugs.setter
-    def article_slugs(self, value) -> None:
-        self.articles_json = self.dumps(list(value or []))
+    article_slugs = json_list("articles_json")
 
     @property
-    def active_questions(self) -> list["Question"]:
-        return [q for q in self.questions if not q.retired]
+    def fixed_questions(self) -> list:
+        return [s.question for s in self.slots if not s.is_random]
 
     def __repr__(self) -> str:
         return f"<Quiz {self.slug}>"
 
 
-class Question(JsonMixin, db.Model):
+class QuizSlot(JsonMixin, db.Model):
+    """One place in a quiz: a fixed bank question, or a random draw of ``count`` questions
+    from a category (with its subcategories) optionally limited to questions with one of
+    ``tags``. A question can sit in the slots of several quizzes."""
+
     id = db.Column(db.Integer, primary_key=True)
     quiz_id = db.Column(db.Integer, db.ForeignKey("quiz.id"), nullable=False, index=True)
-    key = db.Column(db.String(80), nullable=False)  # the file's stable ``id``
     position = db.Column(db.Integer, nullable=False, default=0)
-    type = db.Column(db.String(20), nullable=False)
-    prompt = db.Column(db.Text, nullable=False)
-    definition_json = db.Column(db.Text, nullable=False, default="{}")
-    explanation = db.Column(db.Text, nullable=False, default="")
-    article_id = db.Column(db.Integer, db.ForeignKey("article.id"), nullable=True, index=True)
-    article_anchor = db.Column(db.String(200), nullable=False, default="")
+    question_id = db.Column(db.Integer, db.ForeignKey("question.id"), nullable=True,
+                            index=True)
+    category_id = db.Column(db.Integer, db.ForeignKey("question_category.id"), nullable=True,
+                            index=True)
+    include_subcategories = db.Column(db.Boolean, nullable=False, default=True)
     tags_json = db.Column(db.Text, nullable=False, default="[]")
-    points = db.Column(db.Float, nullable=False, default=1.0)
-    # Questions removed from the quiz are retired, not deleted: past attempts point at them.
-    retired = db.Column(db.Boolean, nullable=False, default=False)
-    # Set when the linked article was republished with "requires re-read".
-    needs_review = db.Column(db.Boolean, nullable=False, default=False)
-    flagged_at = db.Column(db.DateTime, nullable=True)
+    count = db.Column(db.Integer, nullable=False, default=1)
 
-    quiz = db.relationship("Quiz", back_populates="questions")
-    article = db.relationship("Article")
-
-    __table_args__ = (db.UniqueConstraint("quiz_id", "key"),)
+    quiz = db.relationship("Quiz", back_populates="slots")
+    question = db.relationship("Question")
+    category = db.relationship("QuestionCategory")
 
     @property
-    def definition(self) -> dict:
-        return json.loads(self.definition_json or "{}")
+    def is_random(self) -> bool:
+        return self.question_id is None
 
-    @definition.setter
-    def definition(self, value: dict) -> None:
-        self.definition_json = self.dumps(value)
+    tags = json_list("tags_json")
 
-    @property
-    def tags(self) -> list[str]:
-        return json.loads(self.tags_json or "[]")
 
-    @tags.setter
-    def tags(self, value) -> None:
-        self.tags_json = self.dumps(list(value or []))
+class QuizOverride(db.Model):
+    """Per-person exceptions to a quiz's schedule and limits (Moodle's user overrides)."""
 
-    @property
-    def article_ref(self) -> str:
-        """``slug`` or ``slug#anchor`` as in the file format ('' when unlinked)."""
-        if self.article is None:
-            return ""
-        return self.article.slug + (f"#{self.article_anchor}" if self.article_anchor else "")
+    id = db.Column(db.Integer, primary_key=True)
+    quiz_id = db.Column(db.Integer, db.ForeignKey("quiz.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    extra_minutes = db.Column(db.Integer, nullable=False, default=0)
+    extra_attempts = db.Column(db.Integer, nullable=False, default=0)
+    close_at = db.Column(db.DateTime, nullable=True)  # a later close for this person
+
+    quiz = db.relationship("Quiz")
+    user = db.relationship("User")
+
+    __table_args__ = (db.UniqueConstraint("quiz_id", "user_id"),)
 
 
 class Attempt(JsonMixin, db.Model):
@@ -175,11 +185,21 @@ class Response(JsonMixin, db.Model):
     layout_json = db.Column(db.Text, nullable=False, default="{}")  # choice order etc.
     answer_json = db.Column(db.Text, nullable=True)  # canonical response; None = unanswered
     saved_at = db.Column(db.DateTime, nullable=True)
+    prompt_format = db.Column(db.String(16), nullable=True)  # None: markdown (older rows)
+    question_version = db.Column(db.Integer, nullable=True)  # the version the attempt saw
     points = db.Column(db.Float, nullable=False, default=1.0)
     fraction = db.Column(db.Float, nullable=True)  # grade() result in [0, 1]
+    # A trainer's mark replacing the computed one (regrades keep it), with the reason.
+    override_fraction = db.Column(db.Float, nullable=True)
+    override_comment = db.Column(db.Text, nullable=False, default="")
+    overridden_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    overridden_at = db.Column(db.DateTime, nullable=True)
+    # A short answer close to an accepted one but not equal: a trainer should look.
+    needs_review = db.Column(db.Boolean, nullable=False, default=False)
 
     attempt = db.relationship("Attempt", back_populates="responses")
     question = db.relationship("Question")
+    overridden_by = db.relationship("User")
 
     @property
     def definition(self) -> dict:
@@ -205,8 +225,14 @@ class Response(JsonMixin, db.Model):
         self.answer_json = None if value is None else self.dumps(value)
 
     @property
+    def final_fraction(self) -> float | None:
+        """The trainer's override when there is one, else the graded fraction."""
+        return self.fraction if self.override_fraction is None else self.override_fraction
+
+    @property
     def mark(self) -> float | None:
-        return None if self.fraction is None else self.fraction * finite_points(self.points)
+        fraction = self.final_fraction
+        return None if fraction is None else fraction * finite_points(self.points)
 
 
 class Track(db.Model):

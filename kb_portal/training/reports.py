@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..localtime import iso
-from .models import Assignment, Attempt, Question, Quiz, Response
+from .bank_models import Question
+from .models import Assignment, Attempt, Quiz, Response
 from .tracks import progress
 
 FACILITY_FLAG = 0.30
@@ -131,9 +132,12 @@ def quiz_report(quiz: Quiz) -> QuizReport:
         .join(Attempt, Attempt.id == Response.attempt_id)
         .where(Attempt.quiz_id == quiz.id, Attempt.percent.is_not(None))).all()
     stats = item_statistics(rows)
-    questions = {q.id: q for q in quiz.questions}
+    questions = {q.id: q for q in db.session.scalars(
+        select(Question).where(Question.id.in_(list(stats) or [0]))).all()}
+    order = {s.question_id: s.position for s in quiz.slots if not s.is_random}
     items = [ItemStat(questions[qid], n, fac, disc) for qid, (n, fac, disc) in stats.items()]
-    items.sort(key=lambda i: (i.question.retired, i.question.position))
+    items.sort(key=lambda i: (i.question.retired, order.get(i.question.id, len(order)),
+                              i.question.id))
     return QuizReport(quiz, attempts, items)
 
 

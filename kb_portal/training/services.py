@@ -24,26 +24,40 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from . import bank
+from .bank_models import Question
 from .errors import TrainingError
 from .grading import total_attempt
-from .models import Attempt, Question, Quiz, Response, finite_points
+from .models import Attempt, Quiz, Response, finite_points
 from .question_types import get_type
 from .tracks import complete_quiz_steps
 
 GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a slow network
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of a new attempt, in the order they will be shown."""
-    pool = quiz.active_questions
-    if quiz.draw:
-        tags = set(quiz.draw_tags)
-        if tags:
-            pool = [q for q in pool if tags & set(q.tags)]
-        pool = sorted(rng.sample(pool, min(quiz.draw, len(pool))), key=lambda q: q.position)
+    """The questions of a new attempt, in the order they will be shown: each slot's fixed
+    question, or its random draw from the bank (never the same question twice)."""
+    chosen: list[Question] = []
+    for slot in quiz.slots:
+        if not slot.is_random:
+            if slot.question not in chosen:
+                chosen.append(slot.question)
+            continue
+        candidates = [q for q in bank.pool(slot.category, slot.include_subcategories,
+                                           slot.tags) if q not in chosen]
+        chosen.extend(rng.sample(candidates, min(slot.count, len(candidates))))
     if quiz.shuffle_questions:
-        pool = list(pool)
-        rng.shuffle(pool)
-    return pool
+        rng.shuffle(chosen)
+    return chosen
+
+
+def question_count(quiz: Quiz) -> int:
+    """How many questions an attempt will have (a draw from a small pool gives fewer)."""
+    fixed = {s.question_id for s in quiz.slots if not s.is_random}
+    drawn = sum(min(s.count, len([q for q in bank.pool(s.category, s.include_subcategories,
+                                                         s.tags) if q.id not in fixed]))
+                for s in quiz.slots if s.is_random)
+    return len(fixed) + drawn
 
 
 def user_attempts(quiz: Quiz, user) -> list[Attempt]:
@@ -61,7 +75,7 @@ def start_refusal(quiz: Quiz, attempts: list[Attempt], now: datetime) -> str | N
         if now < ready:
             minutes = math.ceil((ready - now).total_seconds() / 60)
             return _("You can start your next attempt in %(n)d minutes.", n=minutes)
-    if not quiz.active_questions:
+    if not quiz.slots or not question_count(quiz):
         return _("This quiz has no questions yet.")
     return None
 
@@ -89,6 +103,7 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
         qtype = get_type(question.type)
         attempt.responses.append(Response(
             slot=slot, question=question, type=question.type, prompt=question.prompt,
+            prompt_format=question.prompt_format, question_version=question.version,
             definition_json=question.definition_json,
             layout_json=Response.dumps(qtype.make_layout(question.definition, rng,
                                                          quiz.shuffle_choices)),

@@ -21,12 +21,12 @@ from ..accounts.models import User, utcnow
 from ..extensions import db
 from ..kb.models import Article, ArticleView
 from ..localtime import local_today
+from .bank_models import Question
 from .errors import TrainingError
 from .models import (
     ArticleAck,
     Assignment,
     Attempt,
-    Question,
     StepCompletion,
     Track,
     TrackStep,

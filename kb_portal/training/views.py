@@ -16,9 +16,10 @@ from ..kb import queries
 from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
-from .importer import find_article
 from .models import Assignment, Attempt, Quiz
 from .question_types import get_type
+from .refs import find_article
+from .rendering import question_html
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
@@ -42,7 +43,7 @@ def attempt_or_404(attempt_id: int, trainer_may_see: bool = False) -> Attempt:
 
 
 def markdown_html(text: str) -> str:
-    """Prompts and explanations go through the one Markdown renderer."""
+    """Quiz descriptions go through the one Markdown renderer."""
     return render_markdown(text).html
 
 
@@ -67,7 +68,8 @@ def question_views(attempt: Attempt) -> list[dict]:
     for r in attempt.responses:
         qtype = get_type(r.type)
         views.append({"slot": r.slot, "number": r.slot + 1, "type": r.type,
-                      "prompt_html": markdown_html(r.shown_prompt), "points": r.points,
+                      "prompt_html": question_html(r.shown_prompt, r.prompt_format),
+                      "points": r.points,
                       "view": qtype.view(r.definition, r.layout),
                       "shown": qtype.shown(r.definition, r.layout, r.answer)})
     return views
@@ -184,14 +186,18 @@ def review_rows(attempt: Attempt) -> list[dict]:
         return []
     rows = []
     for r in attempt.responses:
-        q = r.question
+        q, qtype, definition = r.question, get_type(r.type), r.definition
         article, link = visible_article(q.article), None
         if article is not None:
             link = url_for("kb.article", slug=article.slug, _anchor=q.article_anchor or None)
-        rows.append({"number": r.slot + 1, "prompt_html": markdown_html(r.shown_prompt),
-                     "fraction": r.fraction or 0.0, "mark": r.mark or 0.0, "points": r.points,
-                     "correct": get_type(r.type).correct_answer(r.definition),
-                     "explanation_html": markdown_html(q.explanation)
+        rows.append({"number": r.slot + 1, "response": r,
+                     "prompt_html": question_html(r.shown_prompt, r.prompt_format),
+                     "fraction": r.final_fraction or 0.0, "mark": r.mark or 0.0,
+                     "points": r.points, "correct": qtype.correct_answer(definition),
+                     "given": qtype.given_answer(definition, r.answer),
+                     "feedback_html": [question_html(note, r.prompt_format)
+                                       for note in qtype.feedback(definition, r.answer)],
+                     "explanation_html": question_html(q.explanation, r.prompt_format)
                      if q.explanation and review == "explanations" else "",
                      "article_link": link, "article_anchor": q.article_anchor,
                      "article_title": article.current.title if article else ""})

@@ -103,13 +103,26 @@ def _daily_work(app, users, locale: str) -> list[tuple[str, str]]:
         "title": "退款政策", "slug": "refund-policy", "category": "policy",
         "language": "zh-Hans", "body": "## 条件\n七天内可退，需凭证。", "owner": "trainer1",
         "base_revision_id": article.head_revision_id}, "/a/refund-policy/edit")
-    for action, data in (("submit", {}), ("return", {"note": "请补充凭证的要求"}),
-                         ("submit", {}), ("publish", {}), ("archive", {"note": "政策已停用"}),
-                         ("unarchive", {})):
+    def page(client, url):
+        shown.append((f"page {url}", client.get(url).get_data(as_text=True)))
+
+    # (who, action, form): the author submits, the reviewer returns it with a reason, …
+    for who, action, data in (
+            (trainer, "submit", {}), (reviewer, "return", {"note": "请补充凭证的要求"}),
+            (trainer, "submit", {}), (reviewer, "publish", {}),
+            (trainer, "archive", {"note": "政策已停用"}), (reviewer, "keep", {"note": "仍有效"}),
+            (trainer, "archive", {"note": "政策已停用"}), (reviewer, "archive", {"note": "确认"}),
+            (trainer, "unarchive", {})):
         db.session.expire_all()
-        client = reviewer if action in ("return", "publish") else trainer
-        post(client, action, f"/a/refund-policy/{action}",
+        post(who, action, f"/a/refund-policy/{action}",
              {"revision_id": article.head_revision_id, **data})
+        if action == "return":
+            page(trainer, "/kb/my-work")
+            page(trainer, "/a/refund-policy/edit")
+        elif action == "submit":
+            page(reviewer, "/a/refund-policy/diff")
+            page(reviewer, "/kb/my-work")
+    page(trainer, "/search?q=退款政策")
     post(trainer, "restore", "/a/refund-policy/restore/1",
          {"base_revision_id": article.head_revision_id, "note": "恢复原文"})
     # A quiz file with a mistake: the upload page shows the import error.
@@ -138,7 +151,8 @@ def test_no_english_is_left_on_chinese_pages(app, users, sample_values, locale):
             problems += [f"{url}: {w}" for w in english_words(response.get_data(as_text=True),
                                                                known)]
     for what, html in steps:  # the trainers' own pages: in the locale their browser asks for
-        expected = "flash-error" if what == "quiz upload" else "flash-success"
+        expected = "flash-error" if what == "quiz upload" else \
+            "" if what.startswith("page") else "flash-success"
         assert expected in html, f"{what} did not happen:\n{re.findall(r'flash-.*', html)}"
         problems += [f"after {what}: {w}" for w in english_words(html, known)]
     assert len(pages) > 25

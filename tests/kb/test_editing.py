@@ -125,7 +125,7 @@ def test_audit_log_records_create_edit_publish_archive_restore(app, users, as_ro
     edit(article, t, body="v2")
     workflow.publish(article, t, article.head_revision_id)
     restore_revision(article, 1, t, article.head_revision_id, note="oops")
-    workflow.archive(article, t)
+    workflow.archive(article, t, "superseded")
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["article.create", "article.edit", "article.publish",
                                            "article.restore", "article.archive"]

@@ -152,7 +152,7 @@ def test_archive_hides_and_unarchive_restores_the_published_text(app, users, as_
     trainer = users["trainer"]
     article = draft(trainer)
     workflow.publish(article, trainer, article.head_revision_id)
-    workflow.archive(article, trainer)
+    workflow.archive(article, trainer, "replaced")
     assert as_role("agent").get("/a/refund-rules").status_code == 404
     with pytest.raises(KbError):
         workflow.publish(article, trainer, article.head_revision_id)
@@ -164,7 +164,7 @@ def test_archive_hides_and_unarchive_restores_the_published_text(app, users, as_
 
 def test_unarchiving_a_never_published_article_gives_a_draft(app, users):
     article = draft(users["trainer"])
-    workflow.archive(article, users["trainer"])
+    workflow.archive(article, users["trainer"], "not needed")
     workflow.unarchive(article, users["trainer"])
     assert article.status == "draft"
 

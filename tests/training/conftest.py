@@ -5,8 +5,8 @@ import pytest
 
 from kb_portal.extensions import db
 from kb_portal.training.files import parse_quiz
-from kb_portal.training.importer import apply_quiz_file
 from kb_portal.training.models import Quiz
+from kb_portal.training.quiz_import import apply_quiz_file
 from tests import factories
 
 QUIZ_YAML = textwrap.dedent("""\

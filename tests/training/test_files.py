@@ -5,11 +5,11 @@ import pytest
 
 from kb_portal.extensions import db
 from kb_portal.importing import import_paths
+from kb_portal.training.bank_models import Question, QuestionVersion
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import dump_quiz, dump_track, parse_quiz, parse_track
-from kb_portal.training.gift import dump_gift, parse_gift
-from kb_portal.training.importer import quiz_to_file
-from kb_portal.training.models import Question, Quiz, Track
+from kb_portal.training.models import Quiz, Track
+from kb_portal.training.quiz_import import quiz_to_file
 
 from .conftest import QUIZ_YAML
 
@@ -88,13 +88,13 @@ def test_import_is_idempotent_and_reports_bad_files(app, articles, tmp_path):
     assert "no section #no-such-heading" in errors[str(folder / "bad-anchor.yaml")]
     assert "not UTF-8" in errors[str(folder / "latin1.gift")]
     assert report.summaries == ["quizzes and tracks: 2 created, 0 updated, 0 unchanged, "
-                                "3 rejected"]
+                                "3 rejected, 0 questions skipped"]
     track = db.session.scalar(db.select(Track))
     assert [s.kind for s in track.steps] == ["read", "quiz"]
 
     again = import_paths([folder / "complaint-process.yaml", folder / "tracks"])
     assert again.summaries == ["quizzes and tracks: 0 created, 0 updated, 2 unchanged, "
-                               "0 rejected"]
+                               "0 rejected, 0 questions skipped"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Question)) == 4
 
 
@@ -102,88 +102,25 @@ def test_reimport_keeps_question_ids_and_retires_removed_questions(app, articles
     path = _write(tmp_path, "complaint-process.yaml", QUIZ_YAML)
     import_paths([path])
     ids = {q.key: q.id for q in db.session.scalars(db.select(Question))}
-    shorter = QUIZ_YAML.split("  - id: refund-original")[0].replace("2小时内。", "两小时内。")
+    shorter = QUIZ_YAML.split("  - id: refund-original")[0].replace("**2 小时**", "**两小时**")
     _write(tmp_path, "complaint-process.yaml", shorter)
     report = import_paths([path])
     assert report.summaries[0].startswith("quizzes and tracks: 0 created, 1 updated")
     quiz = db.session.scalar(db.select(Quiz))
-    assert {q.key: q.id for q in quiz.questions} == ids
-    assert [q.key for q in quiz.active_questions] == ["intake-ack", "hotline", "steps"]
+    assert {q.key: q.id for q in db.session.scalars(db.select(Question))} == ids
+    assert [q.key for q in quiz.fixed_questions] == ["intake-ack", "hotline", "steps"]
+    retired = db.session.scalar(db.select(Question).where(Question.key == "refund-original"))
+    assert retired.retired and retired.category is quiz.home_category
+    # The changed explanation made a second version; the others stayed at version 1.
+    changed = db.session.scalar(db.select(Question).where(Question.key == "intake-ack"))
+    assert changed.version == 2 and [v.number for v in changed.versions] == [1, 2]
+    assert db.session.scalar(db.select(db.func.count()).select_from(QuestionVersion)) == 5
 
 
 def test_a_track_with_a_missing_quiz_is_rejected(app, articles, tmp_path):
     path = _write(tmp_path, "t.yaml", TRACK_YAML.replace("quiz: complaint-process", "quiz: nope"))
     report = import_paths([path])
     assert report.errors == [(str(path), "step 2: quiz 'nope' does not exist")]
-
-
-def test_gift_round_trip_keeps_every_gift_type(app, articles):
-    doc = parse_quiz(QUIZ_YAML, "x")
-    text = dump_gift(doc)
-    assert "ordering questions cannot be written in GIFT" in text
-    back = parse_gift(text, "complaint-process")
-    assert back.title == doc.title
-    assert back.questions == [q for q in doc.questions if q.type != "ordering"]
-
-
-def test_gift_escapes_special_characters():
-    doc = parse_quiz(textwrap.dedent("""\
-        title: t
-        questions:
-          - id: a
-            type: matching
-            prompt: "Match: {braces} = ~ # and a\\nnewline"
-            pairs: [["a=b", "c~d"], ["x#y", "z: w"]]
-          - id: b
-            type: multiple
-            prompt: p
-            choices: ["50%", "b", "c"]
-            answer: ["50%", "b"]
-            points: 2
-        """), "t")
-    assert parse_gift(dump_gift(doc), "t").questions == doc.questions
-
-
-def test_moodle_gift_bank_imports():
-    text = textwrap.dedent("""\
-        // question: 1 name: Refund window
-        $CATEGORY: $course$/Refunds
-
-        ::refund-window::How many days is the no-reason return window?{
-          =7 days#Right
-          ~15 days#No
-          ~30 days
-        }
-
-        ::Q2::Which are KPIs? {~%50%FCR ~%50%AHT ~%-100%Lunch}
-
-        Refunds always go back to the original payment method.{TRUE}
-
-        ::hotline:: The regulator's hotline is {=12315 =12315热线####Call 12315.} .
-
-        ::kpi::Match {=FCR -> first call resolution =AHT -> average handling time}
-        """)
-    quiz = parse_gift(text, "bank")
-    assert [(q.id, q.type) for q in quiz.questions] == [
-        ("refund-window", "single"), ("q2", "multiple"), ("q3", "true_false"),
-        ("hotline", "short_text"), ("kpi", "matching")]
-    assert quiz.questions[0].definition == {"choices": ["7 days", "15 days", "30 days"],
-                                            "answer": "7 days"}
-    assert quiz.questions[1].definition["answer"] == ["FCR", "AHT"]
-    assert quiz.questions[3].prompt == "The regulator's hotline is ____ ."
-    assert quiz.questions[3].explanation == "Call 12315."
-
-
-@pytest.mark.parametrize(("text", "reason"), [
-    ("::n:: How many? {#3:1}", r"question 1 \(n\): numerical"),
-    ("::e:: Write an essay {}", "essay"),
-    ("::m:: Pick {=a =b ~c}", "exactly one"),
-    ("// nothing here", "no questions"),
-    ("::x:: no braces at all", "no answer block"),
-])
-def test_unsupported_gift_is_rejected_with_a_reason(text, reason):
-    with pytest.raises(TrainingError, match=reason):
-        parse_gift(text, "t")
 
 
 def test_quiz_to_file_matches_the_imported_file(app, quiz):

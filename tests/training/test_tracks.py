@@ -7,10 +7,11 @@ from kb_portal.extensions import db
 from kb_portal.kb import queries
 from kb_portal.kb.signals import article_published
 from kb_portal.training import services, tracks
+from kb_portal.training.bank_models import Question
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import TrackFile
 from kb_portal.training.importer import apply_track_file
-from kb_portal.training.models import Question, Track
+from kb_portal.training.models import Track
 from tests import factories
 
 from .test_attempts import right_answers

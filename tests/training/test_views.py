@@ -127,20 +127,21 @@ def test_my_onboarding_on_home_read_button_and_certificate(quiz, articles, users
 
 def test_trainer_edits_a_question_with_preview(quiz, as_role):
     client = as_role("trainer")
-    url = f"/training/manage/quizzes/{quiz.slug}/questions/new"
+    url = f"/training/manage/questions/new?quiz={quiz.slug}"
     data = {"csrf_token": csrf_token(client, url), "key": "vip", "type": "single",
             "prompt": "VIP 客户的**回访**时限？", "choices": "1小时\n4小时", "answer": "4小时",
             "explanation": "见 [VIP](complaint-intake#受理原则)", "article": "complaint-intake",
-            "tags": "vip", "points": "2", "action": "preview"}
+            "tags": "vip", "points": "2", "action": "preview", "format": "markdown"}
     preview = client.post(url, data=data).get_data(as_text=True)
     assert "<strong>回访</strong>" in preview and 'href="/a/complaint-intake#' in preview
     bad = client.post(url, data={**data, "answer": "8小时"}).get_data(as_text=True)
     assert "not one of the choices" in bad
     response = client.post(url, data={**data, "action": "save"})
     assert response.status_code == 302
-    assert [q.key for q in quiz.active_questions][-1] == "vip"
+    assert [q.key for q in quiz.fixed_questions][-1] == "vip"
     export = client.get(f"/training/manage/quizzes/{quiz.slug}/export.gift")
-    assert "::vip:: [markdown]VIP 客户的**回访**时限？" in export.get_data(as_text=True)
+    gift = export.get_data(as_text=True)
+    assert "// [id:vip] [tag:vip]\n" in gift and "[markdown]VIP 客户的**回访**时限？ {" in gift
 
 
 def test_track_builder_and_assignment_by_start_date(quiz, articles, users, as_role):
@@ -170,7 +171,7 @@ def test_an_attempt_keeps_the_prompt_it_started_with(quiz, as_role):
     client = as_role("agent")
     attempt_id, html = start(client, quiz)
     assert "受理投诉后，需要在多长时间内" in html
-    question = next(q for q in quiz.questions if q.key == "intake-ack")
+    question = next(q for q in quiz.fixed_questions if q.key == "intake-ack")
     question.prompt = "（已改写）受理后多久确认？"  # a trainer edits it meanwhile
     db.session.commit()
     again = client.get(f"/training/attempt/{attempt_id}").get_data(as_text=True)

@@ -52,38 +52,56 @@ class Ordering(QuestionType):
         return sum(1 for i, place in enumerate(response) if place == i) / size
 
     def correct_answer(self, definition):
-        return [f"{n}. {text}" for n, text in enumerate(definition["choices"], 1)]
+        return [f"{n}. {item}" for n, item in enumerate(definition["choices"], 1)]
+
+    def given_answer(self, definition, response):
+        """The items in the order the learner placed them (unplaced ones last)."""
+        if not isinstance(response, list) or all(p is None for p in response):
+            return []
+        size = len(definition["choices"])
+        order = sorted(range(size), key=lambda i: (response[i] is None, response[i] or 0, i))
+        return [f"{'—' if response[i] is None else response[i] + 1}. {definition['choices'][i]}"
+                for i in order]
 
 
 @register
 class Matching(QuestionType):
-    """Left items are matched to right items, shown once each (shuffled) in every drop-down."""
+    """Left items are matched to right items, shown once each (shuffled) in every drop-down.
+
+    A pair with an empty left side is a *distractor* (as in Moodle): its right item is offered
+    in every drop-down but matches nothing.
+    """
 
     name = "matching"
     label = _l("Matching")
 
     def validate(self, definition):
         pairs = definition.get("pairs")
-        if not isinstance(pairs, list) or len(pairs) < 2:
-            raise QuestionError(_l("pairs must be a list of at least 2 [left, right] pairs"))
+        if not isinstance(pairs, list):
+            raise QuestionError(_l("pairs must be a list of [left, right] pairs"))
         clean = []
         for pair in pairs:
             if not isinstance(pair, list | tuple) or len(pair) != 2:
                 raise QuestionError(_l("each pair must be [left, right]"))
-            left, right = (text(v, "each side of a pair") for v in pair)
-            if not left or not right:
-                raise QuestionError(_l("a pair has an empty side"))
+            left, right = (text(v, "pairs") for v in pair)
+            if not right:
+                raise QuestionError(_l("a pair has an empty right side"))
             clean.append([left, right])
-        _texts([p[0] for p in clean], _l("the left-hand items"))
+        _texts([p[0] for p in clean if p[0]], _l("the left-hand items"))
         return {"pairs": clean}
 
     @staticmethod
     def _rights(definition) -> list[str]:
         return list(dict.fromkeys(right for _left, right in definition["pairs"]))
 
+    @staticmethod
+    def _real(definition) -> list[int]:
+        """Indices of the pairs that are questions (not distractors)."""
+        return [i for i, (left, _right) in enumerate(definition["pairs"]) if left]
+
     def make_layout(self, definition, rng, shuffle):
         pairs, rights = definition["pairs"], self._rights(definition)
-        left = list(range(len(pairs)))
+        left = self._real(definition)
         if shuffle:
             rng.shuffle(left)
         right = list(range(len(rights)))
@@ -99,7 +117,8 @@ class Matching(QuestionType):
                 "right": [(pos, rights[i]) for pos, i in enumerate(layout["right"])]}
 
     def read(self, definition, layout, raw):
-        """``raw`` maps left display position → right display position; returns right texts."""
+        """``raw`` maps left display position → right display position; returns right texts
+        per pair (None for distractors and unanswered items)."""
         raw = raw if isinstance(raw, dict) else {}
         rights = self._rights(definition)
         chosen: list[str | None] = [None] * len(definition["pairs"])
@@ -113,17 +132,21 @@ class Matching(QuestionType):
         rights, response = self._rights(definition), response or []
         shown = {}
         for pos, item in enumerate(layout["left"]):
-            text = response[item] if item < len(response) else None
-            if text in rights:
-                shown[str(pos)] = layout["right"].index(rights.index(text))
+            chosen = response[item] if item < len(response) else None
+            if chosen in rights:
+                shown[str(pos)] = layout["right"].index(rights.index(chosen))
         return shown
 
     def grade(self, definition, response):
-        pairs = definition["pairs"]
+        pairs, real = definition["pairs"], self._real(definition)
         if not isinstance(response, list) or len(response) != len(pairs):
             return 0.0
-        return sum(1 for (_left, right), got in zip(pairs, response, strict=True)
-                   if got == right) / len(pairs)
+        return sum(1 for i in real if response[i] == pairs[i][1]) / len(real)
 
     def correct_answer(self, definition):
-        return [f"{left} → {right}" for left, right in definition["pairs"]]
+        return [f"{left} → {right}" for left, right in definition["pairs"] if left]
+
+    def given_answer(self, definition, response):
+        response = response if isinstance(response, list) else []
+        return [f"{left} → {response[i] if i < len(response) and response[i] else '—'}"
+                for i, (left, _right) in enumerate(definition["pairs"]) if left]

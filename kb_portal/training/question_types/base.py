@@ -1,4 +1,12 @@
-"""The question type registry, the base class and helpers shared by the types."""
+"""The question type registry, the base class and helpers shared by the types.
+
+Weights are written as *percentages* (as GIFT and Moodle's forms do): ``partial: {B: 50}`` gives
+half marks for choice B. A question's fraction is always clamped to [0, 1]: negative weights
+take marks away within the question but a question never scores below zero (Moodle floors a
+multiple-answer question at 0 the same way).
+"""
+import math
+
 from flask_babel import lazy_gettext as _l
 
 QUESTION_TYPES: dict[str, "QuestionType"] = {}
@@ -43,6 +51,55 @@ def _texts(value, what: str, minimum: int = 2) -> list[str]:
     return texts
 
 
+def percent_map(value, what: str, keys: list[str], low: float = -100.0) -> dict[str, float]:
+    """``{choice text: percent}`` with every key one of ``keys`` and every value a finite
+    number from ``low`` to 100; an absent or empty mapping is ``{}``."""
+    if value in (None, {}):
+        return {}
+    if not isinstance(value, dict):
+        raise QuestionError(_l("%(what)s must map choices to percentages", what=what))
+    out = {}
+    for key, number in value.items():
+        key = text(key, what)
+        if key not in keys:
+            raise QuestionError(_l("%(what)s: %(key)s is not one of the choices", what=what,
+                                   key=repr(key)))
+        if isinstance(number, bool) or not isinstance(number, int | float) or \
+                not math.isfinite(number) or not low <= number <= 100:
+            raise QuestionError(_l("%(what)s: the percentage for %(key)s must be a number "
+                                   "from %(low)s to 100", what=what, key=repr(key),
+                                   low=f"{low:g}"))
+        out[key] = float(number)
+    return out
+
+
+def feedback_map(value, keys: list[str]) -> dict[str, str]:
+    """``{answer text: feedback}`` for per-answer feedback; empty texts are left out."""
+    if value in (None, {}):
+        return {}
+    if not isinstance(value, dict):
+        raise QuestionError(_l("feedback must map answers to texts"))
+    out = {}
+    for key, note in value.items():
+        key = text(key, "feedback")
+        if key not in keys:
+            raise QuestionError(_l("feedback: %(key)s is not one of the answers", key=repr(key)))
+        note = text(note, "feedback")
+        if note:
+            out[key] = note
+    return out
+
+
+def with_extras(definition: dict, **extras) -> dict:
+    """``definition`` plus the optional fields that are not empty (a stable, minimal form)."""
+    return {**definition, **{k: v for k, v in extras.items() if v}}
+
+
+def clamp(fraction: float) -> float:
+    """Into [0, 1], rounded so that 1/3 + 1/3 + 1/3 is 1."""
+    return round(max(0.0, min(1.0, fraction)), 6)
+
+
 def _index(raw, size: int) -> int | None:
     """A display position from a form value, or None when missing or out of range."""
     try:
@@ -78,3 +135,17 @@ class QuestionType:
     def correct_answer(self, definition: dict) -> list[str]:
         """The right answer as lines of text, for the review after submission."""
         raise NotImplementedError
+
+    def given_answer(self, definition: dict, response) -> list[str]:
+        """What the learner answered, as lines of text (empty when unanswered)."""
+        raise NotImplementedError
+
+    def feedback(self, definition: dict, response) -> list[str]:
+        """The per-answer feedback the learner's answer earned (Moodle's "specific
+        feedback"), in the question's text format."""
+        return []
+
+    def is_blank(self, response) -> bool:
+        """Whether nothing was answered (the submit page warns about these)."""
+        return response in (None, "", [], {}) or (
+            isinstance(response, list) and all(r is None for r in response))

@@ -1,0 +1,1 @@
+"""Operations helpers: start PostgreSQL, Redis, portal servers and nginx on this machine."""
