@@ -1,9 +1,9 @@
 """kb_portal: a knowledge base and training portal for customer-support centres."""
-import logging
 from pathlib import Path
 
 from flask import Flask
 
+from . import logs
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +20,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.from_object(config or Config())
-    logging.basicConfig(level=app.config.get("KB_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(app.config.get("KB_LOG_LEVEL", "INFO"))
     Path(app.config["KB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -32,12 +31,14 @@ def create_app(config=None) -> Flask:
     i18n.init_app(app)
     _init_login(app)
     _register_blueprints(app)
+    _register_site_files(app)
 
     from . import search
     search.init_app(app)
 
-    from . import audit, cli, errors, localtime, security
+    from . import audit, cli, errors, localtime, request_limits, security
     audit.init_app(app)
+    request_limits.init_app(app)
     localtime.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -67,6 +68,18 @@ def _init_login(app: Flask) -> None:
         if user is None or not user.active or user.session_version != version:
             return None
         return user
+
+
+def _register_site_files(app: Flask) -> None:
+    """``/favicon.ico``: browsers ask for it on pages without a ``<link rel=icon>`` (a JSON
+    response, a file) and log a 404 otherwise."""
+    from .accounts.access import public
+
+    @public
+    def favicon():
+        return app.send_static_file("favicon.ico")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,9 +17,11 @@ from .accounts.models import utcnow
 from .extensions import db
 
 # Modules with an AUDIT_ACTIONS mapping (like cli.FEATURE_COMMAND_MODULES for commands).
-ACTION_MODULES = ("kb_portal.kb.history", "kb_portal.accounts.services")
+ACTION_MODULES = ("kb_portal.kb.history", "kb_portal.accounts.services",
+                  "kb_portal.training.grading")
 TARGET_TYPES = {"article": _l("article"), "user": _l("user"), "category": _l("category"),
-                "attachment": _l("file"), "kb": _l("knowledge base")}
+                "attachment": _l("file"), "kb": _l("knowledge base"), "quiz": _l("quiz"),
+                "attempt": _l("quiz attempt")}
 
 
 class AuditEntry(db.Model):
@@ -75,6 +77,11 @@ def describe(entry: AuditEntry) -> str:
         return entry.action
     detail = _Detail(entry.detail)
     return spec(detail) if callable(spec) else str(spec) % detail
+
+
+def note_of(entry: AuditEntry) -> str:
+    """The reason or note a person gave with the action (shown quoted after the sentence)."""
+    return str(entry.detail.get("note") or "")
 
 
 def target_type(entry: AuditEntry) -> str:

@@ -38,6 +38,17 @@ def _bulk_procs(value: str | None) -> int:
     return max(1, min(wanted, 4))
 
 
+def _positive(name: str, value: str | None, default: float) -> float:
+    """``value`` (a setting's text) as a positive finite number; ``default`` when unset."""
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1
+    if not number > 0 or number == float("inf"):
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 class Config:
     """Production defaults; every value can be overridden from the environment."""
 
@@ -51,10 +62,22 @@ class Config:
         self.KB_UPLOAD_DIR = os.environ.get("KB_UPLOAD_DIR", str(data_dir / "uploads"))
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(data_dir)
         self.RATELIMIT_STORAGE_URI = os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://")
+        # Redis down: count in each process's memory (with a warning in the log) until it is
+        # back, rather than refusing every login and API call.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # per API token (or per user for the browser's live search); Flask-Limiter's syntax
         self.KB_API_RATE_LIMIT = os.environ.get("KB_API_RATE_LIMIT", "300 per minute")
         self.KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.MAX_CONTENT_LENGTH = self.KB_UPLOAD_MAX_BYTES + 1024 * 1024
+        # Articles: the largest body accepted (editor, preview, import); renders get
+        # KB_RENDER_BUDGET_SECONDS per started megabyte (docs/authoring.md, "Limits").
+        self.KB_ARTICLE_MAX_BYTES = int(_positive(
+            "KB_ARTICLE_MAX_BYTES", os.environ.get("KB_ARTICLE_MAX_BYTES"), 4 * 1024 * 1024))
+        self.KB_RENDER_BUDGET_SECONDS = _positive(
+            "KB_RENDER_BUDGET_SECONDS", os.environ.get("KB_RENDER_BUDGET_SECONDS"), 4.0)
+        self.KB_RENDER_HELPERS = int(_positive(
+            "KB_RENDER_HELPERS", os.environ.get("KB_RENDER_HELPERS"), 2))
         self.KB_SECURE_COOKIES = os.environ.get("KB_SECURE_COOKIES", "0") == "1"
         self.SESSION_COOKIE_SECURE = self.KB_SECURE_COOKIES
         self.REMEMBER_COOKIE_SECURE = self.KB_SECURE_COOKIES

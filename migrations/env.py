@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -9,10 +8,7 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# keep the app's loggers alive (fileConfig would disable them by default)
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Logging is the app's (kb_portal/logs.py): no fileConfig here, so one format and one handler.
 logger = logging.getLogger('alembic.env')
 
 

@@ -34,3 +34,18 @@ def test_every_cli_command_is_documented(app):
 
     missing = [name for name in walk(group, "flask kb") if f"`{name}" not in README]
     assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_readme_links_only_to_files_in_the_repository():
+    links = re.findall(r"\]\(([^)#\s]+)[^)]*\)", README)
+    local = [link for link in links if "://" not in link and not link.startswith("mailto:")]
+    # Article-link examples in the content-format section are not file links.
+    files = [link for link in local if "/" in link or link.endswith(".md")]
+    assert "docs/architecture.md" in files
+    missing = [link for link in files if not (ROOT / link).exists()]
+    assert not missing, f"README links to files that are not in the repository: {missing}"
+    assert "../" not in README, "README points outside the repository"
+
+
+def test_readme_states_the_python_version():
+    assert re.search(r"Python 3\.\d+", README)

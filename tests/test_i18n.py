@@ -90,3 +90,29 @@ def test_traditional_conversion_uses_the_reviewed_interface_terms():
     assert hant.convert("请选择“是”或“否”。") == "請選擇「是」或「否」。"
     assert hant.convert("故障代码") == "故障代碼"  # not s2twp's 程式碼
     assert hant.convert("批准并发布") == "批准並發布"
+
+
+def _recorded_actions() -> set[str]:
+    """Every action name the code passes to ``audit.record`` (literals and ``a if c else b``)."""
+    import ast
+
+    actions = set()
+    for path in (ROOT / "kb_portal").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr == "record" and getattr(node.func.value, "id", "") == "audit":
+                action = node.args[1]
+                for part in (action.body, action.orelse) if isinstance(action, ast.IfExp) \
+                        else (action,):
+                    assert isinstance(part, ast.Constant), f"{path}: action not a literal"
+                    actions.add(part.value)
+    return actions
+
+
+def test_every_audit_action_is_described_for_the_reader(app):
+    actions = _recorded_actions()
+    assert "article.publish" in actions and "user.create" in actions
+    described = app.extensions["kb_audit_actions"]
+    missing = sorted(actions - set(described))
+    assert not missing, "add to the feature's AUDIT_ACTIONS (kb_portal/audit.py): " + \
+        ", ".join(missing)

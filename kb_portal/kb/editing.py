@@ -9,6 +9,7 @@ and :class:`ConflictError` when the editor's base revision is no longer the head
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from .. import audit
 from ..extensions import db
 from .files import SLUG_RE
 from .models import LANGUAGES, Article, ArticleSlug, Category, Revision
+from .render_budget import explain, size_limit_error
 from .services import ConflictError, KbError, add_revision, commit_and_notify
 
 CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary")
@@ -74,6 +76,9 @@ def validate_input(data: ArticleInput, article: Article | None = None) -> None:
         raise KbError(_l("Unknown category."))
     if data.language not in LANGUAGES:
         raise KbError(_l("Unknown language."))
+    too_large = size_limit_error(data.body, current_app.config["KB_ARTICLE_MAX_BYTES"])
+    if too_large:
+        raise KbError(explain(too_large))
     check_slug_free(data.slug, article)
 
 

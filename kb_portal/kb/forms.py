@@ -30,15 +30,21 @@ class ArticleForm(KbForm):
     """The editor: the revision's content, the article's metadata, and the change note."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=120)],
-                       description=_l("Lower-case letters, digits and '-'. Old addresses keep "
-                                      "working after a change."))
+    slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=120)],
+                       description=_l("Made from the title as you type (Chinese as pinyin); "
+                                      "you may change it: lower-case letters, digits and '-'. "
+                                      "Old addresses keep working after a change."))
     category = SelectField(_l("Category"))
     tags = StringField(_l("Tags"), description=_l("Separated by commas."))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    summary = StringField(_l("Summary"), validators=[Length(max=500)])
-    owner = SelectField(_l("Owner"), validate_choice=False)
-    review_by = DateField(_l("Review by"), validators=[Optional()])
+    summary = StringField(_l("Summary"), validators=[Length(max=500)],
+                          description=_l("One sentence shown under the title in lists and "
+                                         "search results."))
+    owner = SelectField(_l("Owner"), validate_choice=False,
+                        description=_l("Keeps the article right; sees it in My work when it is "
+                                       "due for review."))
+    review_by = DateField(_l("Review by"), validators=[Optional()],
+                          description=_l("When the article must be checked again."))
     body = TextAreaField(_l("Text (Markdown)"))
     note = StringField(_l("Change note"), validators=[Length(max=500)],
                        description=_l("What changed and why; shown in the history."))

@@ -15,7 +15,8 @@ from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
-from .rendering import Rendered, render_markdown
+from .render_budget import explain, format_size, render_or_error
+from .rendering import Rendered, RenderError
 from .services import (
     add_revision,
     category_keys,
@@ -126,11 +127,16 @@ def _existing(slugs: list[str]) -> dict[str, Article]:
     return found
 
 
-def _parse(path: Path, categories: set[str]) -> ArticleFile | FileError:
+def _parse(path: Path, categories: set[str], max_bytes: int) -> ArticleFile | FileError:
     try:
+        if path.stat().st_size > max_bytes:
+            raise FileError(f"larger than the article size limit of {format_size(max_bytes)} "
+                            "(KB_ARTICLE_MAX_BYTES)")
         return read_article_file(path, categories)
     except FileError as exc:
         return exc  # returned, not raised: one bad file must not end a parallel map
+    except OSError as exc:
+        return FileError(f"cannot read: {exc.strerror}")
 
 
 def _read_all(paths: list[Path], report: ImportReport, progress,
@@ -142,7 +148,9 @@ def _read_all(paths: list[Path], report: ImportReport, progress,
     """
     paths = sorted(paths)
     parsed: list[tuple[Path, ArticleFile]] = []
-    results = bulk_map(partial(_parse, categories=category_keys()), paths, procs, chunksize=32)
+    parse = partial(_parse, categories=category_keys(),
+                    max_bytes=current_app.config["KB_ARTICLE_MAX_BYTES"])
+    results = bulk_map(parse, paths, procs, chunksize=32)
     for i, (path, doc) in enumerate(zip(paths, results, strict=True), 1):
         if progress:
             progress(i, len(paths), path)
@@ -185,12 +193,17 @@ def _import(paths: list[Path], actor, progress) -> ImportReport:
     changed: list[int] = []
     published: list[int] = []
     # An iterator: with several processes, rendering runs ahead while this loop writes rows.
-    rendered = bulk_map(render_markdown, [doc.body for _path, doc, _hash in pending], procs)
+    # Each render has its time budget; a text that fails is reported, the others go on.
+    render = partial(render_or_error, per_mb=current_app.config["KB_RENDER_BUDGET_SECONDS"])
+    rendered = bulk_map(render, [doc.body for _path, doc, _hash in pending], procs)
     for start in range(0, len(pending), CHUNK):
         written = []
         # The chunk first: zip stops at its end without taking one more rendered text.
         for (path, doc, chash), page in zip(pending[start:start + CHUNK], rendered,
                                             strict=False):
+            if isinstance(page, RenderError):
+                report.errors.append((str(path), explain(page)))
+                continue
             outcome, article = _write(doc, existing.get(doc.slug), chash, str(path), actor,
                                       page)
             setattr(report, outcome, getattr(report, outcome) + 1)

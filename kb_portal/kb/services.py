@@ -13,7 +13,8 @@ from .. import audit
 from ..accounts.models import utcnow
 from ..extensions import db
 from .models import Article, ArticleTag, Category, Revision
-from .rendering import Rendered, render_markdown
+from .render_budget import explain, render_budgeted
+from .rendering import Rendered, RenderError
 from .signals import article_changed, article_published
 
 DEFAULT_CATEGORIES = (
@@ -68,11 +69,12 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
                  flush: bool = True) -> Revision:
     """Append a revision to ``article`` (not committed) and make it the head.
 
-    ``rendered`` is ``render_markdown(body)`` when the caller already has it (bulk imports
-    render in parallel); ``flush=False`` leaves the INSERT to the caller's next flush, so
-    many new revisions are written in one batch.
+    ``rendered`` is the rendered body when the caller already has it (bulk imports render in
+    parallel); otherwise the body is rendered here within the render budget. ``flush=False``
+    leaves the INSERT to the caller's next flush, so many new revisions go in one batch.
 
     :raise ConflictError: when ``base_revision_id`` is given and is not the current head.
+    :raise KbError: when the body cannot be rendered within its budget.
     """
     if base_revision_id is not None and article.head_revision_id != base_revision_id:
         raise ConflictError(article, base_revision_id)
@@ -82,7 +84,11 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
         number = (db.session.scalar(
             select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
             or 0) + 1
-    rendered = rendered or render_markdown(body)
+    if rendered is None:
+        try:
+            rendered = render_budgeted(body)
+        except RenderError as exc:
+            raise KbError(explain(exc)) from None
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
         status=status, title=title.strip(), body=body, category_key=category_key,

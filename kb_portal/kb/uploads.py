@@ -12,6 +12,7 @@ Why each rule:
   ``nosniff``, a sandboxing CSP, and ``Content-Disposition: attachment`` for everything that is
   not an image (see :func:`serve_headers`).
 """
+import errno
 import hashlib
 import os
 import re
@@ -99,19 +100,45 @@ def save_upload(stream, filename: str, actor, article=None) -> Attachment:
     stored_name = f"{secrets.token_hex(16)}.{ext}"
     folder = Path(current_app.config["KB_UPLOAD_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    att = Attachment(article_id=getattr(article, "id", None), filename=name,
-                     stored_name=stored_name, content_type=mime, size=len(data),
-                     sha256=hashlib.sha256(data).hexdigest(),
-                     uploaded_by_id=getattr(actor, "id", None))
-    db.session.add(att)
-    db.session.flush()
-    audit.record(actor, "attachment.upload", "attachment", att.id, name, type=mime,
-                 size=len(data), article=getattr(article, "slug", None))
-    db.session.commit()
+    path = folder / stored_name
+    _write_whole(path, data)
+    try:
+        att = Attachment(article_id=getattr(article, "id", None), filename=name,
+                         stored_name=stored_name, content_type=mime, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(),
+                         uploaded_by_id=getattr(actor, "id", None))
+        db.session.add(att)
+        db.session.flush()
+        audit.record(actor, "attachment.upload", "attachment", att.id, name, type=mime,
+                     size=len(data), article=getattr(article, "slug", None))
+        db.session.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)  # no file without its row
+        raise
     return att
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write the file completely and to disk, or leave nothing behind.
+
+    :raise UploadError: when the disk is full (or the write fails otherwise).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # ENOSPC can wait until the data reaches the disk
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        current_app.logger.error("upload not stored in %s: %s", path.parent, exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UploadError(_l("The server's disk is full: the file was not stored. "
+                                 "Tell an administrator.")) from exc
+        raise UploadError(_l("The server could not store the file; try again.")) from exc
 
 
 def is_image(att: Attachment) -> bool:

@@ -15,6 +15,7 @@ bp.add_app_template_global(history.status_label, "status_label")
 bp.add_app_template_global(history.revision_note, "revision_note")
 bp.add_app_template_global(audit.describe, "describe_audit")
 bp.add_app_template_global(audit.target_type, "audit_target_type")
+bp.add_app_template_global(audit.note_of, "audit_note")
 
 
 @bp.app_template_global()

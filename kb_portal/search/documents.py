@@ -76,9 +76,17 @@ def tag_filter(tag: str) -> str:
     return fold(tag).replace(",", " ")
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
-_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]{1,3}|\|", re.M)
+# Linear by construction (tests/test_regex_linearity.py): a scan for a closing character never
+# crosses another opening one, so no text is scanned from two starts, and no two quantifiers
+# can split the same run of characters between them.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+# [^\S\n] is white space within a line (\r of a browser's \r\n included).
+_MD_TABLE_RULE = re.compile(r"^[^\S\n]*(?:\|[^\S\n]*)?:?-{3,}.*$", re.M)
+_MD_MARKS = re.compile(
+    r"^[^\S\n]{0,3}(?:#{1,6}[^\S\n]+|>[^\S\n]?|[-*+][^\S\n]+|\d+[.)][^\S\n]+)|[*_`~]{1,3}|\|",
+    re.M)
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+_SPACES = re.compile(r"[ \t]+")
 
 
 def plain_text(markdown_text: str) -> str:
@@ -86,4 +94,4 @@ def plain_text(markdown_text: str) -> str:
     text = _MD_LINK.sub(r"\1", markdown_text)
     text = _MD_TABLE_RULE.sub("", text)
     text = _MD_MARKS.sub(" ", text)
-    return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+    return _SPACES.sub(" ", _BLANK_LINES.sub("\n", text)).strip()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import reconcile as rc
 from .analysis import Analyzer
-from .engine import EngineError, IndexBusyError, make_engine
+from .engine import MISSING, EngineError, IndexBusyError, make_engine
 from .settings import SearchSettings
 from .snippets import Snippets
 from .synonyms import SynonymCache
@@ -164,10 +164,12 @@ class SearchState:
         except IndexBusyError as exc:
             log.info("search start-up reconcile skipped: %s", exc)
             return
-        if engine.rebuilt_reason:
+        if engine.rebuilt_reason == MISSING:
+            log.info("search index filled at first start: %s", drift.summary())
+        elif engine.rebuilt_reason:
             log.warning("search index rebuilt at start-up (%s): %s", engine.rebuilt_reason,
                         drift.summary())
-            engine.rebuilt_reason = None
+        engine.rebuilt_reason = None
 
     def repair(self, error: EngineError) -> None:
         """A search found the index damaged: rebuild it (in the background on servers)."""

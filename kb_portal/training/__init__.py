@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from ..kb.signals import article_published
     from . import (
         bank_views,
+        grading_views,
         manage_views,
         question_views,
         report_views,
@@ -27,7 +28,7 @@ def init_app(app) -> None:
     # Publishing with "requires re-read" reopens read steps and flags linked questions.
     article_published.connect(on_article_published, weak=False)
     for module in (views, manage_views, question_views, bank_views, track_views,
-                   report_views):
+                   report_views, grading_views):
         app.register_blueprint(module.bp)
     app.add_template_filter(_score, "score")
     app.context_processor(_template_helpers)

@@ -145,7 +145,7 @@ def quiz_export(quiz_slug: str, fmt: str):
     doc = quiz_to_file(quiz)
     text = dump_quiz(doc) if fmt == "yaml" else \
         dump_gift((q.category.path, question_to_file(q)) for q in quiz.fixed_questions)
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={
+    return Response(text, content_type="text/plain; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename={quiz.slug}.{fmt}"})
 
 

@@ -27,10 +27,9 @@ from ..extensions import db
 from . import bank
 from .bank_models import Question
 from .errors import TrainingError
-from .grading import total_attempt
+from .grading import after_grading, flag_close_answer, total_attempt
 from .models import Attempt, Quiz, Response, finite_points
 from .question_types import get_type
-from .tracks import complete_quiz_steps
 
 GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a slow network
 
@@ -168,10 +167,9 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = F
     db.session.refresh(attempt)  # the UPDATE bypassed the session
     for response in attempt.responses:
         response.fraction = get_type(response.type).grade(response.definition, response.answer)
+        flag_close_answer(response)
     total_attempt(attempt)
-    db.session.flush()
-    if attempt.passed:
-        complete_quiz_steps(attempt.user, attempt.quiz)
+    after_grading(attempt)
     return True
 
 

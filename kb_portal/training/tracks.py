@@ -26,7 +26,7 @@ from .errors import TrainingError
 from .models import (
     ArticleAck,
     Assignment,
-    Attempt,
+    Quiz,
     StepCompletion,
     Track,
     TrackStep,
@@ -71,8 +71,11 @@ class Progress:
 
 
 def has_passed(quiz_id: int, user_id: int) -> bool:
-    return bool(db.session.scalar(select(func.count()).select_from(Attempt).where(
-        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.passed.is_(True))))
+    """Whether the user's grade for the quiz (by its grading method) reaches the pass mark."""
+    from .grading import has_passed as grade_passes
+
+    quiz, user = db.session.get(Quiz, quiz_id), db.session.get(User, user_id)
+    return quiz is not None and user is not None and grade_passes(quiz, user)
 
 
 def _has_ack(user_id: int, article_id: int) -> bool:
@@ -117,10 +120,15 @@ def _assignments_with_step(user_id: int, **step_filter) -> list[tuple[Assignment
     return [(a, s) for a, s in rows]
 
 
-def complete_quiz_steps(user, quiz) -> None:
-    """The user passed ``quiz``: complete the matching steps of their assignments."""
+def sync_quiz_steps(user, quiz, passed: bool) -> None:
+    """The user's grade for ``quiz`` changed: complete its steps when it passes, reopen them
+    when a regrade or a trainer's mark took the pass away."""
     for assignment, step in _assignments_with_step(user.id, kind="quiz", quiz_id=quiz.id):
-        _mark_done(assignment, step, utcnow())
+        row = db.session.get(StepCompletion, (assignment.id, step.id))
+        if passed:
+            _mark_done(assignment, step, utcnow())
+        elif row is not None and row.completed_at is not None:
+            row.completed_at = None
         db.session.flush()
         db.session.refresh(assignment)
         _refresh_completed(assignment)

@@ -16,6 +16,7 @@ from ..kb import queries
 from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
+from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
 from .question_types import get_type
 from .refs import find_article
@@ -94,6 +95,7 @@ def quiz(quiz_slug: str):
     refusal = None if open_attempt else services.start_refusal(quiz, attempts, utcnow())
     db.session.commit()  # close_expired may have graded an attempt
     return render_template("training/quiz.html", quiz=quiz, attempts=attempts,
+                           grade=quiz_grade(quiz, current_user),
                            open_attempt=open_attempt, refusal=refusal,
                            study_first=study_articles(quiz),
                            description_html=markdown_html(quiz.description))
@@ -210,8 +212,9 @@ def result(attempt_id: int):
     attempt = attempt_or_404(attempt_id, trainer_may_see=True)
     if attempt.in_progress:
         return redirect(url_for("training.attempt", attempt_id=attempt.id))
+    band = feedback_band(attempt.quiz, attempt.percent)
     return render_template("training/result.html", attempt=attempt, quiz=attempt.quiz,
-                           rows=review_rows(attempt))
+                           rows=review_rows(attempt), band_html=markdown_html(band))
 
 
 @bp.route("/read/<slug>", methods=["POST"])

@@ -25,17 +25,32 @@
   form.dataset.ready = "1";  // lets browser tests wait for the script
 
   // ---- preview -----------------------------------------------------------------------------
-  var timer = null, sequence = 0;
+  // One request at a time: a big article takes the server a second or more to render, and
+  // previews queued behind each other would only pile up. A change made meanwhile is previewed
+  // when the answer arrives; the server's refusal (too large, too slow) is shown as it says.
+  var timer = null, sequence = 0, inFlight = false, again = false;
   function renderPreview() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    again = false;
     var mine = ++sequence;
     var body = new FormData();
     body.append("body", text.value);
     body.append("csrf_token", csrf);
     fetch(form.dataset.previewUrl, {method: "POST", body: body, credentials: "same-origin",
                                     headers: {"X-CSRFToken": csrf}})
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (r) {
+        return r.json().catch(function () { throw new Error(r.status); })
+          .then(function (data) { if (!r.ok && !data.error) { throw new Error(r.status); } return data; });
+      })
       .then(function (data) {
-        if (mine !== sequence) { return; }  // an older answer arriving late
+        if (data.error) {
+          preview.dataset.error = data.reason || "error";
+          status(data.error);
+          return;
+        }
+        delete preview.dataset.error;
+        status("");
         preview.innerHTML = data.html;  // sanitised on the server by the article renderer
         preview.dataset.rendered = String(mine);
         if (brokenBox) {
@@ -43,7 +58,11 @@
           brokenBox.querySelector("span").textContent = data.broken.join(", ");
         }
       })
-      .catch(function () { if (mine === sequence) { status(form.dataset.msgPreviewFailed); } });
+      .catch(function () { status(form.dataset.msgPreviewFailed); })
+      .then(function () {
+        inFlight = false;
+        if (again) { renderPreview(); }
+      });
   }
   function schedulePreview() { clearTimeout(timer); timer = setTimeout(renderPreview, PREVIEW_DELAY_MS); }
   text.addEventListener("input", schedulePreview);

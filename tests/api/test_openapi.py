@@ -47,11 +47,17 @@ def test_the_document_is_for_logged_in_users_and_token_holders(app, client, user
     assert response.status_code == 200 and response.get_json()["info"]["title"]
 
 
-@pytest.fixture
-def limited_app(tmp_path):
+@pytest.fixture(params=["memory", "redis-down"])
+def limited_app(request, tmp_path):
+    """An app with a 3-per-minute API limit, counting in memory, or in a Redis that is not
+    running (nothing listens on the port): the limit must then fall back to memory."""
     config = TestConfig(tmp_path / "limited")
     config.RATELIMIT_ENABLED = True
     config.KB_API_RATE_LIMIT = "3 per minute"
+    if request.param == "redis-down":
+        from ops.cluster import free_port
+
+        config.RATELIMIT_STORAGE_URI = f"redis://127.0.0.1:{free_port()}/0"
     app = create_app(config)
     with app.app_context():
         db.create_all()

@@ -105,3 +105,31 @@ def test_file_names_are_cleaned():
     assert clean_filename("C:\\temp\\退款 流程.pdf") == "退款 流程.pdf"
     assert clean_filename('a"<b>.png') == "a_b_.png"
     assert clean_filename("...") == "file"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 64 KiB file system (tmpfs), mounted for the test; needs root, as CI has."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs",
+                           str(mount)], capture_output=True, check=False)
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_refuses_the_upload_clearly_and_leaves_nothing(app, users, trainer,
+                                                                   small_disk):
+    app.config["KB_UPLOAD_DIR"] = str(small_disk)
+    (small_disk / "filler").write_bytes(b"\x00" * 48 * 1024)
+    response = upload(trainer, "manual.pdf", PDF + b"%" * 30 * 1024)
+    assert response.status_code == 400
+    assert "disk is full" in response.get_json()["error"]
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]  # no half-written file
+    assert db.session.scalars(select(Attachment)).all() == []
+    (small_disk / "filler").unlink()
+    assert upload(trainer, "manual.pdf", PDF + b"%" * 30 * 1024).status_code == 201

@@ -14,6 +14,7 @@ that no module outside this package imports Whoosh.
 """
 from whoosh.lang.porter import stem as porter_stem
 
+from .base import MISSING
 from .interface import (
     EngineError,
     IndexBusyError,
@@ -47,7 +48,22 @@ def make_engine(kind: str, path, analyzer: TextAnalyzer, *, lock_timeout: float 
 
 
 __all__ = [
-    "BONUS_FIELDS", "ENGINES", "FILTER_FIELDS", "MATCH_FIELD", "WORDS_FIELD", "EngineError",
-    "IndexBusyError", "IndexCorruptError", "Match", "QueryPlan", "SearchEngine", "SegmentProblem",
-    "Snapshot", "TextAnalyzer", "WriteSession", "make_engine", "porter_stem",
+    "BONUS_FIELDS",
+    "ENGINES",
+    "FILTER_FIELDS",
+    "MATCH_FIELD",
+    "MISSING",
+    "WORDS_FIELD",
+    "EngineError",
+    "IndexBusyError",
+    "IndexCorruptError",
+    "Match",
+    "QueryPlan",
+    "SearchEngine",
+    "SegmentProblem",
+    "Snapshot",
+    "TextAnalyzer",
+    "WriteSession",
+    "make_engine",
+    "porter_stem",
 ]

@@ -29,6 +29,7 @@ from .schema import make_schema
 
 log = logging.getLogger(__name__)
 META_FILE = "kb_meta.json"
+MISSING = "is missing"  # the reason on a first start (not a problem: logged as INFO)
 
 
 class BaseSnapshot(Snapshot):
@@ -217,7 +218,7 @@ class WhooshEngine(SearchEngine):
 
     def _problem(self) -> str | None:
         if not self.path.is_dir() or not any(self.path.glob("_MAIN_*.toc")):
-            return "is missing"
+            return MISSING
         try:
             meta = json.loads((self.path / META_FILE).read_text())
         except (OSError, ValueError):
@@ -236,8 +237,11 @@ class WhooshEngine(SearchEngine):
         return None
 
     def _start_over(self, reason: str) -> None:
-        log.warning("search index %s %s: creating an empty one; reconcile will fill it",
-                    self.path, reason)
+        if reason == MISSING:  # the first start: nothing is wrong
+            log.info("search index %s does not exist yet: creating it", self.path)
+        else:
+            log.warning("search index %s %s: creating an empty one; reconcile will fill it",
+                        self.path, reason)
         self.rebuilt_reason = reason
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)

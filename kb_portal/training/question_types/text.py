@@ -69,7 +69,9 @@ def _bool_label(value: bool) -> str:
     return str(_l("True") if value else _l("False"))
 
 
-_SPACE_NEXT_TO_CJK = re.compile(r"\s*([\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s*")
+# One optional space each side: runs of white space are collapsed first, and "\s*" here would
+# rescan a long run from each of its characters (tests/test_regex_linearity.py).
+_SPACE_NEXT_TO_CJK = re.compile(r"\s?([\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s?")
 
 
 def normalise_text(value: str) -> str:
