@@ -9,6 +9,14 @@ requests in its statistics).
 import html
 import re
 
+ARTICLES_PER_TRAINER = 4  # the load script's trainers each edit their own articles
+
+
+def load_display_name(username: str) -> str:
+    """The display name the load script gives its accounts (non-ASCII, as real names are)."""
+    return f"{username} 负载"
+
+
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 BASE_REVISION = re.compile(r'name="base_revision_id" type="hidden" value="(\d+)"')
 ACCOUNT_LINK = re.compile(r'href="/account" title="[^"]*">([^<]*)</a>')

@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import logs
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,13 +23,15 @@ def create_app(config=None) -> Flask:
     logs.configure(app.config.get("KB_LOG_LEVEL", "INFO"))
     Path(app.config["KB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    _trust_proxies(app)
     db.init_app(app)
+    from . import database
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     from . import i18n
     i18n.init_app(app)
-    _init_login(app)
     _register_blueprints(app)
     _register_site_files(app)
 
@@ -49,25 +51,17 @@ def create_app(config=None) -> Flask:
     return app
 
 
-def _init_login(app: Flask) -> None:
-    from .accounts.models import User
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address, scheme and host from the ``X-Forwarded-*`` headers set by
+    ``KB_TRUSTED_PROXIES`` reverse proxies in front of the portal (0: none, the default — a
+    header sent by the client itself is then ignored, so nobody can fake an address to dodge
+    the login throttle)."""
+    hops = int(app.config.get("KB_TRUSTED_PROXIES", 0))
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = None
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the session version: a password change or deactivation ends sessions.
-        try:
-            uid, version = (int(part) for part in user_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
-            return None
-        return user
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
 
 
 def _register_site_files(app: Flask) -> None:
@@ -83,12 +77,10 @@ def _register_site_files(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
-    from .accounts.views import bp as accounts_bp
-    from .kb import register_blueprints as register_kb
+    from . import accounts, api, kb
 
-    app.register_blueprint(accounts_bp)
-    register_kb(app)
+    accounts.init_app(app)
+    kb.init_app(app)
     api.init_app(app)
 
     from . import training

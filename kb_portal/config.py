@@ -4,6 +4,7 @@ Every setting here is documented in README.md; ``tests/test_docs.py`` checks tha
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -91,6 +92,18 @@ class Config:
         self.KB_LOG_LEVEL = os.environ.get("KB_LOG_LEVEL", "INFO")
         self.KB_BULK_PROCS = _bulk_procs(os.environ.get("KB_BULK_PROCS"))
         self.KB_TIMEZONE = os.environ.get("KB_TIMEZONE", "")  # "": the server's own zone
+        # Training reminders (flask kb remind): SMTP server, sender, "due soon" horizon.
+        self.KB_SMTP_URL = os.environ.get("KB_SMTP_URL", "")  # "": messages go to the log
+        self.KB_MAIL_FROM = os.environ.get("KB_MAIL_FROM", "kb-portal@localhost")
+        self.KB_REMIND_DAYS = int(_positive("KB_REMIND_DAYS",
+                                            os.environ.get("KB_REMIND_DAYS"), 3))
+        # reverse proxies in front of the portal whose X-Forwarded-* headers are believed
+        self.KB_TRUSTED_PROXIES = int(os.environ.get("KB_TRUSTED_PROXIES", "0"))
+        # the longest a login lasts (remember-me cookie, and the server-side login session)
+        self.KB_REMEMBER_DAYS = int(os.environ.get("KB_REMEMBER_DAYS", "30"))
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=self.KB_REMEMBER_DAYS)
+        # SQLite: how long a writer waits for the one before it (database.py)
+        self.KB_SQLITE_BUSY_MS = int(os.environ.get("KB_SQLITE_BUSY_MS", "15000"))
 
 
 class TestConfig(Config):

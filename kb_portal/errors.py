@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from . import transaction
+
 log = logging.getLogger(__name__)
 RETRY_AFTER = "10"  # seconds: a restart of the database takes about that
 
@@ -36,8 +38,14 @@ def wants_json() -> bool:
 
 def _page(code: int, message):
     """The error page (or JSON) for ``code``; ``message`` may be a lazy string: choosing its
-    language can need the database (the user's preference), so it is read in here."""
+    language can need the database (the user's preference), so it is read in here.
+
+    The request's transaction is rolled back first: a failed request may leave it broken (an
+    integrity error), and the page's own first query would then fail (PendingRollbackError)
+    and leave the user a bare "Internal Server Error".
+    """
     try:
+        transaction.rollback()
         if wants_json():
             return {"error": {"status": code, "message": str(message)}}, code
         return render_template("errors/error.html", code=code, message=str(message)), code

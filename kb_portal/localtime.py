@@ -39,6 +39,16 @@ def to_local(value: datetime) -> datetime:
     return aware.astimezone(_zone())  # astimezone(None) is the server's zone
 
 
+def from_local(value: datetime | None) -> datetime | None:
+    """A wall-clock time typed in the centre's zone (naive), as stored: naive UTC."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=_zone()) if value.tzinfo is None else value
+    if aware.tzinfo is None:  # the server's own zone
+        aware = aware.astimezone()
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
 def iso(value: datetime | None) -> str:
     """ISO 8601 in the centre's zone, with its UTC offset ("" for None): unambiguous in
     ``<time datetime=…>`` and in CSV exports."""

@@ -59,6 +59,7 @@ def running_app(data_dir, template: Path | None = None, **settings):
         if template is None:
             db.create_all()
             ensure_default_categories()
+            db.session.commit()
         yield app
         db.session.remove()
         if template is None:

@@ -1,9 +1,10 @@
 """Small builders for test data that go through the real services."""
+from kb_portal import transaction
 from kb_portal.accounts.models import User
 from kb_portal.extensions import db
 from kb_portal.kb.files import ArticleFile
 from kb_portal.kb.importer import apply_article_file
-from kb_portal.kb.services import commit_and_notify, get_article
+from kb_portal.kb.services import get_article, notify
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +24,8 @@ def article(slug: str, title: str = "", body: str = "", category: str = "sop",
                       tags=list(tags), status=status, language=language, **extra)
     apply_article_file(doc, "factory")
     a = get_article(slug)
-    commit_and_notify([a.id], [a.id] if status == "published" else [])
+    notify([a.id], [a.id] if status == "published" else [])
+    transaction.commit()
     return a
 
 
@@ -33,7 +35,9 @@ def attachment(filename: str, data: bytes, article=None):
 
     from kb_portal.kb.uploads import save_upload
 
-    return save_upload(io.BytesIO(data), filename, None, article)
+    att = save_upload(io.BytesIO(data), filename, None, article)
+    transaction.commit()
+    return att
 
 
 def training_samples(owner: User) -> dict:

@@ -19,3 +19,9 @@ def test_every_response_names_its_charset_at_most_once_and_csv_exactly(app, user
             assert content_type == "text/csv; charset=utf-8", url
             assert response.headers["Content-Disposition"].startswith("attachment;")
     assert seen_csv >= 2
+
+
+def test_the_favicon_is_served_to_everybody(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data.startswith(b"\x00\x00\x01\x00")
+    assert 'rel="icon"' in client.get("/login").get_data(as_text=True)

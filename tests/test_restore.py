@@ -62,8 +62,9 @@ def _fill(app, users) -> str:
     from kb_portal.training.services import finish_attempt
 
     finish_attempt(db.session.get(Attempt, samples["attempt_id"]), {})
+    token = create_token(users["agent"], "crm")  # services flush: the caller commits
     db.session.commit()
-    return create_token(users["agent"], "crm")
+    return token
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(256), nullable=False)
     role = db.Column(db.String(16), nullable=False, default="agent")
     active = db.Column(db.Boolean, nullable=False, default=True)
+    email = db.Column(db.String(254), nullable=True)  # for training reminders
     locale = db.Column(db.String(16), nullable=True)  # UI language preference; None = browser's
     start_date = db.Column(db.Date, nullable=True)  # hire date, used by onboarding assignments
     # Bumped on password change or deactivation so that existing sessions stop working.
@@ -41,9 +42,15 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # The login session this request belongs to (set by services.start_session or the user
+    # loader); not a column: the same user is logged in on several devices.
+    login_session_id = None
+
     def get_id(self) -> str:
-        # Flask-Login stores this in the session; the version part invalidates old sessions.
-        return f"{self.id}:{self.session_version}"
+        # What Flask-Login keeps in the session cookie and the remember-me cookie: the version
+        # ends every session at once (password change, deactivation), the login session id
+        # ends just this one (logout), even in a copy of the cookie taken before.
+        return f"{self.id}:{self.session_version}:{self.login_session_id or ''}"
 
     @property
     def is_active(self) -> bool:
@@ -59,6 +66,32 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} ({self.role})>"
+
+
+class LoginSession(db.Model):
+    """One login on one device, from login until logout (or the remember-me lifetime).
+
+    Cookies are signed, not stored, so without a server-side record a copy of a cookie taken
+    before logout would keep working; the user loader accepts a cookie only while its row has
+    not ended. Logging out ends this row alone: the user's other devices stay logged in.
+    """
+
+    id = db.Column(db.String(43), primary_key=True)  # random, secrets.token_urlsafe(32)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    ended_at = db.Column(db.DateTime, nullable=True)
+
+
+class LoginFailure(db.Model):
+    """Failed-login counts of the database throttle store (accounts/throttle_store.py).
+
+    ``key`` is ``acct:<name typed>`` or ``addr:<client address>``; times are Unix seconds.
+    """
+
+    key = db.Column(db.String(120), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    last_failure = db.Column(db.Float, nullable=False)
+    expires = db.Column(db.Float, nullable=False)
 
 
 class ApiToken(db.Model):

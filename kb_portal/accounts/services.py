@@ -1,4 +1,8 @@
-"""Account operations shared by the web views and the CLI."""
+"""Account operations shared by the web views and the CLI.
+
+Functions here flush; the calling view or command commits once (``kb_portal.transaction``),
+so a page that changes a role and a password stores both or neither.
+"""
 import os
 import secrets
 from datetime import timedelta
@@ -7,11 +11,12 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .. import audit
 from ..extensions import db
-from .models import ROLES, ApiToken, User, utcnow
+from .models import ROLES, ApiToken, LoginSession, User, utcnow
+from .passwords import check_new_password, equalise_timing
 from .people import role_label
 
 # How the audit log describes these actions (kb_portal.audit).
@@ -32,7 +37,6 @@ DEMO_ACCOUNTS = (
     ("agent", "agent", "Demo Agent 坐席"),
     ("newhire", "agent", "Demo New Hire 新员工"),
 )
-MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
@@ -44,19 +48,77 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
+    """Return the active user with these credentials, or None (flushed).
+
+    An unknown user name costs the same password-hash work as a known one, so the answer's
+    timing does not tell which accounts exist.
+    """
     user = find_user(username.strip())
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        equalise_timing(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("The password must have at least %(n)d characters.",
-                              n=MIN_PASSWORD_LENGTH))
+def start_session(user: User) -> str:
+    """Record a new login session for ``user`` and mark the user object with it (flushed);
+    forget this user's ended and expired sessions on the way (so the table stays small)."""
+    cutoff = utcnow() - session_lifetime()
+    db.session.execute(LoginSession.__table__.delete().where(
+        LoginSession.user_id == user.id,
+        (LoginSession.ended_at.is_not(None)) | (LoginSession.created_at < cutoff)))
+    sid = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(id=sid, user_id=user.id))
+    db.session.flush()
+    user.login_session_id = sid
+    return sid
+
+
+def end_session(session_id: str | None) -> None:
+    """End one login session (logout): cookies naming it stop working at once (flushed)."""
+    if session_id:
+        db.session.execute(update(LoginSession).where(LoginSession.id == session_id)
+                           .values(ended_at=utcnow()))
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of ``user`` (password change, deactivation); not committed."""
+    user.session_version += 1
+    db.session.execute(update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow()))
+
+
+def session_lifetime() -> timedelta:
+    """How long a login lasts at most, remembered or not (``KB_REMEMBER_DAYS``)."""
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def user_for_session(cookie_id: str) -> User | None:
+    """The user a session or remember-me cookie names, while that login is still valid."""
+    try:
+        uid_text, version_text, sid = cookie_id.split(":")
+        uid, version = int(uid_text), int(version_text)
+    except ValueError:
+        return None  # also cookies from before login sessions were recorded: log in again
+    row = db.session.execute(
+        select(User, LoginSession.id).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == uid, LoginSession.id == sid, LoginSession.ended_at.is_(None),
+               LoginSession.created_at >= utcnow() - session_lifetime())).first()
+    if row is None or not row.User.active or row.User.session_version != version:
+        return None
+    row.User.login_session_id = sid
+    return row.User
+
+
+def _check_password(password: str, username: str = "") -> None:
+    problem = check_new_password(password, username)
+    if problem:
+        raise AccountError(problem)
 
 
 def create_user(username: str, password: str, role: str = "agent", display_name: str = "",
@@ -70,23 +132,28 @@ def create_user(username: str, password: str, role: str = "agent", display_name:
                               roles=", ".join(ROLES)))
     if find_user(username):
         raise AccountError(_l("The user name %(name)s is taken.", name=username))
-    _check_password(password)
+    _check_password(password, username)
     user = User(username=username, role=role, display_name=display_name.strip())
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, username, role=role)
-    db.session.commit()
     return user
 
 
-def set_password(user: User, password: str, actor=None) -> None:
-    """Change a password and end the user's other sessions."""
-    _check_password(password)
+def set_password(user: User, password: str, actor=None) -> int:
+    """Change a password; end all the user's sessions and revoke their API tokens (flushed).
+
+    A password is changed when it may have leaked; a token made by whoever had it must stop
+    working too (docs: README, "Accounts and sessions"). Returns the number of tokens revoked.
+    """
+    _check_password(password, user.username)
     user.set_password(password)
-    user.session_version += 1
-    audit.record(actor, "user.password", "user", user.id, user.username)
-    db.session.commit()
+    end_all_sessions(user)
+    revoked = revoke_tokens(user)
+    audit.record(actor, "user.password", "user", user.id, user.username,
+                 tokens_revoked=revoked)
+    return revoked
 
 
 def change_role(user: User, role: str, actor=None) -> None:
@@ -97,7 +164,7 @@ def change_role(user: User, role: str, actor=None) -> None:
     _guard_last_admin(user, role == "admin" and user.active)
     audit.record(actor, "user.role", "user", user.id, user.username, old=user.role, new=role)
     user.role = role
-    db.session.commit()
+    db.session.flush()
 
 
 def set_active(user: User, active: bool, actor=None) -> None:
@@ -106,11 +173,11 @@ def set_active(user: User, active: bool, actor=None) -> None:
         return
     if not active:
         _guard_last_admin(user, False)
-        user.session_version += 1
+        end_all_sessions(user)
     user.active = active
     audit.record(actor, "user.activate" if active else "user.deactivate", "user", user.id,
                  user.username)
-    db.session.commit()
+    db.session.flush()
 
 
 def _guard_last_admin(user: User, stays_admin: bool) -> None:
@@ -128,7 +195,7 @@ def create_token(user: User, name: str = "") -> str:
     row, plain = ApiToken.generate(user, name)
     db.session.add(row)
     audit.record(None, "token.create", "user", user.id, user.username, prefix=row.prefix)
-    db.session.commit()
+    db.session.flush()
     return plain
 
 
@@ -140,11 +207,18 @@ def revoke_tokens(user: User, prefix: str | None = None) -> int:
     rows = db.session.scalars(query).all()
     for row in rows:
         row.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return len(rows)
 
 
+def active_token_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+
+
 def user_for_token(plain: str) -> User | None:
+    """The active user of an unrevoked token, or None; notes the use (flushed, the API
+    commits)."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.digest(plain)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
@@ -153,12 +227,12 @@ def user_for_token(plain: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return row.user
 
 
 def create_demo_accounts() -> list[tuple[str, str, str]] | None:
-    """Create one demo account per role when no user exists at all.
+    """Create one demo account per role when no user exists at all (flushed).
 
     Returns ``[(username, role, password)]``, or None when users already exist. The passwords
     are also written to ``demo-accounts.txt`` (mode 0600) in the data dir.

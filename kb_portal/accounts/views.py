@@ -1,6 +1,7 @@
-"""Login, logout, own account, and user administration."""
-from urllib.parse import urlsplit
+"""Login, logout, own account, and user administration.
 
+Every view that changes something commits once at its end (``kb_portal.transaction``).
+"""
 from flask import (
     Blueprint,
     abort,
@@ -15,46 +16,61 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from .. import transaction
 from ..audit import AuditEntry
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n.locales import SESSION_KEY
+from ..redirects import local_target
 from . import people, services
 from .access import public, require
 from .forms import ChangePasswordForm, CreateUserForm, EditUserForm, LoginForm, PreferencesForm
 from .models import User
+from .throttle import throttle
 
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_global(people.display_name, "person_name")
 bp.add_app_template_global(people.role_label, "role_label")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a ``next`` that stays on this site (no open redirects)."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and \
-            not target.startswith("//"):
-        return target
-    return url_for("kb.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit("20 per minute", methods=["POST"])
 def login():
+    """Log in; throttled per account name and per client address (accounts/throttle.py).
+
+    :raise 429: (the login page with a message) while the name or address has to wait.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("kb.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user:
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form)
+    verdict = throttle().check(form.username.data, request.remote_addr)
+    if not verdict.allowed:
+        # The same words whether or not the account exists.
+        flash(_("Too many failed logins. Wait %(n)d seconds, then try again.",
+                n=verdict.wait), "error")
+        return (render_template("accounts/login.html", form=form), 429,
+                {"Retry-After": str(verdict.wait)})
+    user = services.authenticate(form.username.data, form.password.data)
+    if user is None:
+        throttle().failed(form.username.data, request.remote_addr)
+        transaction.commit()
         flash(_("Wrong user name or password, or the account is deactivated."), "error")
-    return render_template("accounts/login.html", form=form)
+        return render_template("accounts/login.html", form=form)
+    throttle().succeeded(form.username.data)
+    services.start_session(user)
+    transaction.commit()
+    login_user(user, remember=form.remember.data)
+    return redirect(local_target(request.args.get("next")) or url_for("kb.home"))
 
 
 @bp.route("/logout", methods=["POST"])
 @require("agent")
 def logout():
+    """End this login: the session row is closed, so a copy of this browser's cookies stops
+    working too; the user's other devices stay logged in."""
+    services.end_session(current_user.login_session_id)
+    transaction.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
@@ -64,8 +80,8 @@ def logout():
 @require("agent")
 def account():
     return render_template("accounts/account.html", pw_form=ChangePasswordForm(),
-                           pref_form=PreferencesForm(
-                                                     locale=current_user.locale or ""))
+                           pref_form=PreferencesForm(locale=current_user.locale or ""),
+                           token_count=services.active_token_count(current_user))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -79,11 +95,20 @@ def change_password():
     elif not current_user.check_password(form.current.data):
         flash(_("The current password is wrong."), "error")
     else:
-        services.set_password(current_user, form.new.data, actor=current_user)
-        # keep this session alive with the new session version (pass the real object: a proxy
-        # stored as the logged-in user would point at itself)
-        login_user(current_user._get_current_object())
-        flash(_("Your password is changed. Other sessions are logged out."), "success")
+        user = current_user._get_current_object()  # the object, not the proxy (login_user)
+        try:
+            revoked = services.set_password(user, form.new.data, actor=user)
+            services.start_session(user)  # this browser stays logged in, the others do not
+            transaction.commit()
+        except services.AccountError as exc:
+            transaction.rollback()
+            flash(str(exc), "error")
+        else:
+            login_user(user)
+            flash(_("Your password is changed. Other sessions are logged out."), "success")
+            if revoked:
+                flash(_("Your %(n)d API token(s) were revoked; ask an admin for new ones.",
+                        n=revoked), "info")
     return redirect(url_for("accounts.account"))
 
 
@@ -95,7 +120,7 @@ def preferences():
         current_user.locale = form.locale.data or None
         # The account's choice replaces any pick made with the language switch earlier.
         session.pop(SESSION_KEY, None)
-        db.session.commit()
+        transaction.commit()
         flash(_("Preferences saved."), "success")
     return redirect(url_for("accounts.account"))
 
@@ -108,7 +133,9 @@ def users():
         try:
             user = services.create_user(form.username.data, form.password.data, form.role.data,
                                         form.display_name.data or "", actor=current_user)
+            transaction.commit()
         except services.AccountError as exc:
+            transaction.rollback()
             flash(str(exc), "error")
         else:
             flash(_("User %(name)s created.", name=user.username), "success")
@@ -128,8 +155,9 @@ def edit_user(user_id: int):
             services.set_active(user, form.active.data, actor=current_user)
             if form.new_password.data:
                 services.set_password(user, form.new_password.data, actor=current_user)
+            transaction.commit()  # all three changes, or (on any error) none of them
         except services.AccountError as exc:
-            db.session.rollback()
+            transaction.rollback()
             flash(str(exc), "error")
         else:
             flash(_("User %(name)s saved.", name=user.username), "success")

@@ -34,6 +34,7 @@ def authenticate():
 
     Returns a 401 response when neither works (and a 400 for a session write without CSRF).
     """
+    from .. import transaction
     from ..accounts.services import user_for_token
 
     token = bearer_token()
@@ -42,6 +43,7 @@ def authenticate():
         if user is None:
             return error_response(401, "The token is unknown, revoked or its user inactive.",
                                   {"WWW-Authenticate": 'Bearer realm="kb_portal"'})
+        transaction.commit()  # the token's last use (flushed by the service), before the work
         g._login_user = user  # this request only: Flask-Login reads the user from here
         g.api_token_auth = True
         return None

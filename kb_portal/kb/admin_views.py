@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
@@ -41,7 +41,7 @@ def export():
     """Download the whole knowledge base as Markdown files (re-importable)."""
     buffer, count = export_zip()
     audit.record(current_user, "kb.export", "kb", None, "articles", count=count)
-    db.session.commit()
+    transaction.commit()
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"kb-export-{local_today().isoformat()}.zip")
 
@@ -63,7 +63,7 @@ def categories():
             _apply(form, cat)
             db.session.add(cat)
             audit.record(current_user, "category.create", "category", None, key)
-            db.session.commit()
+            transaction.commit()
             flash(_("Category created."), "success")
             return redirect(url_for("kb_admin.categories"))
     rows = db.session.scalars(select(Category).order_by(Category.position)).all()
@@ -82,7 +82,7 @@ def edit_category(key: str):
         _apply(form, cat)
         audit.record(current_user, "category.edit", "category", cat.id, cat.key,
                      requires_approval=cat.requires_approval, note_required=cat.note_required)
-        db.session.commit()
+        transaction.commit()
         flash(_("Category saved."), "success")
     else:
         flash(_("Fill in both names."), "error")

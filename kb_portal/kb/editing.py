@@ -1,24 +1,28 @@
 """Writing articles: create, save (with the optimistic lock), restore, rename.
 
 Every save is a new :class:`Revision` in ``draft`` status that becomes the article's head; the
-published revision (what agents read) only changes in :mod:`.workflow`. Functions here commit
-and notify subscribers themselves, because the audit entry, the revision and the signal belong
-together. They raise :class:`KbError` (messages are lazily translated, so views can flash them)
-and :class:`ConflictError` when the editor's base revision is no longer the head.
+published revision (what agents read) only changes in :mod:`.workflow`. Functions here flush,
+record the audit entry and queue the change signal; the calling view or command commits once
+(:mod:`kb_portal.transaction`). They raise :class:`KbError` (messages are lazily translated, so
+views can flash them) and :class:`ConflictError` when the editor's base revision is no longer
+the head (checked atomically with the write: :func:`.services.lock_head`).
 """
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
 from .files import SLUG_RE
 from .models import LANGUAGES, Article, ArticleSlug, Category, Revision
 from .render_budget import explain, size_limit_error
-from .services import ConflictError, KbError, add_revision, commit_and_notify
+from .services import ConflictError, KbError, add_revision, lock_head, notify, render_body
+from .uploads import adopt_unattached
 
 CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary")
 
@@ -36,6 +40,9 @@ class ArticleInput:
     summary: str = ""
     owner: str | None = None
     review_by: date | None = None
+    # The editor's idempotency key: one per editing session (a hidden field), so that a save
+    # retried after its response was lost creates no second revision.
+    save_key: str | None = None
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in CONTENT_FIELDS}
@@ -95,19 +102,48 @@ def check_slug_free(slug: str, article: Article | None) -> None:
         raise KbError(_l("The address %(slug)s is already used by another article.", slug=slug))
 
 
+SAVE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+def clean_save_key(value: str | None) -> str | None:
+    """The editor's idempotency key if it looks like one we generated, else None."""
+    return value if value and SAVE_KEY_RE.match(value) else None
+
+
+def _saved_with_key(save_key: str | None, **where) -> Revision | None:
+    """The newest revision saved with ``save_key`` (and ``where``), if any."""
+    if not save_key:
+        return None
+    return db.session.scalar(
+        select(Revision).filter_by(save_key=save_key, **where).order_by(Revision.id.desc())
+        .limit(1))
+
+
 def create_article(data: ArticleInput, actor, note: str = "") -> Article:
-    """Create a draft article with its first revision; audit and notify."""
+    """Create a draft article with its first revision; audit and notify (not committed).
+
+    A retried create (same ``save_key`` by the same author) returns the article it made.
+    """
+    earlier = _saved_with_key(data.save_key, author_id=actor.id, number=1)
+    if earlier is not None:
+        return earlier.article
     validate_input(data)
     if note_is_required(None, data.category_key) and not note.strip():
         raise KbError(_l("A change note is required."))
     article = Article(slug=data.slug, status="draft", owner=data.owner or actor.username,
                       review_by=data.review_by)
     db.session.add(article)
-    db.session.flush()
-    rev = add_revision(article, **data.content(), author=actor, note=note or "Created")
+    try:
+        db.session.flush()
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise KbError(_l("The address %(slug)s is already used by another article.",
+                         slug=data.slug)) from None
+    rev = add_revision(article, **data.content(), author=actor, note=note or "Created",
+                       save_key=data.save_key)
+    adopt_unattached(article, data.body)
     audit.record(actor, "article.create", "article", article.id, article.slug,
                  revision=rev.number)
-    commit_and_notify([article.id])
+    notify([article.id])
     return article
 
 
@@ -116,20 +152,27 @@ def save_article(article: Article, data: ArticleInput, actor, base_revision_id: 
     """Save the editor's text as a new draft revision on top of ``base_revision_id``.
 
     Returns the new revision, or None when only article-level metadata changed (or nothing).
+    A save repeated with the same ``data.save_key`` (its response was lost) returns the
+    revision the first one made; a later save from the same editing session builds on it.
+
     :raise ConflictError: when someone saved since the editor opened the article.
     :raise KbError: on invalid input or a missing required change note.
     """
-    if base_revision_id is None or article.head_revision_id != base_revision_id:
-        raise ConflictError(article, base_revision_id)
     validate_input(data, article)
-    content_changed = data.content() != revision_content(article.head_revision)
+    rendered = render_body(data.body)  # before the lock: keep the locked part short
+    _lock_for_save(article, data.save_key, base_revision_id)
+    head = article.head_revision
+    content_changed = data.content() != revision_content(head)
+    if not content_changed and data.save_key and head.save_key == data.save_key:
+        return head  # a replay of the save that made the head
     if content_changed and note_is_required(article, data.category_key) and not note.strip():
         raise KbError(_l("A change note is required for this article."))
     changes = _apply_metadata(article, data, actor)
     rev = None
     if content_changed:
         rev = add_revision(article, **data.content(), author=actor, note=note,
-                           base_revision_id=base_revision_id)
+                           rendered=rendered, save_key=data.save_key)
+        adopt_unattached(article, data.body)
         if not article.published_revision_id and article.status != "archived":
             article.status = "draft"
         changes["revision"] = rev.number
@@ -137,8 +180,26 @@ def save_article(article: Article, data: ArticleInput, actor, base_revision_id: 
         return None
     audit.record(actor, "article.edit", "article", article.id, article.slug, note=note,
                  **changes)
-    commit_and_notify([article.id])
+    notify([article.id])
     return rev
+
+
+def _lock_for_save(article: Article, save_key: str | None, base_revision_id: int | None):
+    """:func:`lock_head` on the editor's base — or on the newest revision this editing session
+    already saved, which the editor's text includes even when the response never arrived.
+
+    A conflict is checked against the saves of this session once more after the lock: a
+    retry racing the original save waits for it, and must then see it as its own.
+    """
+    own = _saved_with_key(save_key, article_id=article.id)
+    base = own.id if own is not None and own.id > (base_revision_id or 0) else base_revision_id
+    try:
+        return lock_head(article, base)
+    except ConflictError:
+        own = _saved_with_key(save_key, article_id=article.id)
+        if own is None or own.id == base:
+            raise
+        return lock_head(article, own.id)
 
 
 def _apply_metadata(article: Article, data: ArticleInput, actor) -> dict:
@@ -176,23 +237,22 @@ def rename_slug(article: Article, new_slug: str) -> None:
 
 def restore_revision(article: Article, number: int, actor, base_revision_id: int | None,
                      note: str = "") -> Revision:
-    """Copy revision ``number``'s content into a new draft revision (history is never rewritten).
+    """Copy revision ``number``'s content into a new draft revision (not committed; history is
+    never rewritten).
 
     :raise ConflictError: when the head moved since the history page was opened.
     """
+    lock_head(article, base_revision_id)
     source = article.revisions.filter_by(number=number).first()
     if source is None:
         raise KbError(_l("There is no such revision."))
-    if base_revision_id is None or article.head_revision_id != base_revision_id:
-        raise ConflictError(article, base_revision_id)
     if revision_content(source) == revision_content(article.head_revision):
         raise KbError(_l("Revision %(n)s is the same as the current text.", n=number))
     text = f"Restored revision {number}" + (f": {note.strip()}" if note.strip() else "")
-    rev = add_revision(article, **revision_content(source), author=actor, note=text,
-                       base_revision_id=base_revision_id)
+    rev = add_revision(article, **revision_content(source), author=actor, note=text)
     if not article.published_revision_id and article.status != "archived":
         article.status = "draft"
     audit.record(actor, "article.restore", "article", article.id, article.slug,
                  restored=number, revision=rev.number)
-    commit_and_notify([article.id])
+    notify([article.id])
     return rev

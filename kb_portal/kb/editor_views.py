@@ -1,4 +1,5 @@
 """The editor: new article (from a template), edit, live preview, and the conflict page."""
+import secrets
 from datetime import timedelta
 
 from flask import (
@@ -15,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
@@ -29,7 +31,7 @@ from .render_budget import explain, format_size, render_budgeted, size_limit_err
 from .rendering import RenderError, mark_broken_links
 from .services import ConflictError, KbError
 
-bp = Blueprint("editor", __name__)
+bp = Blueprint("kb_editor", __name__)
 REVIEW_DAYS = 90  # default review-by for new articles, as for "verified"
 
 
@@ -42,7 +44,7 @@ def too_large(_exc):
     """A body over the article limit, refused before it was read: the editor's own page (in
     the trainer's language) says so; the text stays in the browser's draft store."""
     message = explain(RenderError("too_large", format_size(_article_limit(current_app))))
-    if request.endpoint == "editor.preview":
+    if request.endpoint == "kb_editor.preview":
         return {"error": message, "reason": "too_large"}, 413
     return render_template("kb/too_large.html", message=message, back=request.path), 413
 
@@ -67,6 +69,7 @@ def new_article():
     """
     form = ArticleForm()
     if request.method == "GET":
+        form.save_key.data = new_save_key()
         form.owner.data = current_user.username
         form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
         _apply_template(form, get_template(request.args.get("template")))
@@ -86,14 +89,15 @@ def new_article():
             try:
                 article = editing.create_article(form.to_input(), current_user,
                                                  note=form.note.data or "")
-                if request.form.get("submit_review"):
+                if request.form.get("submit_review") and article.status == "draft":
                     workflow.submit_for_review(article, current_user, article.head_revision_id)
+                transaction.commit()
             except KbError as exc:
-                db.session.rollback()
+                transaction.rollback()
                 flash(str(exc), "error")
             else:
                 flash(_("Article created as a draft."), "success")
-                return redirect(url_for("editor.edit_article", slug=article.slug))
+                return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     return render_template("kb/editor.html", form=form, article=None,
                            templates=article_templates(), attachments=[],
                            chosen_template=request.args.get("template", ""),
@@ -148,11 +152,12 @@ def edit_article(slug: str):
     """Edit the newest revision; saving on top of a newer one shows the conflict page."""
     article = _article_or_404(slug)
     if article.slug != slug:
-        return redirect(url_for("editor.edit_article", slug=article.slug))
+        return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     form = ArticleForm()
     if request.method == "GET":
         form.fill(editing.revision_content(article.head_revision), article)
         form.base_revision_id.data = article.head_revision_id
+        form.save_key.data = new_save_key()
     form.load_choices(_locale())
     if request.method == "POST" and not (form.slug.data or "").strip():
         form.slug.data = article.slug  # an emptied address field keeps the address
@@ -164,21 +169,27 @@ def edit_article(slug: str):
         try:
             rev = editing.save_article(article, form.to_input(), current_user, base_id,
                                        note=form.note.data or "")
-            if request.form.get("submit_review"):
+            if request.form.get("submit_review") and article.head_revision.status == "draft":
                 workflow.submit_for_review(article, current_user, article.head_revision_id)
-        except ConflictError:
-            db.session.rollback()
-            return _conflict(form, article, base_id)
+            transaction.commit()
+        except ConflictError as exc:
+            transaction.rollback()
+            return _conflict(form, article, exc.base_revision_id)
         except KbError as exc:
-            db.session.rollback()
+            transaction.rollback()
             flash(str(exc), "error")
             return _editor(form, article)
         if rev is None:
             flash(_("Saved (no change to the text)."), "info")
         else:
             flash(_("Saved as revision %(n)s.", n=rev.number), "success")
-        return redirect(url_for("editor.edit_article", slug=article.slug))
+        return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     return _editor(form, article)
+
+
+def new_save_key() -> str:
+    """A fresh idempotency key for one editing session (see ``editing.save_article``)."""
+    return secrets.token_urlsafe(16)
 
 
 def _editor(form, article, status: int = 200):

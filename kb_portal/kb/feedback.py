@@ -4,25 +4,23 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 
 from ..accounts.models import utcnow
+from ..database import upsert
 from ..extensions import db
 from .models import Article, Feedback
 
 
-def vote(article: Article, user, helpful: bool, comment: str = "") -> Feedback:
-    """Record or change ``user``'s vote (the primary key makes it one row per user)."""
-    row = db.session.get(Feedback, (article.id, user.id))
-    if row is None:
-        row = Feedback(article_id=article.id, user_id=user.id, helpful=helpful)
-        db.session.add(row)
-    row.helpful = helpful
-    row.comment = (comment or "").strip()[:1000]
-    row.updated_at = utcnow()
-    db.session.commit()
-    return row
+def vote(article: Article, user, helpful: bool, comment: str = "") -> None:
+    """Record or change ``user``'s vote: one row per user and article, also when the same
+    vote arrives twice at once (an upsert; not committed)."""
+    values = {"helpful": helpful, "comment": (comment or "").strip()[:1000],
+              "updated_at": utcnow()}
+    db.session.execute(upsert(Feedback, {"article_id": article.id, "user_id": user.id,
+                                         **values}, ("article_id", "user_id"), values))
 
 
 def my_vote(article: Article, user) -> Feedback | None:
-    return db.session.get(Feedback, (article.id, user.id))
+    # populate_existing: a vote written by vote()'s upsert bypassed the session's copy
+    return db.session.get(Feedback, (article.id, user.id), populate_existing=True)
 
 
 @dataclass

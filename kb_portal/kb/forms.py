@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..accounts.models import User
 from ..extensions import db
 from ..forms import KbForm
-from .editing import ArticleInput
+from .editing import ArticleInput, clean_save_key
 from .models import Category
 
 LANGUAGE_CHOICES = [SelectChoice("zh-Hans", "简体中文"), SelectChoice("zh-Hant", "繁體中文"),
@@ -49,6 +49,7 @@ class ArticleForm(KbForm):
     note = StringField(_l("Change note"), validators=[Length(max=500)],
                        description=_l("What changed and why; shown in the history."))
     base_revision_id = HiddenField()
+    save_key = HiddenField()  # one per editing session: a retried save is not saved twice
 
     def load_choices(self, locale: str) -> None:
         """Fill the category and owner lists from the database."""
@@ -69,7 +70,8 @@ class ArticleForm(KbForm):
             category_key=self.category.data or "", body=(self.body.data or "").replace(
                 "\r\n", "\n"), tags=split_tags(self.tags.data or ""),
             language=self.language.data, summary=self.summary.data or "",
-            owner=self.owner.data or None, review_by=self.review_by.data)
+            owner=self.owner.data or None, review_by=self.review_by.data,
+            save_key=clean_save_key(self.save_key.data))
 
     def fill(self, content: dict, article) -> None:
         """Pre-fill from revision content (``revision_content``) and the article."""

@@ -5,13 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import transaction
 from ..accounts.access import require
 from ..localtime import local_today
 from . import feedback, health, queries
 from .forms import FeedbackForm, VerifyForm
 from .services import mark_verified
 
-bp = Blueprint("health", __name__)
+bp = Blueprint("kb_health", __name__)
 
 
 @bp.route("/kb/health")
@@ -40,6 +41,7 @@ def verify(slug: str):
     else:
         review_by = local_today() + timedelta(days=form.days.data or 90)
         mark_verified(article, current_user, review_by)
+        transaction.commit()
         flash(_("Verified; next review by %(date)s.", date=review_by.isoformat()), "success")
     return redirect(url_for("kb.article", slug=article.slug))
 
@@ -52,6 +54,7 @@ def vote(slug: str):
     form = FeedbackForm()
     if form.validate_on_submit():
         feedback.vote(article, current_user, form.helpful.data == "yes", form.comment.data)
+        transaction.commit()
         flash(_("Thank you for your feedback."), "success")
     else:
         flash(_("Choose yes or no."), "error")

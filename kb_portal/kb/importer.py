@@ -3,6 +3,13 @@
 Import is idempotent: a file whose content hash equals the article's head revision creates
 nothing; a changed file creates exactly one revision. Bad files are reported with their path
 and reason while the good ones are imported.
+
+Transactions: :func:`import_article_files` commits every ``CHUNK`` articles and at its end —
+on purpose, the one exception to "services flush, the caller commits": a 50,000-article
+import in one transaction would hold SQLite's write lock (and every editor's save) for
+minutes. Each chunk is complete in itself and the import is idempotent, so a failure half-way
+loses nothing that re-running does not redo. (:func:`apply_article_file`, one file, only
+flushes.)
 """
 from dataclasses import dataclass, field
 from functools import partial
@@ -11,6 +18,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from .. import transaction
 from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
 from .files import ArticleFile, FileError, dump_article, read_article_file
@@ -18,10 +26,12 @@ from .models import Article
 from .render_budget import explain, format_size, render_or_error
 from .rendering import Rendered, RenderError
 from .services import (
+    ConflictError,
     add_revision,
     category_keys,
-    commit_and_notify,
     content_hash,
+    lock_head,
+    notify,
     publish_revision,
 )
 
@@ -95,8 +105,13 @@ def _unchanged(doc: ArticleFile, article: Article | None, chash: str) -> bool:
 
 def _write(doc: ArticleFile, article: Article | None, chash: str, source: str, actor,
            rendered: Rendered | None = None) -> tuple[str, Article]:
-    """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush."""
+    """Add ``doc`` as a new revision (of a new article when ``article`` is None); no flush.
+
+    :raise ConflictError: when the article was saved in the browser since it was loaded.
+    """
     outcome = "updated" if article else "created"
+    if article is not None and article.head_revision_id is not None:
+        lock_head(article, article.head_revision_id)
     if article is None:
         # An empty tag list up front: assigning tags later then needs no query to load them.
         article = Article(slug=doc.slug, tags=[])
@@ -204,16 +219,22 @@ def _import(paths: list[Path], actor, progress) -> ImportReport:
             if isinstance(page, RenderError):
                 report.errors.append((str(path), explain(page)))
                 continue
-            outcome, article = _write(doc, existing.get(doc.slug), chash, str(path), actor,
-                                      page)
+            try:
+                outcome, article = _write(doc, existing.get(doc.slug), chash, str(path),
+                                          actor, page)
+            except ConflictError:
+                report.errors.append((str(path), "the article was changed in the browser "
+                                                 "during the import; import it again"))
+                continue
             setattr(report, outcome, getattr(report, outcome) + 1)
             written.append((article, doc.status == "published"))
         db.session.flush()  # one batch of INSERTs for the chunk
         changed.extend(article.id for article, _published in written)
         published.extend(article.id for article, is_published in written if is_published)
         if start + CHUNK < len(pending):
-            db.session.commit()  # keep transactions (and SQLite locks) short on big imports
-    commit_and_notify(changed, published)
+            db.session.commit()  # keep transactions (and SQLite locks) short: see above
+    notify(changed, published)
+    transaction.commit()
     return report
 
 

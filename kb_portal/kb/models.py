@@ -105,6 +105,9 @@ class Revision(db.Model):
     html = db.Column(db.Text, nullable=True)
     toc_json = db.Column(db.Text, nullable=True)
     links_json = db.Column(db.Text, nullable=True)
+    # The editor's idempotency key (one per editing session): a save retried because its
+    # response was lost finds the revision it already made instead of adding a second one.
+    save_key = db.Column(db.String(40), nullable=True, index=True)
 
     article = db.relationship("Article", foreign_keys=[article_id], backref=db.backref(
         "revisions", order_by="Revision.number", lazy="dynamic"))

@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
+from ..database import upsert
 from ..extensions import db
 from ..localtime import local_today
 from .models import Article, ArticleSlug, ArticleTag, ArticleView, Category, Revision
@@ -92,17 +92,15 @@ def resolvable_slugs() -> set[str]:
 
 
 def record_view(article: Article, user) -> None:
-    """Count a view once per user and day; remember when for 'recently viewed'."""
-    today = local_today()
-    row = db.session.get(ArticleView, (article.id, user.id, today))
-    if row is None:
-        db.session.add(ArticleView(article_id=article.id, user_id=user.id, day=today))
-    else:
-        row.last_viewed_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same user opened it twice at once; one row is enough
-        db.session.rollback()
+    """Count a view once per user and day; remember when for 'recently viewed' (flushed).
+
+    An upsert, so the same user opening the article twice at once still makes one row.
+    """
+    now = utcnow()
+    db.session.execute(upsert(
+        ArticleView, {"article_id": article.id, "user_id": user.id, "day": local_today(),
+                      "last_viewed_at": now},
+        ("article_id", "user_id", "day"), {"last_viewed_at": now}))
 
 
 def review_state(article: Article) -> str | None:

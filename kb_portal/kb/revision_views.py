@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import transaction
 from ..accounts.access import require
 from ..audit import AuditEntry
 from ..extensions import db
+from ..redirects import local_target
 from . import editing, queries, workflow
 from .diffing import diff_fields, diff_texts
 from .forms import LANGUAGE_CHOICES
@@ -15,7 +17,7 @@ from .rendering import mark_broken_links
 from .services import ConflictError, KbError
 from .views import category_label
 
-bp = Blueprint("revisions", __name__)
+bp = Blueprint("kb_revisions", __name__)
 EMPTY_CONTENT = {"title": "", "body": "", "category_key": "", "tags": [], "language": "",
                  "summary": ""}
 
@@ -103,17 +105,18 @@ def restore(slug: str, number: int):
         rev = editing.restore_revision(article, number, current_user,
                                        request.form.get("base_revision_id", type=int),
                                        note=request.form.get("note", ""))
+        transaction.commit()
     except ConflictError:
-        db.session.rollback()
+        transaction.rollback()
         flash(_("The article changed since you opened this page; check the history again."),
               "error")
     except KbError as exc:
-        db.session.rollback()
+        transaction.rollback()
         flash(str(exc), "error")
     else:
         flash(_("Revision %(old)s restored as revision %(new)s (a draft).", old=number,
                 new=rev.number), "success")
-    return redirect(url_for("revisions.history", slug=article.slug))
+    return redirect(url_for("kb_revisions.history", slug=article.slug))
 
 
 # Each workflow action: (service call, success message — or a function of the call's result).
@@ -124,19 +127,18 @@ def _act(slug: str, action, message):
     revision_id = request.form.get("revision_id", type=int)
     try:
         result = action(article, revision_id)
+        transaction.commit()
     except ConflictError:
-        db.session.rollback()
+        transaction.rollback()
         flash(_("Someone changed the article since you opened the page; look at the newest "
                 "revision first."), "error")
     except KbError as exc:
-        db.session.rollback()
+        transaction.rollback()
         flash(str(exc), "error")
     else:
         flash(message(result) if callable(message) else message, "success")
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("kb.article", slug=article.slug))
+    return redirect(local_target(request.form.get("next"))
+                    or url_for("kb.article", slug=article.slug))
 
 
 @bp.route("/a/<slug>/submit", methods=["POST"])
@@ -166,31 +168,24 @@ def publish(slug: str):
 @require("trainer")
 def archive(slug: str):
     """Archive (or, in approval categories, ask a second person to); a reason is required."""
-    def act(article, revision_id):
-        if revision_id != article.head_revision_id:
-            raise ConflictError(article, revision_id)
-        return workflow.archive(article, current_user, request.form.get("note", ""))
-
-    return _act(slug, act, lambda archived: _("Archived: agents no longer see this article.")
-                if archived else _("Archiving requested: another trainer or an admin must "
-                                   "confirm; agents still see the article."))
+    return _act(slug, lambda a, rid: workflow.archive(
+        a, current_user, rid, request.form.get("note", "")),
+        lambda archived: _("Archived: agents no longer see this article.") if archived else
+        _("Archiving requested: another trainer or an admin must confirm; agents still see "
+          "the article."))
 
 
 @bp.route("/a/<slug>/keep", methods=["POST"])
 @require("trainer")
 def decline_archive(slug: str):
     """Withdraw or decline a request to archive; the article stays."""
-    return _act(slug, lambda a, _rid: workflow.decline_archive(
-        a, current_user, request.form.get("note", "")), _("The article stays: the request "
+    return _act(slug, lambda a, rid: workflow.decline_archive(
+        a, current_user, rid, request.form.get("note", "")), _("The article stays: the request "
                                                            "to archive it is withdrawn."))
 
 
 @bp.route("/a/<slug>/unarchive", methods=["POST"])
 @require("trainer")
 def unarchive(slug: str):
-    def act(article, revision_id):
-        if revision_id != article.head_revision_id:
-            raise ConflictError(article, revision_id)
-        workflow.unarchive(article, current_user)
-
-    return _act(slug, act, _("The article is back."))
+    return _act(slug, lambda a, rid: workflow.unarchive(a, current_user, rid),
+                _("The article is back."))

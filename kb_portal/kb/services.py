@@ -7,9 +7,9 @@ import hashlib
 import json
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from .. import audit
+from .. import audit, transaction
 from ..accounts.models import utcnow
 from ..extensions import db
 from .models import Article, ArticleTag, Category, Revision
@@ -45,7 +45,7 @@ def ensure_default_categories() -> None:
         if key not in existing:
             db.session.add(Category(key=key, name_en=en, name_zh=zh, position=position,
                                     requires_approval=approval))
-    db.session.commit()
+    db.session.flush()
 
 
 def category_keys() -> set[str]:
@@ -62,16 +62,60 @@ def get_article(slug: str) -> Article | None:
     return db.session.scalar(select(Article).where(Article.slug == slug))
 
 
+def lock_head(article: Article, expected_head_id: int | None) -> Revision:
+    """Check that the head is still ``expected_head_id`` and keep it so until commit.
+
+    The check and the write that follows are one atomic step: a conditional UPDATE of the
+    article row (``… WHERE id = :id AND head_revision_id = :expected``) is the transaction's
+    first write. On PostgreSQL it takes the row lock; a concurrent saver's UPDATE waits for
+    it, then re-evaluates its WHERE against the committed row and matches nothing. On SQLite
+    it takes the database's write lock (WAL + busy_timeout, see ``database.py``), so the
+    second saver waits and then finds the new head. Of two saves on the same base exactly one
+    wins; the other gets :class:`ConflictError` — never a silently dropped edit, never a
+    duplicate revision number (docs/authoring.md, "No lost updates").
+
+    Call it before changing anything on ``article``: the row is re-read once locked, so the
+    rest of the transaction works on the latest committed state.
+
+    :raise ConflictError: when the head is not (or no longer) ``expected_head_id``.
+    """
+    if expected_head_id is None:
+        raise ConflictError(article, None)
+    db.session.flush()  # this transaction's own changes first (the WHERE must see them)
+    result = db.session.execute(
+        update(Article)
+        .where(Article.id == article.id, Article.head_revision_id == expected_head_id)
+        .values(head_revision_id=Article.head_revision_id)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise ConflictError(article, expected_head_id)
+    db.session.refresh(article)
+    return article.head_revision
+
+
+def render_body(body: str) -> Rendered:
+    """Render an article body within the render budget. :raise KbError: when it cannot be."""
+    try:
+        return render_budgeted(body)
+    except RenderError as exc:
+        raise KbError(explain(exc)) from None
+
+
 def add_revision(article: Article, *, title: str, body: str, category_key: str,
                  tags: list[str], language: str, summary: str, author=None, note: str = "",
                  status: str = "draft", base_revision_id: int | None = None,
                  chash: str | None = None, rendered: Rendered | None = None,
-                 flush: bool = True) -> Revision:
+                 save_key: str | None = None, flush: bool = True) -> Revision:
     """Append a revision to ``article`` (not committed) and make it the head.
 
+    Callers adding to an existing article hold :func:`lock_head` first, which makes the
+    revision number below safe against concurrent saves.
+
     ``rendered`` is the rendered body when the caller already has it (bulk imports render in
-    parallel); otherwise the body is rendered here within the render budget. ``flush=False``
-    leaves the INSERT to the caller's next flush, so many new revisions go in one batch.
+    parallel, saves render before taking the lock); otherwise the body is rendered here
+    (:func:`render_body`). ``flush=False`` leaves the INSERT to the caller's next flush, so many
+    new revisions go in one batch. ``save_key`` is the editor's idempotency key (see
+    ``editing.save_article``).
 
     :raise ConflictError: when ``base_revision_id`` is given and is not the current head.
     :raise KbError: when the body cannot be rendered within its budget.
@@ -84,11 +128,7 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
         number = (db.session.scalar(
             select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
             or 0) + 1
-    if rendered is None:
-        try:
-            rendered = render_budgeted(body)
-        except RenderError as exc:
-            raise KbError(explain(exc)) from None
+    rendered = rendered or render_body(body)
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
         status=status, title=title.strip(), body=body, category_key=category_key,
@@ -97,17 +137,17 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
         content_hash=chash or content_hash(title=title, body=body, category=category_key,
                                            tags=tags, language=language, summary=summary),
         html=rendered.html, toc_json=json.dumps(rendered.toc, ensure_ascii=False),
-        links_json=json.dumps(rendered.links, ensure_ascii=False),
+        links_json=json.dumps(rendered.links, ensure_ascii=False), save_key=save_key,
     )
     rev.tags = tags
     db.session.add(rev)
-    if flush:
-        db.session.flush()
     article.head_revision = rev
     # "Updated" is what agents read: a pending draft of a published article must not move it
     # (publish_revision does); for unpublished articles it tracks the newest revision.
     if not article.published_revision_id:
         article.updated_at = rev.created_at
+    if flush:
+        db.session.flush()  # the INSERT, and article.head_revision_id set from it
     return rev
 
 
@@ -132,19 +172,24 @@ def _sync_tags(article: Article, tags: list[str], first_publish: bool) -> None:
     article.tags.extend(ArticleTag(tag=t) for t in wanted - have)
 
 
-def commit_and_notify(article_ids: list[int], published_ids: list[int] = (),
-                      requires_reread: bool = False) -> None:
-    """Commit, then tell subscribers (search index, training) which articles changed.
+def notify(article_ids: list[int], published_ids: list[int] = (),
+           requires_reread: bool = False) -> None:
+    """Tell subscribers (search index, training) which articles changed, once the caller's
+    transaction commits (:mod:`kb_portal.transaction`); nothing is sent on rollback.
 
     ``requires_reread`` goes with ``article_published``: True when the publisher marked the
     change as one that agents (and training tracks) must read again.
     """
-    db.session.commit()
-    if article_ids:
-        article_changed.send(None, article_ids=list(article_ids))
-    if published_ids:
-        article_published.send(None, article_ids=list(published_ids),
-                               requires_reread=requires_reread)
+    article_ids, published_ids = list(article_ids), list(published_ids)
+
+    def send() -> None:
+        if article_ids:
+            article_changed.send(None, article_ids=article_ids)
+        if published_ids:
+            article_published.send(None, article_ids=published_ids,
+                                   requires_reread=requires_reread)
+
+    transaction.after_commit(send)
 
 
 def mark_verified(article: Article, actor, review_by: date) -> None:
@@ -154,4 +199,3 @@ def mark_verified(article: Article, actor, review_by: date) -> None:
     article.review_by = review_by
     audit.record(actor, "article.verify", "article", article.id, article.slug,
                  review_by=review_by.isoformat())
-    db.session.commit()

@@ -23,10 +23,11 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
 from .. import audit
 from ..extensions import db
-from .models import Attachment
+from .models import Article, Attachment, Revision
 from .services import KbError
 
 # content type → (extensions a file of that type may have, shown inline as an image)
@@ -49,6 +50,14 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 class UploadError(KbError):
     """An upload that was refused; the message says why."""
+
+
+class UploadTooLargeError(UploadError):
+    """The file is over ``KB_UPLOAD_MAX_BYTES``."""
+
+
+def too_large_message(limit: int) -> str:
+    return str(_l("The file is larger than %(mb).1f MB.", mb=limit / 1024 / 1024))
 
 
 def clean_filename(name: str) -> str:
@@ -83,7 +92,8 @@ def sniff(data: bytes, filename: str) -> str:
 
 
 def save_upload(stream, filename: str, actor, article=None) -> Attachment:
-    """Check and store an uploaded file; return its committed :class:`Attachment`.
+    """Check and store an uploaded file; return its :class:`Attachment` (flushed, not
+    committed).
 
     Reads at most ``KB_UPLOAD_MAX_BYTES + 1`` bytes, so an oversized file is refused without
     being held in memory (Werkzeug's ``MAX_CONTENT_LENGTH`` stops far bigger requests earlier).
@@ -91,30 +101,26 @@ def save_upload(stream, filename: str, actor, article=None) -> Attachment:
     limit = current_app.config["KB_UPLOAD_MAX_BYTES"]
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadError(_l("The file is larger than %(mb).1f MB.", mb=limit / 1024 / 1024))
+        raise UploadTooLargeError(too_large_message(limit))
     if not data:
         raise UploadError(_l("The file is empty."))
     name = clean_filename(filename)
     mime = sniff(data, name)
     ext = ALLOWED_TYPES[mime][0][0]
     stored_name = f"{secrets.token_hex(16)}.{ext}"
+    att = Attachment(article_id=getattr(article, "id", None), filename=name,
+                     stored_name=stored_name, content_type=mime, size=len(data),
+                     sha256=hashlib.sha256(data).hexdigest(),
+                     uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(att)
+    db.session.flush()
+    audit.record(actor, "attachment.upload", "attachment", att.id, name, type=mime,
+                 size=len(data), article=getattr(article, "slug", None))
+    # The file last: a failed flush leaves no file behind; a failed write raises UploadError
+    # and the caller rolls the row back; if the commit fails, the caller deletes the file.
     folder = Path(current_app.config["KB_UPLOAD_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / stored_name
-    _write_whole(path, data)
-    try:
-        att = Attachment(article_id=getattr(article, "id", None), filename=name,
-                         stored_name=stored_name, content_type=mime, size=len(data),
-                         sha256=hashlib.sha256(data).hexdigest(),
-                         uploaded_by_id=getattr(actor, "id", None))
-        db.session.add(att)
-        db.session.flush()
-        audit.record(actor, "attachment.upload", "attachment", att.id, name, type=mime,
-                     size=len(data), article=getattr(article, "slug", None))
-        db.session.commit()
-    except BaseException:
-        path.unlink(missing_ok=True)  # no file without its row
-        raise
+    _write_whole(folder / stored_name, data)
     return att
 
 
@@ -139,6 +145,42 @@ def _write_whole(path: Path, data: bytes) -> None:
             raise UploadError(_l("The server's disk is full: the file was not stored. "
                                  "Tell an administrator.")) from exc
         raise UploadError(_l("The server could not store the file; try again.")) from exc
+
+
+FILE_LINK = re.compile(r"/files/([0-9a-f]{32}\.[a-z]{3,4})\b")
+
+
+def adopt_unattached(article, body: str) -> int:
+    """Attach to ``article`` the files its text links to that belong to no article yet (files
+    uploaded in the new-article editor, before the article existed); return how many.
+
+    Visibility follows the owning article (:func:`may_read`), so this is what lets agents see
+    a new article's images once it is published, and not before.
+    """
+    names = set(FILE_LINK.findall(body or ""))
+    if not names:
+        return 0
+    result = db.session.execute(
+        update(Attachment).where(Attachment.stored_name.in_(names),
+                                 Attachment.article_id.is_(None))
+        .values(article_id=article.id).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def may_read(att: Attachment, user) -> bool:
+    """Whether ``user`` may fetch ``att``: trainers always; agents only when an article they
+    can read uses it — its own article is published, or (a file reused elsewhere) the
+    published text of another article links to it. Drafts' files stay with the drafts."""
+    if user.has_role("trainer"):
+        return True
+    if att.article_id is not None:
+        owner = db.session.get(Article, att.article_id)
+        if owner is not None and owner.is_published:
+            return True
+    return db.session.scalar(
+        select(Revision.id).join(Article, Article.published_revision_id == Revision.id)
+        .where(Article.status == "published",
+               Revision.body.contains(file_url(att), autoescape=True)).limit(1)) is not None
 
 
 def is_image(att: Attachment) -> bool:

@@ -2,9 +2,10 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
+from ..params import whole_number
 from . import feedback, health, history, queries, workflow
 from .forms import FeedbackForm, VerifyForm
 from .models import Category
@@ -45,7 +46,7 @@ def home():
 @require("agent")
 def category(key: str):
     cat = db.session.scalar(db.select(Category).where(Category.key == key)) or abort(404)
-    page = queries.in_category(key, request.args.get("page", 1, type=int))
+    page = queries.in_category(key, whole_number(request.args.get("page")) or 1)
     return render_template("kb/list.html", heading=cat.display_name(_locale()), page=page,
                            category=cat)
 
@@ -53,7 +54,7 @@ def category(key: str):
 @bp.route("/t/<tag>")
 @require("agent")
 def tag(tag: str):
-    page = queries.with_tag(tag, request.args.get("page", 1, type=int))
+    page = queries.with_tag(tag, whole_number(request.args.get("page")) or 1)
     return render_template("kb/list.html", heading="#" + tag, page=page, category=None)
 
 
@@ -73,6 +74,7 @@ def article(slug: str):
     slugs = queries.resolvable_slugs()
     html = mark_broken_links(rev.html or "", slugs.__contains__)
     queries.record_view(article, current_user)
+    transaction.commit()
     vote = feedback.my_vote(article, current_user)
     return render_template(
         "kb/article.html", article=article, rev=rev, html=html,

@@ -6,10 +6,12 @@ for them, and what came back to them with a reviewer's reason.
 * **My drafts** and **my articles in review** — pending heads I wrote or own.
 * **Reviews waiting for me** — heads in review that someone else submitted and that I may
   publish (for approval categories: I wrote none of the pending revisions).
+* **Archive requests** — someone else asked to archive an article of an approval category; I
+  may confirm or decline it.
 * **Due for review** — articles I own whose review-by date passed or is within 14 days.
 
 "Mine" means: I wrote the newest revision, or I own the article. The menu's count is the number
-of items that ask me to act: returned, reviews waiting, due.
+of items that ask me to act: returned, reviews waiting, archive requests, due.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,12 +38,13 @@ class MyWork:
     drafts: list[WorkItem] = field(default_factory=list)
     in_review: list[WorkItem] = field(default_factory=list)
     to_review: list[WorkItem] = field(default_factory=list)
+    to_archive: list[WorkItem] = field(default_factory=list)
     due: list[Article] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         """Items that ask the trainer to act (the menu's number)."""
-        return len(self.returned) + len(self.to_review) + len(self.due)
+        return len(self.returned) + len(self.to_review) + len(self.to_archive) + len(self.due)
 
 
 def _pending(status: str):
@@ -80,6 +83,11 @@ def my_work(user) -> MyWork:
         if (item.who is None or item.who.id != user.id) and \
                 workflow.publish_blocker(article, user) is None:
             work.to_review.append(item)
+    work.to_archive = [WorkItem(a, a.archive_requested_at, a.archive_requested_by,
+                                a.archive_reason) for a in db.session.scalars(
+        select(Article).where(Article.archive_requested_by_id.is_not(None),
+                              Article.archive_requested_by_id != user.id)
+        .order_by(Article.archive_requested_at))]
     work.due = health.review_queue().get(user.username, [])
     return work
 

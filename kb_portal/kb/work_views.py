@@ -6,7 +6,7 @@ from ..accounts.access import require
 from ..localtime import local_today
 from . import work
 
-bp = Blueprint("work", __name__)
+bp = Blueprint("kb_work", __name__)
 bp.add_app_template_global(work.count_for_menu, "my_work_count")
 
 

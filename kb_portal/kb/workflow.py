@@ -4,6 +4,9 @@ Rules, each enforced here (views only show or hide buttons):
 
 * Every action names the revision it acts on (``revision_id``); when the head moved on since the
   page was opened, :class:`ConflictError` is raised, so nobody publishes text they did not see.
+  The check holds the article row until commit (:func:`.services.lock_head`), so an action and
+  a concurrent save never interleave.
+* Functions here flush and queue the change signals; the calling view or command commits.
 * Submitting puts the head revision in review; "return to draft" takes it back out.
 * Publishing makes the head the published revision. In a category with ``requires_approval``
   (policies), the head must be in review and the publisher must be an admin or a trainer who
@@ -25,13 +28,7 @@ from ..accounts.models import utcnow
 from ..audit import AuditEntry
 from ..extensions import db
 from .models import Article, Category, Revision
-from .services import ConflictError, KbError, commit_and_notify, publish_revision
-
-
-def _head(article: Article, revision_id: int | None) -> Revision:
-    if revision_id is None or article.head_revision_id != revision_id:
-        raise ConflictError(article, revision_id)
-    return article.head_revision
+from .services import KbError, lock_head, notify, publish_revision
 
 
 def has_pending_changes(article: Article) -> bool:
@@ -103,7 +100,7 @@ def buttons_context(article: Article, actor) -> dict:
 
 def submit_for_review(article: Article, actor, revision_id: int | None) -> None:
     """Put the head revision in review."""
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     if not has_pending_changes(article) or head.status != "draft":
         raise KbError(_l("Only a draft can be submitted for review."))
     head.status = "review"
@@ -111,7 +108,7 @@ def submit_for_review(article: Article, actor, revision_id: int | None) -> None:
         article.status = "review"
     audit.record(actor, "article.submit", "article", article.id, article.slug,
                  revision=head.number)
-    commit_and_notify([article.id])
+    notify([article.id])
 
 
 def return_to_draft(article: Article, actor, revision_id: int | None, note: str = "") -> None:
@@ -119,7 +116,7 @@ def return_to_draft(article: Article, actor, revision_id: int | None, note: str 
 
     :raise KbError: without a reason (the author is shown it).
     """
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     if head.status != "review":
         raise KbError(_l("This revision is not in review."))
     if not note.strip():
@@ -129,7 +126,7 @@ def return_to_draft(article: Article, actor, revision_id: int | None, note: str 
         article.status = "draft"
     audit.record(actor, "article.return_to_draft", "article", article.id, article.slug,
                  revision=head.number, note=note.strip())
-    commit_and_notify([article.id])
+    notify([article.id])
 
 
 def publish(article: Article, actor, revision_id: int | None, *, requires_reread: bool = False,
@@ -139,7 +136,7 @@ def publish(article: Article, actor, revision_id: int | None, *, requires_reread
     ``requires_reread`` is passed on with ``article_published`` (training reopens steps).
     :raise KbError: with :func:`publish_blocker`'s reason.
     """
-    head = _head(article, revision_id)
+    head = lock_head(article, revision_id)
     blocker = publish_blocker(article, actor)
     if blocker:
         raise KbError(blocker)
@@ -148,7 +145,7 @@ def publish(article: Article, actor, revision_id: int | None, *, requires_reread
     audit.record(actor, "article.publish", "article", article.id, article.slug,
                  revision=head.number, approval=approval, requires_reread=requires_reread,
                  note=note.strip())
-    commit_and_notify([article.id], [article.id], requires_reread=requires_reread)
+    notify([article.id], [article.id], requires_reread=requires_reread)
     return head
 
 
@@ -157,13 +154,15 @@ def archive_needs_approval(article: Article, actor) -> bool:
     return needs_approval(article) and not actor.has_role("admin")
 
 
-def archive(article: Article, actor, note: str = "") -> bool:
+def archive(article: Article, actor, revision_id: int | None, note: str = "") -> bool:
     """Hide the article from agents (its history stays), or ask for that in approval categories.
 
     Returns True when the article is archived now, False when a request was recorded.
     :raise KbError: without a reason, when already archived, or when the requester confirms
         their own request.
+    :raise ConflictError: when the head is no longer ``revision_id``.
     """
+    lock_head(article, revision_id)
     if article.status == "archived":
         raise KbError(_l("The article is already archived."))
     if not note.strip():
@@ -174,7 +173,6 @@ def archive(article: Article, actor, note: str = "") -> bool:
         article.archive_reason = note.strip()[:500]
         audit.record(actor, "article.archive_request", "article", article.id, article.slug,
                      note=note.strip())
-        commit_and_notify([])
         return False
     if archive_needs_approval(article, actor) and article.archive_requested_by_id == actor.id:
         raise KbError(_l("Archiving this category needs a second person: another trainer or "
@@ -189,23 +187,24 @@ def archive(article: Article, actor, note: str = "") -> bool:
     article.archive_requested_by_id = article.archive_requested_at = None
     audit.record(actor, "article.archive", "article", article.id, article.slug,
                  approval=approval, note=note.strip())
-    commit_and_notify([article.id])
+    notify([article.id])
     return True
 
 
-def decline_archive(article: Article, actor, note: str = "") -> None:
+def decline_archive(article: Article, actor, revision_id: int | None, note: str = "") -> None:
     """Keep the article: withdraw (the requester) or decline (anyone else) an archive request."""
+    lock_head(article, revision_id)
     if article.archive_requested_by_id is None:
         raise KbError(_l("Nobody asked to archive this article."))
     article.archive_requested_by_id = article.archive_requested_at = None
     article.archive_reason = ""
     audit.record(actor, "article.archive_decline", "article", article.id, article.slug,
                  note=note.strip())
-    commit_and_notify([])
 
 
-def unarchive(article: Article, actor) -> None:
+def unarchive(article: Article, actor, revision_id: int | None) -> None:
     """Bring an archived article back: published again if it ever was, else as a draft."""
+    lock_head(article, revision_id)
     if article.status != "archived":
         raise KbError(_l("The article is not archived."))
     article.archived_at = article.archived_by_id = None
@@ -216,4 +215,4 @@ def unarchive(article: Article, actor) -> None:
         article.status = "review" if article.head_revision.status == "review" else "draft"
     audit.record(actor, "article.unarchive", "article", article.id, article.slug,
                  status=article.status)
-    commit_and_notify([article.id], [article.id] if article.is_published else [])
+    notify([article.id], [article.id] if article.is_published else [])

@@ -73,7 +73,7 @@ def compare(db_state: dict[int, int], ix_state: dict[int, int], ids=None) -> Dri
 
 def check(state) -> Drift:
     """Report the drift without changing anything."""
-    return compare(published_state(), state.engine.snapshot().state())
+    return compare(published_state(), state.engine.snapshot(live=True).state())
 
 
 def builder(state):
@@ -112,7 +112,7 @@ def reconcile(state, ids=None, timeout: float | None = None) -> Drift:
 
 def needs_merge(state) -> bool:
     """True when saves have left enough small segments that searches slow down."""
-    return state.engine.snapshot().segment_count() >= MAX_SEGMENTS
+    return state.engine.snapshot(live=True).segment_count() >= MAX_SEGMENTS
 
 
 def rebuild(state, progress=None, timeout: float | None = None) -> int:

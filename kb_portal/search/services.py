@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..extensions import db
+from ..params import whole_number
 from . import query as query_builder
 from . import searchlog
 from .documents import tag_filter
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 SORTS = ("relevance", "updated")
 MAX_LIMIT = 50
 FEW_HITS = 3  # at or below this many hits, offer "did you mean"
+LOG_ATTEMPTS = 3  # tries to write a search-log row
 
 
 class ParamError(ValueError):
@@ -66,10 +68,9 @@ class SearchParams:
 def _int(value, name: str, default: int, low: int, high: int) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ParamError(f"{name} must be a whole number") from None
+    number = whole_number(value)
+    if number is None:
+        raise ParamError(f"{name} must be a whole number (digits 0-9)")
     if not low <= number <= high:
         raise ParamError(f"{name} must be between {low} and {high}")
     return number
@@ -218,13 +219,24 @@ def log_search(user, params: SearchParams, result, source: str, session_key=None
             session_key, params.filters())
 
     def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
         with app.app_context():
-            try:
-                searchlog.record_search(*args)
-                db.session.commit()
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("could not log a search", exc_info=True)
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    db.session.commit()
+                    return
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    db.session.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
 
     if response is None:
         write()

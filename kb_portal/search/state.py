@@ -47,7 +47,7 @@ class SearchState:
         self._last_check = 0.0
 
     def in_sync(self) -> bool:
-        return rc.db_fingerprint() == self.engine.snapshot().fingerprint()
+        return rc.db_fingerprint() == self.engine.snapshot(live=True).fingerprint()
 
     def maybe_sync(self, timeout: float = REQUEST_LOCK_WAIT, wait: bool = False) -> None:
         """Reconcile when the database moved on; checked at most every ``sync_seconds``.

@@ -55,10 +55,16 @@ def _template_helpers() -> dict:
     def my_progress():
         return user_progress(current_user) if current_user.is_authenticated else []
 
+    def my_notice():
+        from .reminders import notice_for
+
+        return notice_for(current_user) if current_user.is_authenticated else {}
+
     def ack_needed(article):
         return current_user.is_authenticated and needs_ack(current_user, article)
 
     return {"training_my_progress": my_progress, "training_ack_needed": ack_needed,
+            "training_my_notice": my_notice,
             "training_question_count": question_count}
 
 

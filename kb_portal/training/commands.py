@@ -75,7 +75,43 @@ def export_quizzes_command(target, gift):
     click.echo(f"exported {len(quizzes)} quizzes and {len(tracks)} tracks to {target}")
 
 
-COMMANDS = (assign_command, export_quizzes_command)
+@click.command("remind")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day to remind for (default: today in KB_TIMEZONE).")
+def remind_command(day):
+    """E-mail learners and their trainers a digest of due-soon and overdue track steps
+    (once per person per day; safe to run from cron as often as you like)."""
+    from flask import current_app
+
+    from ..localtime import local_today
+    from .reminders import send_reminders
+
+    counts = send_reminders(_date(day) or local_today(), current_app.config["KB_REMIND_DAYS"])
+    click.echo(f"reminders: {counts['sent']} e-mailed, {counts['logged']} written to the log, "
+               f"{counts['already']} already sent today, {counts['failed']} failed")
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
+@click.command("set-email")
+@click.argument("username")
+@click.argument("address", required=False, default="")
+def set_email_command(username, address):
+    """Set (or, without ADDRESS, clear) the e-mail address reminders go to."""
+    from ..accounts.services import find_user
+    from ..cli import fail
+    from ..extensions import db
+
+    user = find_user(username) or fail(f"no user {username!r}")
+    address = address.strip()
+    if address and ("@" not in address or len(address) > 254 or " " in address):
+        fail(f"{address!r} is not an e-mail address")
+    user.email = address or None
+    db.session.commit()
+    click.echo(f"{username}: {address or 'no e-mail address'}")
+
+
+COMMANDS = (assign_command, export_quizzes_command, remind_command, set_email_command)
 
 
 def register(group) -> None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import from_local
 from . import bank
 from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
@@ -19,6 +20,7 @@ from .models import Quiz, QuizSlot, Track, TrackStep
 from .question_file import QuestionFile, parse_question
 from .quiz_import import home_category, set_slots
 from .refs import find_article, resolve_article_ref
+from .rendering import check_question_texts, check_quiz_texts
 
 QUIZ_SETTINGS = ("title", "description", "pass_mark", "time_limit_minutes", "max_attempts",
                  "attempt_delay_minutes", "shuffle_questions", "shuffle_choices", "review",
@@ -63,6 +65,7 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
     if missing:
         raise TrainingError(f"article {missing[0]!r} does not exist")
     bands = parse_bands(data.get("feedback"))
+    check_quiz_texts(data.get("description") or "", bands)
     if quiz is None:
         quiz = Quiz(slug=slug)
         db.session.add(quiz)
@@ -71,6 +74,9 @@ def save_quiz_settings(quiz: Quiz | None, data: dict) -> Quiz:
         setattr(quiz, name, data.get(name))
     quiz.description = quiz.description or ""
     quiz.article_slugs, quiz.feedback_bands = _split(data.get("articles")), bands
+    quiz.open_at, quiz.close_at = from_local(data.get("open_at")), from_local(data.get("close_at"))
+    if quiz.open_at and quiz.close_at and quiz.close_at <= quiz.open_at:
+        raise TrainingError(_("The quiz must close after it opens."))
     home_category(quiz)
     db.session.flush()
     return quiz
@@ -82,6 +88,7 @@ def check_question(data: dict) -> QuestionFile:
     :raise TrainingError: with a reason.
     """
     question = parse_question(data, 1)
+    check_question_texts(question)
     if question.article:
         resolve_article_ref(question.article)
     return question

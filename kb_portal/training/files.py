@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 import yaml
 
@@ -20,7 +21,8 @@ from .question_file import QuestionFile, list_field, parse_question, question_to
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 QUIZ_FIELDS = ("kind", "title", "slug", "description", "pass_mark", "time_limit_minutes",
                "max_attempts", "attempt_delay_minutes", "shuffle_questions", "shuffle_choices",
-               "draw", "draw_tags", "review", "grading_method", "feedback", "articles",
+               "draw", "draw_tags", "review", "grading_method", "feedback", "open_at",
+               "close_at", "articles",
                "questions", "slots")
 TRACK_FIELDS = ("kind", "title", "slug", "description", "due_days", "steps")
 
@@ -40,6 +42,8 @@ class QuizFile:
     draw_tags: list[str] = field(default_factory=list)
     review: str = "explanations"
     grading_method: str = "best"
+    open_at: str = ""  # "YYYY-MM-DD HH:MM" in the centre's time zone ('' = always open)
+    close_at: str = ""
     feedback: list[dict] = field(default_factory=list)  # [{"min": percent, "text": …}]
     articles: list[str] = field(default_factory=list)
     questions: list[QuestionFile] = field(default_factory=list)
@@ -140,7 +144,9 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
     if grading not in GRADING_METHODS:
         raise TrainingError(f"grading_method must be one of {', '.join(GRADING_METHODS)}")
     return QuizFile(
-        grading_method=grading, feedback=feedback_bands(data.get("feedback")), slots=slots,
+        open_at=_moment(data.get("open_at"), "open_at"),
+        close_at=_moment(data.get("close_at"), "close_at"), grading_method=grading,
+        feedback=feedback_bands(data.get("feedback")), slots=slots,
         slug=_slug(data.get("slug"), default_slug), title=title,
         description=text_field(data.get("description"), "description"),
         pass_mark=_int(data, "pass_mark", 80, 0, 100),
@@ -152,6 +158,18 @@ def parse_quiz(text_or_data, default_slug: str) -> QuizFile:
         draw=draw, draw_tags=list_field(data.get("draw_tags"), "draw_tags"), review=review,
         articles=list_field(data.get("articles"), "articles"), questions=questions,
     )
+
+
+def _moment(value, name: str) -> str:
+    """A date and time as written in a file (``2026-12-01 09:00``), checked and normalised."""
+    if value in (None, ""):
+        return ""
+    try:
+        moment = value if isinstance(value, datetime) else \
+            datetime.fromisoformat(text_field(value, name))
+    except ValueError:
+        raise TrainingError(f"{name} must be a date and time like 2026-12-01 09:00") from None
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _items(value, name: str) -> list:
@@ -242,6 +260,7 @@ def dump_quiz(quiz: QuizFile) -> str:
             "shuffle_questions": quiz.shuffle_questions, "shuffle_choices": quiz.shuffle_choices,
             "draw": quiz.draw, "draw_tags": quiz.draw_tags, "review": quiz.review,
             "grading_method": None if quiz.grading_method == "best" else quiz.grading_method,
+            "open_at": quiz.open_at, "close_at": quiz.close_at,
             "feedback": quiz.feedback, "articles": quiz.articles}
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     data["questions"] = [question_to_dict(q) for q in quiz.questions]

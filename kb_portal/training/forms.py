@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FloatField,
     IntegerField,
     SelectField,
@@ -47,6 +48,10 @@ class QuizSettingsForm(KbForm):
                                          validators=[NumberRange(0, 100_000)])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_choices = BooleanField(_l("Shuffle choices"))
+    open_at = DateTimeLocalField(_l("Opens (empty = open now)"), format="%Y-%m-%dT%H:%M",
+                                 validators=[Optional()])
+    close_at = DateTimeLocalField(_l("Closes (empty = never)"), format="%Y-%m-%dT%H:%M",
+                                  validators=[Optional()])
     review = SelectField(_l("After submission show"),
                          choices=[SelectChoice(k, REVIEW_LABELS[k]) for k in REVIEW_OPTIONS])
     grading_method = SelectField(_l("Grade from several attempts"), choices=[
@@ -169,6 +174,16 @@ def _line(text: str, percent, note) -> str:
     while parts[-1] == "" and len(parts) > 1:
         parts.pop()
     return " | ".join(parts)
+
+
+class OverrideForm(KbForm):
+    user_id = SelectField(_l("Person"), coerce=int)
+    extra_minutes = IntegerField(_l("Extra minutes"), default=0,
+                                 validators=[Optional(), NumberRange(0, 24 * 60)])
+    extra_attempts = IntegerField(_l("Extra attempts"), default=0,
+                                  validators=[Optional(), NumberRange(0, 100)])
+    later_close = DateTimeLocalField(_l("Later close"), format="%Y-%m-%dT%H:%M",
+                                  validators=[Optional()])
 
 
 class TrackForm(KbForm):

@@ -23,6 +23,7 @@ from .gift import GiftBank, Skipped, parse_gift
 from .models import Quiz, Track, TrackStep
 from .quiz_import import apply_quiz_file
 from .refs import find_article, resolve_article_ref
+from .rendering import check_question_texts
 
 
 def apply_track_file(doc: TrackFile) -> str:
@@ -123,6 +124,7 @@ def apply_bank(doc: GiftBank, default_category: str, actor=None) -> tuple[str, l
     for item in doc.questions:
         q = item.question
         try:
+            check_question_texts(q)
             article, anchor = resolve_article_ref(q.article) if q.article else (None, "")
         except TrainingError as exc:
             skipped.append(Skipped(item.line, q.title or q.id, str(exc)))

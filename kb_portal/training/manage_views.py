@@ -5,15 +5,17 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..accounts.access import require
+from ..accounts.models import User
 from ..extensions import db
-from . import editing
+from ..localtime import from_local, to_local
+from . import editing, scheduling
 from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
 from .files import dump_quiz
-from .forms import ImportForm, QuizSettingsForm, split_tags
+from .forms import ImportForm, OverrideForm, QuizSettingsForm, split_tags
 from .gift_export import dump_gift
 from .importer import import_upload
-from .models import Attempt, Quiz, Track
+from .models import Attempt, Quiz, QuizOverride, Track
 from .quiz_import import question_to_file, quiz_to_file
 from .views import quiz_or_404
 
@@ -99,6 +101,8 @@ def quiz_edit(quiz_slug: str):
 def _quiz_settings(quiz: Quiz | None):
     form = QuizSettingsForm(obj=quiz)
     if request.method == "GET" and quiz:
+        form.open_at.data = _local(quiz.open_at)
+        form.close_at.data = _local(quiz.close_at)
         form.articles.data = ", ".join(quiz.article_slugs)
         form.feedback.data = "\n".join(f"{b['min']:g}: {b['text']}" for b in quiz.feedback_bands)
     saved = submit_form(form, lambda data: editing.save_quiz_settings(quiz, data),
@@ -107,7 +111,46 @@ def _quiz_settings(quiz: Quiz | None):
         return redirect(url_for("training_manage.quiz_edit", quiz_slug=saved.slug))
     categories = db.session.scalars(select(QuestionCategory)).all()
     return render_template("training/quiz_edit.html", quiz=quiz, form=form,
-                           categories=sorted(categories, key=lambda c: c.path))
+                           categories=sorted(categories, key=lambda c: c.path),
+                           override_form=_override_form(), overrides=db.session.scalars(
+                               select(QuizOverride).where(QuizOverride.quiz_id == quiz.id))
+                           .all() if quiz else [])
+
+
+def _local(value):
+    return to_local(value).replace(tzinfo=None) if value else None
+
+
+def _override_form() -> OverrideForm:
+    form = OverrideForm()
+    people = db.session.scalars(select(User).where(User.active.is_(True))
+                                .order_by(User.username)).all()
+    form.user_id.choices = [(u.id, f"{u.name} ({u.username})") for u in people]
+    return form
+
+
+@bp.route("/quizzes/<quiz_slug>/overrides", methods=["POST"])
+@require("trainer")
+def quiz_override(quiz_slug: str):
+    """Give one person extra time, extra attempts or a later close (all empty: remove)."""
+    quiz = quiz_or_404(quiz_slug)
+    form = _override_form()
+    if form.validate_on_submit():
+        person = db.session.get(User, form.user_id.data)
+        try:
+            scheduling.set_override(quiz, person, form.extra_minutes.data or 0,
+                                    form.extra_attempts.data or 0,
+                                    from_local(form.later_close.data))
+        except TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Exceptions for %(name)s saved.", name=person.name), "success")
+    else:
+        flash_errors(form)
+    return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug,
+                            _anchor="overrides"))
 
 
 @bp.route("/quizzes/<quiz_slug>/slots", methods=["POST"])

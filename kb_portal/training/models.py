@@ -306,6 +306,20 @@ class StepCompletion(db.Model):
     step = db.relationship("TrackStep")
 
 
+class ReminderLog(db.Model):
+    """One reminder digest sent to one person on one day: what makes ``flask kb remind``
+    idempotent per day (the row is claimed before sending, committed after)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    day = db.Column(db.Date, nullable=False)
+    kind = db.Column(db.String(8), nullable=False)  # learner | trainer
+    sent_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    delivery = db.Column(db.String(8), nullable=False, default="smtp")  # smtp | log
+
+    __table_args__ = (db.UniqueConstraint("user_id", "day", "kind"),)
+
+
 class ArticleAck(db.Model):
     """"I have read this": a user acknowledged an article they opened."""
 

@@ -7,9 +7,12 @@ gets a new version) and keeps their statistics; questions the file no longer lis
 else from ``draw``/``draw_tags`` (one random draw from the home category), else one fixed slot
 per question — the shape every quiz file had before the bank existed.
 """
+from datetime import datetime
+
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import from_local, to_local
 from . import bank
 from .bank_models import Question, QuestionCategory
 from .errors import TrainingError
@@ -17,6 +20,7 @@ from .files import QuizFile
 from .models import Quiz, QuizSlot
 from .question_file import QuestionFile
 from .refs import find_article, resolve_article_ref
+from .rendering import check_question_texts, check_quiz_texts
 
 QUIZ_SETTINGS = ("title", "description", "pass_mark", "time_limit_minutes", "max_attempts",
                  "attempt_delay_minutes", "shuffle_questions", "shuffle_choices", "review",
@@ -34,6 +38,16 @@ def _check_refs(doc: QuizFile) -> dict[str, tuple]:
         if find_article(slug) is None:
             raise TrainingError(f"articles: {slug!r} does not exist")
     return refs
+
+
+def _check_texts(doc: QuizFile) -> None:
+    """Every Markdown text of the file renders within its budget (:mod:`.rendering`)."""
+    for n, q in enumerate(doc.questions, 1):
+        try:
+            check_question_texts(q)
+        except TrainingError as exc:
+            raise TrainingError(f"question {n} ({q.id}): {exc}") from None
+    check_quiz_texts(doc.description, doc.feedback)
 
 
 def home_category(quiz: Quiz) -> QuestionCategory:
@@ -95,6 +109,7 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     if quiz is not None and quiz.content_hash == chash:
         return "unchanged"
     refs = _check_refs(doc)
+    _check_texts(doc)
     outcome = "updated" if quiz else "created"
     if quiz is None:
         quiz = Quiz(slug=doc.slug)
@@ -102,6 +117,7 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     for name in QUIZ_SETTINGS:
         setattr(quiz, name, getattr(doc, name))
     quiz.article_slugs, quiz.feedback_bands = doc.articles, doc.feedback
+    quiz.open_at, quiz.close_at = _from_file(doc.open_at), _from_file(doc.close_at)
     home = home_category(quiz)
     listed = set()
     for qf in doc.questions:
@@ -114,6 +130,14 @@ def apply_quiz_file(doc: QuizFile, actor=None) -> str:
     quiz.content_hash = chash
     db.session.flush()
     return outcome
+
+
+def _from_file(moment: str):
+    return from_local(datetime.fromisoformat(moment)) if moment else None
+
+
+def _to_file(value) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def question_to_file(q: Question) -> QuestionFile:
@@ -159,5 +183,6 @@ def quiz_to_file(quiz: Quiz) -> QuizFile:
         shuffle_questions=quiz.shuffle_questions, shuffle_choices=quiz.shuffle_choices,
         draw=draw, draw_tags=draw_tags, review=quiz.review,
         grading_method=quiz.grading_method, feedback=quiz.feedback_bands,
+        open_at=_to_file(quiz.open_at), close_at=_to_file(quiz.close_at),
         articles=quiz.article_slugs, questions=[question_to_file(q) for q in own],
         slots=slots)

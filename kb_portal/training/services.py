@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import utcnow
 from ..extensions import db
-from . import bank
+from . import bank, scheduling
 from .bank_models import Question
 from .errors import TrainingError
 from .grading import after_grading, flag_close_answer, total_attempt
@@ -64,10 +64,14 @@ def user_attempts(quiz: Quiz, user) -> list[Attempt]:
         Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)).all()
 
 
-def start_refusal(quiz: Quiz, attempts: list[Attempt], now: datetime) -> str | None:
+def start_refusal(quiz: Quiz, user, attempts: list[Attempt], now: datetime) -> str | None:
     """Why a new attempt may not start now (a message), or None when it may."""
-    if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
-        return _("You have used all %(n)d attempts allowed for this quiz.", n=quiz.max_attempts)
+    window = scheduling.window_refusal(quiz, user, now)
+    if window:
+        return window
+    allowed = scheduling.attempts_allowed(quiz, user)
+    if allowed and len(attempts) >= allowed:
+        return _("You have used all %(n)d attempts allowed for this quiz.", n=allowed)
     finished = [a.submitted_at for a in attempts if a.submitted_at]
     if quiz.attempt_delay_minutes and finished:
         ready = max(finished) + timedelta(minutes=quiz.attempt_delay_minutes)
@@ -91,13 +95,12 @@ def start_attempt(quiz: Quiz, user, rng: random.Random | None = None,
     open_attempt = next((a for a in attempts if a.in_progress), None)
     if open_attempt:
         return open_attempt
-    refusal = start_refusal(quiz, attempts, now)
+    refusal = start_refusal(quiz, user, attempts, now)
     if refusal:
         raise TrainingError(refusal)
     rng = rng or random.Random()
     attempt = Attempt(quiz=quiz, user=user, number=len(attempts) + 1, started_at=now,
-                      deadline=now + timedelta(minutes=quiz.time_limit_minutes)
-                      if quiz.time_limit_minutes else None)
+                      deadline=scheduling.deadline(quiz, user, now))
     for slot, question in enumerate(draw_questions(quiz, rng)):
         qtype = get_type(question.type)
         attempt.responses.append(Response(
@@ -171,6 +174,35 @@ def submit_attempt(attempt: Attempt, now: datetime | None = None, late: bool = F
     total_attempt(attempt)
     after_grading(attempt)
     return True
+
+
+WITHDRAW_WINDOW = timedelta(minutes=2)
+
+
+def blank_numbers(attempt: Attempt) -> list[int]:
+    """The question numbers (1-based) the learner has not answered at all."""
+    return [r.slot + 1 for r in attempt.responses if get_type(r.type).is_blank(r.answer)]
+
+
+def may_withdraw(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An attempt started by mistake may be withdrawn — and then does not count — while
+    nothing is answered and it is less than :data:`WITHDRAW_WINDOW` old (long enough to
+    notice the wrong quiz, too short to read the questions and start again fresh)."""
+    now = now or utcnow()
+    return attempt.in_progress and now - attempt.started_at < WITHDRAW_WINDOW and \
+        len(blank_numbers(attempt)) == len(attempt.responses)
+
+
+def withdraw(attempt: Attempt, now: datetime | None = None) -> None:
+    """Delete an attempt the learner did not mean to start.
+
+    :raise TrainingError: when it has answers or is too old (see :func:`may_withdraw`).
+    """
+    if not may_withdraw(attempt, now):
+        raise TrainingError(_("This attempt can no longer be withdrawn: it has answers or "
+                              "started more than two minutes ago."))
+    db.session.delete(attempt)
+    db.session.flush()
 
 
 def finish_attempt(attempt: Attempt, raw_by_slot: dict[int, object],

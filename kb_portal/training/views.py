@@ -13,14 +13,12 @@ from ..accounts.access import require
 from ..accounts.models import utcnow
 from ..extensions import db
 from ..kb import queries
-from ..kb.rendering import render_markdown
 from . import services, tracks
 from .errors import TrainingError
 from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
-from .question_types import get_type
-from .refs import find_article
-from .rendering import question_html
+from .presenting import question_views, raw_answers, review_rows, study_articles
+from .rendering import markdown_html
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 TIME_IS_UP = _l("Time is up: your attempt was graded on the answers saved before the deadline.")
@@ -43,39 +41,6 @@ def attempt_or_404(attempt_id: int, trainer_may_see: bool = False) -> Attempt:
     return attempt
 
 
-def markdown_html(text: str) -> str:
-    """Quiz descriptions go through the one Markdown renderer."""
-    return render_markdown(text).html
-
-
-def raw_answers(form: MultiDict, responses) -> dict[int, object]:
-    """Form fields → raw answer per slot (``q3``, ``q3`` × n for checkboxes, ``q3_0``, …)."""
-    raw = {}
-    for r in responses:
-        name = f"q{r.slot}"
-        if r.type == "multiple":
-            raw[r.slot] = form.getlist(name)
-        elif r.type in ("ordering", "matching"):
-            prefix = name + "_"
-            raw[r.slot] = {k[len(prefix):]: v for k, v in form.items() if k.startswith(prefix)}
-        elif name in form:
-            raw[r.slot] = form.get(name)
-    return raw
-
-
-def question_views(attempt: Attempt) -> list[dict]:
-    """What the quiz page shows per slot: prompt, options, the saved answer. No answers."""
-    views = []
-    for r in attempt.responses:
-        qtype = get_type(r.type)
-        views.append({"slot": r.slot, "number": r.slot + 1, "type": r.type,
-                      "prompt_html": question_html(r.shown_prompt, r.prompt_format),
-                      "points": r.points,
-                      "view": qtype.view(r.definition, r.layout),
-                      "shown": qtype.shown(r.definition, r.layout, r.answer)})
-    return views
-
-
 @bp.route("/")
 @require("agent")
 def index():
@@ -92,27 +57,14 @@ def quiz(quiz_slug: str):
     services.close_expired(quiz=quiz, user=current_user)
     attempts = services.user_attempts(quiz, current_user)
     open_attempt = next((a for a in attempts if a.in_progress), None)
-    refusal = None if open_attempt else services.start_refusal(quiz, attempts, utcnow())
+    refusal = None if open_attempt else \
+        services.start_refusal(quiz, current_user, attempts, utcnow())
     db.session.commit()  # close_expired may have graded an attempt
     return render_template("training/quiz.html", quiz=quiz, attempts=attempts,
                            grade=quiz_grade(quiz, current_user),
                            open_attempt=open_attempt, refusal=refusal,
                            study_first=study_articles(quiz),
                            description_html=markdown_html(quiz.description))
-
-
-def study_articles(quiz: Quiz) -> list:
-    """The quiz's "study first" articles a learner may open (published ones), for titles."""
-    found = (find_article(slug) for slug in quiz.article_slugs)
-    return [a for a in found if a is not None and a.is_published]
-
-
-def visible_article(article):
-    """``article`` when the current user may see it in training pages, else None: agents
-    never meet a draft's title or address through a quiz question."""
-    if article is None:
-        return None
-    return article if article.is_published or current_user.has_role("trainer") else None
 
 
 @bp.route("/quiz/<quiz_slug>/start", methods=["POST"])
@@ -142,8 +94,27 @@ def attempt(attempt_id: int):
     remaining = None
     if attempt.deadline:
         remaining = max(0, int((attempt.deadline - utcnow()).total_seconds()))
+    blanks = services.blank_numbers(attempt) if request.args.get("blanks") else []
     return render_template("training/attempt.html", attempt=attempt, quiz=attempt.quiz,
-                           questions=question_views(attempt), remaining=remaining)
+                           questions=question_views(attempt), remaining=remaining,
+                           blanks=blanks, may_withdraw=services.may_withdraw(attempt))
+
+
+@bp.route("/attempt/<int:attempt_id>/withdraw", methods=["POST"])
+@require("agent")
+def withdraw(attempt_id: int):
+    """"I started this by mistake": the attempt goes away and does not count."""
+    attempt = attempt_or_404(attempt_id)
+    quiz_slug = attempt.quiz.slug
+    try:
+        services.withdraw(attempt)
+    except TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("training.attempt", attempt_id=attempt_id))
+    db.session.commit()
+    flash(_("The attempt was withdrawn; it does not count."), "success")
+    return redirect(url_for("training.quiz", quiz_slug=quiz_slug))
 
 
 @bp.route("/attempt/<int:attempt_id>/save", methods=["POST"])
@@ -174,36 +145,27 @@ def save(attempt_id: int):
 @require("agent")
 def submit(attempt_id: int):
     attempt = attempt_or_404(attempt_id)
-    graded = services.finish_attempt(attempt, raw_answers(request.form, attempt.responses))
+    raw = raw_answers(request.form, attempt.responses)
+    now = utcnow()
+    if attempt.in_progress and not services.is_expired(attempt, now) and \
+            not any(request.form.getlist("confirm_blanks")):
+        # Blanks need a second, deliberate click: save what was sent and ask (no JavaScript
+        # needed; training.js asks before the form is even sent).
+        try:
+            services.save_answers(attempt, raw, now)
+        except TrainingError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            blanks = services.blank_numbers(attempt)
+            if blanks:
+                return redirect(url_for("training.attempt", attempt_id=attempt.id,
+                                        blanks=",".join(map(str, blanks))))
+    graded = services.finish_attempt(attempt, raw)
     db.session.commit()
     if graded and attempt.late:
         flash(str(TIME_IS_UP), "warning")
     return redirect(url_for("training.result", attempt_id=attempt.id))
-
-
-def review_rows(attempt: Attempt) -> list[dict]:
-    """Per question: the prompt, right or not, and (as the quiz allows) answer and explanation."""
-    review = "explanations" if current_user.has_role("trainer") else attempt.quiz.review
-    if review == "score":
-        return []
-    rows = []
-    for r in attempt.responses:
-        q, qtype, definition = r.question, get_type(r.type), r.definition
-        article, link = visible_article(q.article), None
-        if article is not None:
-            link = url_for("kb.article", slug=article.slug, _anchor=q.article_anchor or None)
-        rows.append({"number": r.slot + 1, "response": r,
-                     "prompt_html": question_html(r.shown_prompt, r.prompt_format),
-                     "fraction": r.final_fraction or 0.0, "mark": r.mark or 0.0,
-                     "points": r.points, "correct": qtype.correct_answer(definition),
-                     "given": qtype.given_answer(definition, r.answer),
-                     "feedback_html": [question_html(note, r.prompt_format)
-                                       for note in qtype.feedback(definition, r.answer)],
-                     "explanation_html": question_html(q.explanation, r.prompt_format)
-                     if q.explanation and review == "explanations" else "",
-                     "article_link": link, "article_anchor": q.article_anchor,
-                     "article_title": article.current.title if article else ""})
-    return rows
 
 
 @bp.route("/attempt/<int:attempt_id>/result")

@@ -43,9 +43,33 @@
   form.addEventListener("input", function (event) {
     if (event.target.type === "text") { scheduleSave(); }
   });
+  function blankNumbers() {
+    var numbers = [];
+    form.querySelectorAll("fieldset.question").forEach(function (fieldset, index) {
+      var answered = Array.prototype.some.call(fieldset.querySelectorAll("input, select"),
+        function (input) {
+          if (input.type === "radio" || input.type === "checkbox") { return input.checked; }
+          return input.value.trim() !== "";
+        });
+      if (!answered) { numbers.push(index + 1); }
+    });
+    return numbers;
+  }
+
   form.addEventListener("submit", function (event) {
     // A second click would be harmless (the server grades once) but is pointless.
     if (submitting) { event.preventDefault(); return; }
+    var confirmed = event.submitter && event.submitter.id === "submit-anyway";
+    var blanks = blankNumbers();
+    if (blanks.length && !confirmed && !form.dataset.timeUp) {
+      event.preventDefault();
+      var warning = document.getElementById("blank-warning");
+      document.getElementById("blank-warning-text").textContent =
+        warning.dataset.template.replace("__N__", blanks.join(", "));
+      warning.hidden = false;
+      document.getElementById("submit-anyway").focus();
+      return;
+    }
     submitting = true;
     var button = document.getElementById("submit-attempt");
     if (button) { button.disabled = true; }
@@ -59,7 +83,13 @@
       timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       if (left === 0) {
         window.clearInterval(interval);
-        if (!submitting) { submitting = true; form.submit(); }
+        if (!submitting) {
+          // Time is up: the server grades what was saved; no question about blanks.
+          form.dataset.timeUp = "1";
+          document.getElementById("confirm-blanks").value = "1";
+          submitting = true;
+          form.submit();
+        }
       }
     };
     var interval = window.setInterval(tick, 1000);

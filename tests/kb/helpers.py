@@ -1,4 +1,6 @@
-"""Builders for authoring tests: articles created the way the editor creates them."""
+"""Builders for authoring tests: articles created the way the editor creates them (each call
+commits, as the editor's view does)."""
+from kb_portal import transaction
 from kb_portal.kb.editing import ArticleInput, create_article, revision_content, save_article
 
 
@@ -7,7 +9,9 @@ def draft(actor, slug="refund-rules", category="sop", body="## 步骤\n第一步
     note = fields.pop("note", "first")
     data = ArticleInput(title=fields.pop("title", "退款规则"), slug=slug, category_key=category,
                         body=body, **fields)
-    return create_article(data, actor, note=note)
+    article = create_article(data, actor, note=note)
+    transaction.commit()
+    return article
 
 
 def edit(article, actor, note="changed", base=None, **changes):
@@ -16,4 +20,21 @@ def edit(article, actor, note="changed", base=None, **changes):
     values = {**revision_content(head), "slug": article.slug, "owner": article.owner,
               "review_by": article.review_by, **changes}
     data = ArticleInput(**values)
-    return save_article(article, data, actor, base or head.id, note=note)
+    try:
+        rev = save_article(article, data, actor, base or head.id, note=note)
+    except Exception:
+        transaction.rollback()
+        raise
+    transaction.commit()
+    return rev
+
+
+def act(service, *args, **kwargs):
+    """Call a service and commit as a view would (roll back and re-raise on error)."""
+    try:
+        result = service(*args, **kwargs)
+    except Exception:
+        transaction.rollback()
+        raise
+    transaction.commit()
+    return result

@@ -10,7 +10,7 @@ from kb_portal.kb.models import Category
 from kb_portal.kb.services import ConflictError, KbError
 from tests import factories
 
-from .helpers import draft, edit
+from .helpers import act, draft, edit
 
 
 def test_every_save_is_a_new_revision_with_author_and_note(app, users):
@@ -41,7 +41,7 @@ def test_second_save_from_the_same_base_is_a_conflict_not_a_lost_update(app, use
 def test_change_note_policy_published_is_the_default(app, users):
     article = draft(users["trainer"], note="")
     edit(article, users["trainer"], body="no note while a draft", note="")
-    workflow.publish(article, users["trainer"], article.head_revision_id)
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     with pytest.raises(KbError, match="change note"):
         edit(article, users["trainer"], body="published: note needed", note="  ")
     edit(article, users["trainer"], body="published: note given", note="typo")
@@ -55,34 +55,34 @@ def test_change_note_policy_always_and_never(app, users):
     with pytest.raises(KbError):
         draft(users["trainer"], note="", slug="needs-note")
     article = draft(users["trainer"], category="product", slug="no-note")
-    workflow.publish(article, users["trainer"], article.head_revision_id)
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     assert edit(article, users["trainer"], body="fine", note="") is not None
 
 
 def test_restore_makes_a_new_revision_with_the_old_content(app, users):
     article = draft(users["trainer"], body="v1")
     edit(article, users["trainer"], body="v2")
-    rev = restore_revision(article, 1, users["trainer2"], article.head_revision_id)
+    rev = act(restore_revision, article, 1, users["trainer2"], article.head_revision_id)
     assert rev.number == 3 and rev.body == "v1" and rev.note.startswith("Restored revision 1")
     assert [r.body for r in article.revisions] == ["v1", "v2", "v1"]
     with pytest.raises(KbError):
-        restore_revision(article, 3, users["trainer2"], article.head_revision_id)
+        act(restore_revision, article, 3, users["trainer2"], article.head_revision_id)
     with pytest.raises(ConflictError):
-        restore_revision(article, 2, users["trainer2"], article.revisions[0].id)
+        act(restore_revision, article, 2, users["trainer2"], article.revisions[0].id)
 
 
 def test_restoring_on_a_published_article_leaves_agents_text_alone(app, users):
     article = draft(users["trainer"], body="v1")
     edit(article, users["trainer"], body="v2")
-    workflow.publish(article, users["trainer"], article.head_revision_id)
-    restore_revision(article, 1, users["trainer"], article.head_revision_id)
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
+    act(restore_revision, article, 1, users["trainer"], article.head_revision_id)
     assert article.published_revision.body == "v2" and article.head_revision.body == "v1"
 
 
 def test_rename_keeps_old_url_and_links(app, users, as_role):
     trainer = users["trainer"]
     target = draft(trainer, slug="old-name", body="## 要点\ntext")
-    workflow.publish(target, trainer, target.head_revision_id)
+    act(workflow.publish, target, trainer, target.head_revision_id)
     factories.article("linker", "Linker", "see [it](old-name#要点)")
     edit(target, trainer, slug="new-name", note="rename")
     assert target.slug == "new-name"
@@ -123,9 +123,9 @@ def test_audit_log_records_create_edit_publish_archive_restore(app, users, as_ro
     t = users["trainer"]
     article = draft(t)
     edit(article, t, body="v2")
-    workflow.publish(article, t, article.head_revision_id)
-    restore_revision(article, 1, t, article.head_revision_id, note="oops")
-    workflow.archive(article, t, "superseded")
+    act(workflow.publish, article, t, article.head_revision_id)
+    act(restore_revision, article, 1, t, article.head_revision_id, note="oops")
+    act(workflow.archive, article, t, article.head_revision_id, "superseded")
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["article.create", "article.edit", "article.publish",
                                            "article.restore", "article.archive"]

@@ -4,7 +4,7 @@ import re
 from kb_portal.kb.services import get_article
 
 from ..conftest import csrf_token
-from .helpers import draft, edit
+from .helpers import act, draft, edit
 
 
 def form_data(client, url: str, **changes) -> dict:
@@ -59,7 +59,7 @@ def test_edit_saves_a_new_revision_and_keeps_editing(app, users, as_role):
 def test_missing_required_note_keeps_the_text_in_the_form(app, users, as_role):
     from kb_portal.kb import workflow
     article = draft(users["trainer"])
-    workflow.publish(article, users["trainer"], article.head_revision_id)
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     trainer = as_role("trainer")
     data = form_data(trainer, "/a/refund-rules/edit", body="unsaved words", note="")
     response = trainer.post("/a/refund-rules/edit", data=data)

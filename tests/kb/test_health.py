@@ -16,7 +16,7 @@ from kb_portal.kb.services import get_article
 from tests import factories
 
 from ..conftest import csrf_token
-from .helpers import draft
+from .helpers import act, draft
 
 
 def test_review_queue_lists_overdue_and_due_within_14_days_by_owner(app, users):
@@ -60,10 +60,10 @@ def test_one_vote_per_agent_changeable_with_comment(app, users, as_role):
 def test_least_helpful_lists_worst_first_with_comments(app, users):
     good, bad = factories.article("good"), factories.article("bad")
     other = factories.user("agent2", "agent")
-    feedback.vote(good, users["agent"], True)
-    feedback.vote(good, other, False, "a bit long")
-    feedback.vote(bad, users["agent"], False, "wrong phone number")
-    feedback.vote(bad, other, False)
+    act(feedback.vote, good, users["agent"], True)
+    act(feedback.vote, good, other, False, "a bit long")
+    act(feedback.vote, bad, users["agent"], False, "wrong phone number")
+    act(feedback.vote, bad, other, False)
     ranked = feedback.least_helpful()
     assert [h.article.slug for h in ranked] == ["bad", "good"]
     assert [c.comment for c in ranked[0].comments] == ["wrong phone number"]
@@ -95,7 +95,7 @@ def test_gaps_broken_links_unviewed_and_stuck_reviews(app, users):
     assert [(a.slug, s) for a, s in health.broken_links()] == [("linker", ["missing-page"])]
     assert [a.slug for a in health.never_viewed()] == ["linker"]
     stuck = draft(users["trainer"], slug="stuck")
-    workflow.submit_for_review(stuck, users["trainer"], stuck.head_revision_id)
+    act(workflow.submit_for_review, stuck, users["trainer"], stuck.head_revision_id)
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "article.submit")).one()
     assert [r.stuck for r in health.in_review()] == [False]
@@ -107,7 +107,7 @@ def test_gaps_broken_links_unviewed_and_stuck_reviews(app, users):
 def test_health_page_shows_every_section(app, users, as_role):
     factories.article("overdue", owner="trainer1", review_by=date.today(),
                       body="[x](missing)")
-    feedback.vote(get_article("overdue"), users["agent"], False, "过时了")
+    act(feedback.vote, get_article("overdue"), users["agent"], False, "过时了")
     page = as_role("trainer").get("/kb/health").get_data(as_text=True)
     for marker in ('id="review-queue"', 'id="least-helpful"', 'id="gaps"', "过时了",
                    "<code>missing</code>", 'id="in-review"', 'id="views"'):
@@ -148,7 +148,7 @@ def test_admin_sets_approval_and_note_policy_per_category(app, users, as_role):
 
 def test_export_of_web_edited_articles_reimports_without_new_revisions(app, users, as_role):
     article = draft(users["trainer"], body="网页编辑的正文\n")
-    workflow.publish(article, users["trainer"], article.head_revision_id)
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     response = as_role("admin").get("/admin/export.zip")
     target = app.config["KB_DATA_DIR"] + "/reimport"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from kb_portal.extensions import db
+from kb_portal.kb import workflow
 from kb_portal.kb.models import Attachment
 from kb_portal.kb.uploads import clean_filename
 
 from ..conftest import csrf_token
-from .helpers import draft
+from .helpers import act, draft, edit
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
@@ -31,7 +32,8 @@ def upload(client, name, data, article=""):
 
 
 def test_an_image_is_stored_and_served_inline_with_safe_headers(app, users, trainer, as_role):
-    draft(users["trainer"])
+    article = draft(users["trainer"])
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     response = upload(trainer, "流程图.png", PNG, article="refund-rules")
     assert response.status_code == 201
     data = response.get_json()
@@ -84,14 +86,56 @@ def test_text_files_must_be_utf8_text(app, users, trainer):
 def test_an_oversized_file_is_refused(app, users, trainer):
     app.config["KB_UPLOAD_MAX_BYTES"] = len(PNG) - 1
     response = upload(trainer, "big.png", PNG)
-    assert response.status_code == 400 and "larger than" in response.get_json()["error"]
+    assert response.status_code == 413 and "larger than" in response.get_json()["error"]
     app.config["KB_UPLOAD_MAX_BYTES"] = len(PNG)
     assert upload(trainer, "exact.png", PNG).status_code == 201
 
 
-def test_requests_far_over_the_limit_are_cut_off_by_werkzeug(app, users, trainer):
+def test_requests_far_over_the_limit_are_cut_off_with_a_json_413(app, users, trainer):
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    assert upload(trainer, "huge.png", PNG + b"\x00" * 4096).status_code == 413
+    response = upload(trainer, "huge.png", PNG + b"\x00" * 4096)
+    assert response.status_code == 413 and response.is_json  # the editor's script reads it
+    assert "larger than" in response.get_json()["error"]
+
+
+def test_an_upload_for_an_unknown_article_is_refused_clearly(app, users, trainer):
+    response = upload(trainer, "a.png", PNG, article="no-such-article")
+    assert response.status_code == 400 and "no-such-article" in response.get_json()["error"]
+    assert db.session.scalars(select(Attachment)).all() == []
+
+
+def test_a_drafts_attachments_follow_the_drafts_visibility(app, users, trainer, as_role):
+    agent = as_role("agent")
+    article = draft(users["trainer"])
+    url = upload(trainer, "draft.png", PNG, article="refund-rules").get_json()["url"]
+    assert agent.get(url).status_code == 404  # the draft is not the agents' yet
+    assert trainer.get(url).status_code == 200
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
+    assert agent.get(url).status_code == 200
+
+
+def test_files_uploaded_before_the_article_existed_join_it_when_saved(app, users, trainer,
+                                                                      as_role):
+    agent = as_role("agent")
+    url = upload(trainer, "early.pdf", PDF).get_json()["url"]  # the new-article editor
+    assert agent.get(url).status_code == 404  # belongs to no article: trainers only
+    article = draft(users["trainer"], body=f"[早期附件]({url})")
+    assert db.session.scalars(select(Attachment)).one().article_id == article.id
+    assert agent.get(url).status_code == 404
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
+    assert agent.get(url).status_code == 200
+
+
+def test_a_file_reused_in_another_published_article_is_readable_there(app, users, trainer,
+                                                                      as_role):
+    owner = draft(users["trainer"], slug="owner-draft")
+    url = upload(trainer, "shared.png", PNG, article="owner-draft").get_json()["url"]
+    other = draft(users["trainer"], slug="other")
+    act(workflow.publish, other, users["trainer"], other.head_revision_id)
+    assert as_role("agent").get(url).status_code == 404
+    edit(other, users["trainer"], body=f"![共享]({url})", note="reuse")
+    act(workflow.publish, other, users["trainer"], other.head_revision_id)
+    assert owner.status == "draft" and as_role("agent").get(url).status_code == 200
 
 
 def test_agents_cannot_upload_and_unknown_files_are_404(app, users, as_role):

@@ -2,6 +2,7 @@
 from kb_portal.kb import workflow
 
 from ..factories import article
+from ..kb.helpers import act
 
 BODY = "客户要求重新开具发票时，先核对抬头。"
 
@@ -27,7 +28,7 @@ def test_agents_never_see_unpublished_articles_in_search(app, users, as_role):
 
 def test_archived_and_in_review_articles_are_found_too(app, users, as_role):
     doc = article("old-policy", "旧的保修政策", "保修一年。", category="policy")
-    workflow.archive(doc, users["admin"], "已废止")
+    act(workflow.archive, doc, users["admin"], doc.head_revision_id, "已废止")
     page = as_role("trainer").get("/search?q=保修政策").get_data(as_text=True)
     section = page.split('class="card unpublished-results"')[1].split("</section>")[0]
     assert "旧的保修政策" in section and "archived" in section

@@ -102,6 +102,15 @@ def test_an_index_from_the_other_engine_is_rebuilt(app, tmp_path, caplog):
         assert slugs("退款") == ["a1"]
 
 
+def test_an_index_directory_deleted_while_serving_keeps_answering_and_comes_back(app):
+    factories.article("a1", "退款", "申请退款")
+    assert slugs("退款") == ["a1"]
+    shutil.rmtree(app.config["KB_INDEX_DIR"])
+    assert slugs("退款") == ["a1"]  # the open searcher answers
+    assert slugs("退款") == ["a1"]  # the index is recreated and refilled (inline in tests)
+    assert (Path(app.config["KB_INDEX_DIR"]) / META_FILE).exists()
+
+
 def test_check_index_command_reports_and_fixes(app, runner):
     factories.article("a1", "退款", "申请退款")
     with _without_index_updates():

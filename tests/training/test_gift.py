@@ -157,7 +157,7 @@ def test_moodle_documentation_examples():
     assert [s.reason for s in bank.skipped] == ["numerical questions are not supported"]
 
 
-def test_html_is_sanitised_markdown_rendered_plain_escaped():
+def test_html_is_sanitised_markdown_rendered_plain_escaped(app):  # Markdown: budget + cache
     got = {q.question.title: q.question for q in parse_gift(BANK).questions}
     html = question_html(got["Html"].prompt, "html")
     assert "<b>Save</b>" in html and "script" not in html and "onclick" not in html

@@ -181,3 +181,43 @@ def test_an_attempt_keeps_the_prompt_it_started_with(quiz, as_role):
     assert "受理投诉后，需要在多长时间内" in result and "已改写" not in result
     _next_id, fresh = start(client, quiz)
     assert "已改写" in fresh
+
+
+def test_blanks_are_warned_about_and_need_a_second_click(quiz, as_role):
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    data = form_for(html, True)
+    short = re.search(r'class="short-answer" name="(q\d+)"', html).group(1)
+    data.pop(short)
+    first = client.post(f"/training/attempt/{attempt_id}/submit", data=data)
+    assert first.status_code == 302 and "blanks=" in first.headers["Location"]
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    number = int(short[1:]) + 1
+    assert f"You have not answered question(s) {number}." in page
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.in_progress  # not graded, and the answers given were kept
+    assert sum(r.answer is not None for r in attempt.responses) == 3
+    second = client.post(f"/training/attempt/{attempt_id}/submit",
+                         data={**data, "confirm_blanks": "1"})
+    assert second.headers["Location"].endswith("/result")
+    db.session.refresh(attempt)
+    assert attempt.percent == 75
+
+
+def test_an_attempt_started_by_mistake_can_be_withdrawn_and_does_not_count(articles, as_role):
+    from .conftest import make_quiz
+
+    quiz = make_quiz(max_attempts=1)
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    assert "I started this by mistake" in html
+    token = csrf_token(client, f"/training/attempt/{attempt_id}")
+    client.post(f"/training/attempt/{attempt_id}/withdraw", data={"csrf_token": token})
+    assert db.session.get(Attempt, attempt_id) is None
+    attempt_id, html = start(client, quiz)  # the one allowed attempt is still there
+    client.post(f"/training/attempt/{attempt_id}/save", headers={"X-CSRFToken": token},
+                json={"fields": [["q0", "0"]]})
+    page = client.post(f"/training/attempt/{attempt_id}/withdraw", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "can no longer be withdrawn" in page
+    assert db.session.get(Attempt, attempt_id) is not None

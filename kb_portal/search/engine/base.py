@@ -187,6 +187,7 @@ class WhooshEngine(SearchEngine):
         self._lock = threading.RLock()
         self._ix = None
         self._snapshot: BaseSnapshot | None = None
+        self._fallback: BaseSnapshot | None = None  # answers while a vanished index refills
 
     def make_schema(self):
         return make_schema(self.analyzer)
@@ -252,21 +253,50 @@ class WhooshEngine(SearchEngine):
 
     def reset(self) -> None:
         with self._lock:
-            self._ix = self._snapshot = None
+            self._ix = self._snapshot = self._fallback = None
 
     def recreate(self, reason: str) -> None:
         with self._lock:
             self._start_over(reason)
 
     # -- reading -----------------------------------------------------------------------------
-    def snapshot(self) -> BaseSnapshot:
-        with self._lock, self.reading():
-            ix = self._open_ix()
-            # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the
-            # old searcher, which another thread of a threaded server may still be reading.
-            # The old one is closed by the garbage collector when its last user is done.
-            if self._snapshot is None or not self._snapshot.searcher.up_to_date():
-                self._snapshot = self.snapshot_class(self, self.open_searcher(ix))
+    def snapshot(self, live: bool = False) -> BaseSnapshot:
+        """The snapshot to answer from: the live one, except right after the index directory
+        vanished (or its table of contents became unreadable) under a running server — then
+        the snapshot open before answers (its files stay readable while open) until the
+        recreated index has documents again. ``live``: always the index as it is on disk
+        (what reconcile compares with the database)."""
+        with self._lock:
+            current = self._live_snapshot()
+            if live or self._fallback is None:
+                return current
+            if current.reader.doc_count_all() == 0:
+                return self._fallback
+            self._fallback = None
+            return current
+
+    def _live_snapshot(self) -> BaseSnapshot:
+        try:
+            with self.reading():
+                ix = self._open_ix()
+                # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the
+                # old searcher, which another thread of a threaded server may still be
+                # reading. The old one is closed by the garbage collector when its last user
+                # is done.
+                if self._snapshot is None or not self._snapshot.searcher.up_to_date():
+                    self._snapshot = self.snapshot_class(self, self.open_searcher(ix))
+                return self._snapshot
+        except Exception as exc:
+            # A damaged segment (IndexCorruptError with a readable table of contents): the
+            # product rebuilds under the lock. Only a vanished or unreadable directory is
+            # started over here.
+            if self._snapshot is None or not self._problem():
+                raise
+            log.warning("search index %s became unreadable (%s: %s); answering from the open "
+                        "searcher while it is rebuilt", self.path, exc.__class__.__name__, exc)
+            self._fallback = self._fallback or self._snapshot
+            self._ix = self._snapshot = None
+            self._snapshot = self.snapshot_class(self, self.open_searcher(self._open_ix()))
             return self._snapshot
 
     @contextmanager

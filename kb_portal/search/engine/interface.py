@@ -192,8 +192,11 @@ class SearchEngine(ABC):
         """Throw the index away and start over empty (a corrupt segment)."""
 
     @abstractmethod
-    def snapshot(self) -> Snapshot:
-        """The current generation, reopened when another writer committed since."""
+    def snapshot(self, live: bool = False) -> Snapshot:
+        """The current generation, reopened when another writer committed since. Should the
+        directory vanish under a running server, the snapshot open before keeps answering
+        until the recreated index has documents; ``live=True`` never gives that one (reconcile
+        compares the index on disk with the database)."""
 
     @abstractmethod
     def writing(self, timeout: float | None = None, *, clear: bool = False):

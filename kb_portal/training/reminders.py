@@ -1,0 +1,164 @@
+"""``flask kb remind``: a daily digest of due-soon and overdue track steps, by e-mail.
+
+Each learner with open steps due within ``KB_REMIND_DAYS`` (or overdue) gets one message a day
+listing them; each trainer gets one listing their learners' (the trainer who assigned the
+track; tracks assigned from the command line go to every active trainer). A
+:class:`.models.ReminderLog` row per person, day and kind is claimed before sending and
+committed after, so the command can run from cron as often as liked: one message per person per
+day, and a failed send is retried on the next run. Messages go out through ``KB_SMTP_URL``
+(``smtp://user:password@host:port``, ``smtp+starttls://…`` or ``smtps://…``); with none set
+they are written to the log. The learner's home page shows the same facts
+(:func:`notice_for`).
+"""
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..extensions import db
+from .models import Assignment, ReminderLog
+from .tracks import progress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Due:
+    user: User
+    track: str
+    due: date
+    steps: list[str] = field(default_factory=list)
+    overdue: bool = False
+
+
+def due_items(today: date, horizon: int) -> list[tuple[Assignment, Due]]:
+    """Unfinished assignments due within ``horizon`` days (or overdue), with their open steps."""
+    out = []
+    for assignment in db.session.scalars(select(Assignment).where(
+            Assignment.completed_at.is_(None), Assignment.due_date.is_not(None),
+            Assignment.due_date <= today + timedelta(days=horizon))).all():
+        if not assignment.user.active:
+            continue
+        state = progress(assignment, today)
+        steps = [s.step.title for s in state.steps if s.status in ("open", "overdue",
+                                                                   "reopened")]
+        if steps:
+            out.append((assignment, Due(assignment.user, assignment.track.title,
+                                        assignment.due_date, steps,
+                                        assignment.due_date < today)))
+    return out
+
+
+def notice_for(user, today: date | None = None) -> dict:
+    """What the learner's home page says: how many steps are overdue and due soon."""
+    from ..localtime import local_today
+
+    today = today or local_today()
+    horizon = current_app.config.get("KB_REMIND_DAYS", 3)
+    mine = [d for a, d in due_items(today, horizon) if a.user_id == user.id]
+    return {"overdue": sum(len(d.steps) for d in mine if d.overdue),
+            "soon": sum(len(d.steps) for d in mine if not d.overdue)}
+
+
+def _lines(items: list[Due], with_names: bool) -> list[str]:
+    lines = []
+    for d in items:
+        state = _("overdue since %(date)s", date=d.due.isoformat()) if d.overdue else \
+            _("due %(date)s", date=d.due.isoformat())
+        who = f"{d.user.name}: " if with_names else ""
+        lines.append(f"{who}{d.track} ({state})")
+        lines += [f"  - {step}" for step in d.steps]
+    return lines
+
+
+def _message(user: User, kind: str, items: list[Due]) -> EmailMessage:
+    with force_locale(user.locale or "zh"):
+        if kind == "learner":
+            subject = _("Training: steps due soon or overdue")
+            intro = _("Hello %(name)s, these onboarding steps are waiting for you:", name=user.name)
+        else:
+            subject = _("Training: your learners' steps due soon or overdue")
+            intro = _("Hello %(name)s, these learners have steps due soon or overdue:",
+                      name=user.name)
+        body = "\n".join([intro, "", *_lines(items, kind == "trainer"), ""])
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["KB_MAIL_FROM"]
+    message["To"] = user.email or f"{user.username}@invalid"
+    message.set_content(body)
+    return message
+
+
+def _send(message: EmailMessage) -> str:
+    """Deliver through ``KB_SMTP_URL``, or log it; returns ``smtp`` or ``log``."""
+    url = current_app.config.get("KB_SMTP_URL")
+    if not url:
+        log.info("reminder (no KB_SMTP_URL, not sent) to %s: %s\n%s", message["To"],
+                 message["Subject"], message.get_content())
+        return "log"
+    parts = urlsplit(url)
+    secure = parts.scheme == "smtps"
+    client = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
+        parts.hostname or "localhost", parts.port or (465 if secure else 25), timeout=30)
+    with client:
+        if parts.scheme == "smtp+starttls":
+            client.starttls()
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)
+    return "smtp"
+
+
+def _recipients(items: list[tuple[Assignment, Due]]) -> dict[tuple[int, str], list[Due]]:
+    trainers = db.session.scalars(select(User).where(
+        User.active.is_(True), User.role.in_(("trainer", "admin")))).all()
+    out: dict[tuple[int, str], list[Due]] = {}
+    for assignment, due in items:
+        out.setdefault((assignment.user_id, "learner"), []).append(due)
+        assigner = db.session.get(User, assignment.assigned_by_id) \
+            if assignment.assigned_by_id else None
+        for trainer in [assigner] if assigner and assigner.active else \
+                [t for t in trainers if t.role == "trainer"]:
+            out.setdefault((trainer.id, "trainer"), []).append(due)
+    return out
+
+
+def send_reminders(today: date, horizon: int) -> dict[str, int]:
+    """Send today's digests not sent yet; commits once per message (claim, send, commit)."""
+    counts = {"sent": 0, "logged": 0, "already": 0, "failed": 0}
+    for (user_id, kind), items in _recipients(due_items(today, horizon)).items():
+        user = db.session.get(User, user_id)
+        claim = ReminderLog(user_id=user_id, day=today, kind=kind)
+        db.session.add(claim)
+        try:
+            db.session.flush()
+        except IntegrityError:  # sent earlier today (or by a run going on right now)
+            db.session.rollback()
+            counts["already"] += 1
+            continue
+        try:
+            claim.delivery = _send(_message(user, kind, items)) if user.email else \
+                _no_address(user)
+        except (OSError, smtplib.SMTPException) as exc:
+            db.session.rollback()  # not claimed: the next run tries again
+            log.warning("reminder to %s not sent: %s", user.username, exc)
+            counts["failed"] += 1
+            continue
+        db.session.commit()
+        counts["sent" if claim.delivery == "smtp" else "logged"] += 1
+    return counts
+
+
+def _no_address(user: User) -> str:
+    log.info("reminder for %s not e-mailed: no e-mail address (the home page shows it)",
+             user.username)
+    return "log"

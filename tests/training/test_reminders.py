@@ -1,0 +1,110 @@
+"""``flask kb remind`` against a real SMTP server (aiosmtpd, started here on a free port): one
+digest per learner and per trainer per day, none again on a re-run, the log without SMTP, and
+the learner's home-page notice."""
+import email
+import socket
+from datetime import date, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from kb_portal.extensions import db
+from kb_portal.training import tracks
+from kb_portal.training.files import TrackFile
+from kb_portal.training.importer import apply_track_file
+from kb_portal.training.models import ReminderLog, Track
+from tests import factories
+
+TODAY = date(2026, 12, 10)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def assigned(quiz, articles, users):
+    """Two learners on a track due in two days, one more whose track is overdue."""
+    apply_track_file(TrackFile(slug="t", title="入职培训", steps=[
+        ("read", "complaint-intake"), ("quiz", quiz.slug)]))
+    track = db.session.scalar(db.select(Track))
+    late = factories.user("late1", "agent")
+    for user in (users["agent"], users["admin"], late):
+        user.email = f"{user.username}@example.test"
+    tracks.assign_track(track, [users["agent"], users["admin"]],
+                        due_date=TODAY + timedelta(days=2), actor=users["trainer"])
+    tracks.assign_track(track, [late], due_date=TODAY - timedelta(days=1))  # from the CLI
+    users["trainer"].email = "trainer1@example.test"
+    users["trainer2"].email = "trainer2@example.test"
+    db.session.commit()
+    return users
+
+
+def test_one_digest_per_person_per_day_over_real_smtp(assigned, smtp, runner):
+    result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    got = {next(iter(to)): message for to, message in smtp.messages}
+    # Three learners; trainer1 assigned two of them, the CLI-assigned one goes to every trainer.
+    assert sorted(got) == ["admin1@example.test", "agent1@example.test", "late1@example.test",
+                           "trainer1@example.test", "trainer2@example.test"]
+    late = got["late1@example.test"].get_payload(decode=True).decode()
+    assert "入职培训" in late and "2026-12-09" in late and "客户投诉受理与记录规范" in late
+    trainer = got["trainer1@example.test"].get_payload(decode=True).decode()
+    assert "Agent1" in trainer and "Late1" in trainer and "Admin1" in trainer
+    again = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
+    assert "0 e-mailed" in again.output and "5 already sent today" in again.output
+    assert len(smtp.messages) == 5
+    runner.invoke(args=["kb", "remind", "--date", (TODAY + timedelta(days=1)).isoformat()])
+    assert len(smtp.messages) == 10  # a new day, a new digest
+
+
+def test_steps_due_later_than_the_horizon_wait(assigned, smtp, runner):
+    runner.invoke(args=["kb", "remind", "--date", (TODAY - timedelta(days=30)).isoformat()])
+    assert smtp.messages == []
+    # Three days before: only the track due the day before yesterday is "due soon".
+    runner.invoke(args=["kb", "remind", "--date", (TODAY - timedelta(days=3)).isoformat()])
+    assert sorted(next(iter(to)) for to, _m in smtp.messages) == [
+        "late1@example.test", "trainer1@example.test", "trainer2@example.test"]
+
+
+def test_without_smtp_the_messages_go_to_the_log(assigned, runner, app, caplog):
+    app.config["KB_SMTP_URL"] = ""
+    with caplog.at_level("INFO", logger="kb_portal.training.reminders"):
+        result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
+    assert "0 e-mailed, 5 written to the log" in result.output
+    assert "reminder (no KB_SMTP_URL, not sent) to agent1@example.test" in caplog.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(ReminderLog)) == 5
+
+
+def test_an_smtp_failure_is_retried_on_the_next_run(assigned, runner, app):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there
+    app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
+    assert result.exit_code == 1 and "5 failed" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(ReminderLog)) == 0
+
+
+def test_the_learner_home_page_shows_the_notice(assigned, as_role, app):
+    app.config["KB_REMIND_DAYS"] = 400  # "today" is the real date here: everything is soon
+    page = as_role("agent").get("/").get_data(as_text=True)
+    assert 'id="training-notice"' in page and "2 steps are due soon." in page
