@@ -21,9 +21,10 @@ from sqlalchemy import select
 from .. import transaction
 from ..bulk import bulk_map, fewer_collections
 from ..extensions import db
+from ..request_limits import format_size
 from .files import ArticleFile, FileError, dump_article, read_article_file
 from .models import Article
-from .render_budget import explain, format_size, render_or_error
+from .render_budget import explain, render_or_error
 from .rendering import Rendered, RenderError
 from .services import (
     ConflictError,
