@@ -11,7 +11,7 @@ import logging
 
 from flask import current_app, has_app_context
 
-from ..extensions import db
+from .. import transaction
 from ..kb.signals import article_changed
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _init_hook() -> None:
     from .synonyms import seed_starter_groups
 
     seeded = seed_starter_groups()
-    db.session.commit()
+    transaction.commit()
     if seeded:
         log.info("search: added %d starter synonym groups", seeded)
         search_state().synonyms.invalidate()

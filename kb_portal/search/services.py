@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .. import transaction
 from ..extensions import db
 from ..params import whole_number
 from . import query as query_builder
@@ -225,16 +226,16 @@ def log_search(user, params: SearchParams, result, source: str, session_key=None
             for attempt in range(LOG_ATTEMPTS):
                 try:
                     searchlog.record_search(*args)
-                    db.session.commit()
+                    transaction.commit()
                     return
                 except OperationalError:
-                    db.session.rollback()
+                    transaction.rollback()
                     if attempt + 1 == LOG_ATTEMPTS:
                         log.warning("could not log a search", exc_info=True)
                     else:
                         time.sleep(0.2 * (attempt + 1))
                 except SQLAlchemyError:
-                    db.session.rollback()
+                    transaction.rollback()
                     log.warning("could not log a search", exc_info=True)
                     return
 

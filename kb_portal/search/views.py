@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
@@ -84,9 +85,9 @@ def open_result():
     query = (request.args.get("q") or "")[:1000]
     try:
         searchlog.record_click(current_user.id, slug, rank, query, request.args.get("sid"))
-        db.session.commit()
+        transaction.commit()
     except SQLAlchemyError:
-        db.session.rollback()
+        transaction.rollback()
         log.warning("could not log a result click", exc_info=True)
     args = {k: v for k in ("q", "hl") if (v := request.args.get(k))}
     return redirect(url_for("kb.article", slug=slug, **args))
@@ -129,7 +130,7 @@ def synonym_update(group_id: int):
 def _commit_synonyms() -> None:
     """Commit, and let this worker's next search use the edit at once (the others notice it
     within ``KB_SEARCH_SYNONYM_SECONDS``)."""
-    db.session.commit()
+    transaction.commit()
     search_state().synonyms.invalidate()
 
 
