@@ -186,8 +186,11 @@ class WhooshEngine(SearchEngine):
         self.rebuilt_reason: str | None = None
         self._lock = threading.RLock()
         self._ix = None
-        self._snapshot: BaseSnapshot | None = None
-        self._fallback: BaseSnapshot | None = None  # answers while a vanished index refills
+        # Each thread reads through its own searcher: Whoosh's readers keep a file position
+        # per open file, so two threads of a threaded server reading through one searcher
+        # read each other's bytes. ``_epoch`` tells every thread when the index was reopened.
+        self._threads = threading.local()
+        self._epoch = 0
 
     def make_schema(self):
         return make_schema(self.analyzer)
@@ -249,11 +252,12 @@ class WhooshEngine(SearchEngine):
         self.path.mkdir(parents=True, exist_ok=True)
         self._ix = whoosh_index.create_in(str(self.path), self.schema)
         (self.path / META_FILE).write_text(json.dumps(self.meta()))
-        self._snapshot = None
+        self._epoch += 1
 
     def reset(self) -> None:
         with self._lock:
-            self._ix = self._snapshot = self._fallback = None
+            self._ix = None
+            self._epoch += 1
 
     def recreate(self, reason: str) -> None:
         with self._lock:
@@ -261,43 +265,47 @@ class WhooshEngine(SearchEngine):
 
     # -- reading -----------------------------------------------------------------------------
     def snapshot(self, live: bool = False) -> BaseSnapshot:
-        """The snapshot to answer from: the live one, except right after the index directory
-        vanished (or its table of contents became unreadable) under a running server — then
-        the snapshot open before answers (its files stay readable while open) until the
-        recreated index has documents again. ``live``: always the index as it is on disk
-        (what reconcile compares with the database)."""
+        """The snapshot to answer from (this thread's; see ``__init__``): the live one, except
+        right after the index directory vanished (or its table of contents became unreadable)
+        under a running server — then the snapshot open before answers (its files stay
+        readable while open) until the recreated index has documents again. ``live``: always
+        the index as it is on disk (what reconcile compares with the database)."""
+        mine = self._threads
         with self._lock:
-            current = self._live_snapshot()
-            if live or self._fallback is None:
+            if getattr(mine, "epoch", None) != self._epoch:
+                mine.epoch, mine.snapshot, mine.fallback = self._epoch, None, None
+            current = self._live_snapshot(mine)
+            if live or mine.fallback is None:
                 return current
             if current.reader.doc_count_all() == 0:
-                return self._fallback
-            self._fallback = None
+                return mine.fallback
+            mine.fallback = None
             return current
 
-    def _live_snapshot(self) -> BaseSnapshot:
+    def _live_snapshot(self, mine) -> BaseSnapshot:
         try:
             with self.reading():
                 ix = self._open_ix()
                 # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the
-                # old searcher, which another thread of a threaded server may still be
-                # reading. The old one is closed by the garbage collector when its last user
-                # is done.
-                if self._snapshot is None or not self._snapshot.searcher.up_to_date():
-                    self._snapshot = self.snapshot_class(self, self.open_searcher(ix))
-                return self._snapshot
+                # old searcher, which a request may still be reading from. The old one is
+                # closed by the garbage collector when its last user is done.
+                if mine.snapshot is None or not mine.snapshot.searcher.up_to_date():
+                    mine.snapshot = self.snapshot_class(self, self.open_searcher(ix))
+                return mine.snapshot
         except Exception as exc:
             # A damaged segment (IndexCorruptError with a readable table of contents): the
             # product rebuilds under the lock. Only a vanished or unreadable directory is
             # started over here.
-            if self._snapshot is None or not self._problem():
+            if mine.snapshot is None or not self._problem():
                 raise
             log.warning("search index %s became unreadable (%s: %s); answering from the open "
                         "searcher while it is rebuilt", self.path, exc.__class__.__name__, exc)
-            self._fallback = self._fallback or self._snapshot
-            self._ix = self._snapshot = None
-            self._snapshot = self.snapshot_class(self, self.open_searcher(self._open_ix()))
-            return self._snapshot
+            fallback = mine.fallback or mine.snapshot
+            self._ix = None
+            ix = self._open_ix()  # starts over: a new epoch
+            mine.epoch, mine.fallback = self._epoch, fallback
+            mine.snapshot = self.snapshot_class(self, self.open_searcher(ix))
+            return mine.snapshot
 
     @contextmanager
     def reading(self):

@@ -1,12 +1,13 @@
 """The engine interface, the same tests for both engines (``engine`` is parametrised)."""
 import os
+import sys
 import threading
 
 import pytest
 
 from kb_portal.search.engine import IndexBusyError, Match, QueryPlan, make_engine
 
-from .conftest import source
+from .conftest import fill, source
 
 DOCS = [
     source(1, "refund", "退款政策", "客户申请退款后 3 个工作日内原路退回。", "policy", ["退款"]),
@@ -167,3 +168,41 @@ def test_untagged_documents_beside_tagged_ones_score_in_the_tags_field(engine, b
     snapshot = engine.snapshot()
     assert slugs(snapshot, snapshot.run(plan("发票"))) == ["tagged"]
     assert slugs(snapshot, snapshot.run(plan("退款"))) == ["plain"]
+
+
+def test_threads_reading_at_once_each_get_correct_answers(engine, build, corpus_sources):
+    """A threaded server's requests search at the same moment: Whoosh's readers keep a file
+    position per open file, so each thread must read through a searcher of its own."""
+    fill(engine, build, corpus_sources)
+    words = ["客户", "退款", "投诉", "工单", "处理", "服务", "custom", "call"]
+    expected = {}
+    for word in words:
+        snapshot = engine.snapshot()
+        expected[word] = [(snapshot.stored(ref)["slug"], round(score, 6))
+                          for score, ref in snapshot.run(plan(word), top=40)[1]]
+    errors, wrong = [], []
+
+    def worker(n: int):
+        try:
+            for i in range(12):
+                word = words[(n + i) % len(words)]
+                snapshot = engine.snapshot()
+                got = [(snapshot.stored(ref)["slug"], round(score, 6))
+                       for score, ref in snapshot.run(plan(word), top=40)[1]]
+                if got != expected[word]:
+                    wrong.append(word)
+        except Exception as exc:  # what a 500 would have been
+            errors.append(repr(exc))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as a loaded server does, and more
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == [] and wrong == []
+    assert all(expected.values())
