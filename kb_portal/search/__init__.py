@@ -31,8 +31,16 @@ def init_app(app) -> None:
     # kb/health.py links to the report without importing this package.
     app.extensions.setdefault("kb_reports", {})["search_gaps"] = GAP_REPORT_ENDPOINT
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
+    app.context_processor(_template_helpers)
     article_changed.connect(_on_article_changed, weak=False)  # once per process: same receiver
     state.start()
+
+
+def _template_helpers() -> dict:
+    """Callables for the include in kb/health.html (evaluated only where it is shown)."""
+    from .gaps import open_reports, searched_without_card
+
+    return {"search_gap_reports": open_reports, "search_without_card": searched_without_card}
 
 
 def _init_hook() -> None:

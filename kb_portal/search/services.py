@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from .. import transaction
 from ..extensions import db
 from ..params import whole_number
+from . import passages, searchlog
 from . import query as query_builder
-from . import searchlog
 from .documents import tag_filter
 from .engine import IndexCorruptError
 from .state import search_state
@@ -89,6 +89,9 @@ class Hit:
     language: str = ""
     updated: str = ""
     highlights: list[str] = field(default_factory=list)
+    section: str = ""  # the heading of the section holding the best passage (passages.py)
+    section_id: str = ""  # its anchor
+    answer: dict | None = None  # the answer card of that passage ({text, section_id, section})
 
 
 @dataclass
@@ -146,8 +149,10 @@ def _search(state, params: SearchParams) -> SearchResult:
     top = params.page * params.limit
     total, best = snapshot.run(built.plan, filters, sort, top)
     page_hits = best[(params.page - 1) * params.limit:top]
-    hits = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
+    found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
+    hits = [hit for hit, _place in found]
     _name_categories(hits)
+    passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
     if total <= FEW_HITS:
@@ -171,18 +176,25 @@ def _name_categories(hits: list[Hit]) -> None:
         hit.category_name = names.get(hit.category, hit.category)
 
 
-def _hit(state, snapshot, ref: int, score: float, highlight) -> Hit:
+def _hit(state, snapshot, ref: int, score: float, highlight) -> tuple[Hit, passages.Located]:
     fields = snapshot.stored(ref)
     snippets = state.snippets
-    text, surfaces = snippets.snippet(fields.get("body", ""), highlight,
-                                      folded=fields.get("folded"))
+    body = fields.get("body", "")
+    names = fields.get("headings") or []
+    lines = passages.heading_lines(body, names)
+    best = snippets.passage(body, highlight, folded=fields.get("folded"),
+                            headings=[(start, end) for start, end, _k in lines])
+    text, surfaces = best.html, best.surfaces
     if not surfaces and fields.get("summary"):
         text, surfaces = snippets.snippet(fields["summary"], highlight)
     updated = datetime.fromtimestamp(fields.get("updated") or 0, UTC).date().isoformat()
-    return Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
-               score=round(score, 4), snippet=text,
-               title_html=snippets.mark(fields["title"], highlight),
-               language=fields.get("language", ""), updated=updated, highlights=surfaces)
+    hit = Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
+              score=round(score, 4), snippet=text,
+              title_html=snippets.mark(fields["title"], highlight),
+              language=fields.get("language", ""), updated=updated, highlights=surfaces)
+    heading = lines[best.section][2] if best.section >= 0 else None
+    return hit, passages.Located(fields.get("rev"), heading,
+                                 names[heading] if heading is not None else "")
 
 
 def did_you_mean(state, built, snapshot, total: int, filters) -> str | None:
