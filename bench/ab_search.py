@@ -5,9 +5,10 @@
 Why: on a shared machine absolute figures swing with the neighbours' load; running both code
 versions in turns (A, B, A, B, …) over the same index and the same unique queries
 (``search_bench.make_queries``) gives a comparison the load affects alike. Each round is a
-fresh process per checkout; the searcher's term-expansion cache is cleared before every query,
+fresh process per checkout; the snapshot's term-expansion cache is cleared before every query,
 as in ``search_bench.py``. DATA_DIR is one ``search_bench.py`` left (``bench/out/data-N``);
-both checkouts must use the same analyzer version (the index is opened read-only).
+both checkouts must use the same analyzer version and the engine interface (the index is
+opened read-only).
 """
 import argparse
 import json
@@ -24,16 +25,16 @@ import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 os.environ.update(KB_DATA_DIR=sys.argv[2], KB_SEARCH_STARTUP="off", KB_LOG_LEVEL="WARNING")
 from kb_portal import create_app
-from kb_portal.search.runtime import runtime
 from kb_portal.search.services import SearchParams, search
+from kb_portal.search.state import search_state
 queries = json.load(sys.stdin)
 app = create_app()
 out = []
 with app.app_context():
     search(SearchParams(q="warm up"))
-    searcher = runtime().index.searcher()
+    snapshot = search_state().engine.snapshot()
     for q in queries:
-        searcher.__dict__.pop("_kb_vocab", None)
+        snapshot.forget("vocabulary")
         started = time.perf_counter()
         search(SearchParams(q=q, limit=10))
         out.append((time.perf_counter() - started) * 1000)

@@ -9,7 +9,7 @@ counts half as much every ``KB_SEARCH_CLICK_HALF_LIFE`` days. ``KB_SEARCH_CLICK_
 switches it off (for a centre that wants rankings to depend on content alone, or to compare).
 
 The clicks of a query are read from the search log with one indexed query and kept for a
-minute in a bounded cache on the app (``app.extensions["kb_click_boost"]``).
+minute in a bounded cache on the app's search state (``search_state().clicks``).
 """
 import math
 import threading
@@ -17,7 +17,6 @@ import time
 from collections import OrderedDict
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..accounts.models import utcnow
@@ -44,14 +43,13 @@ def decayed(ages_days, half_life: float) -> float:
 
 
 class ClickBoost:
-    """Per-app click-boost settings and cache."""
+    """One app's click-boost settings and cache (``KB_SEARCH_CLICK_BOOST``, ``…_MAX``,
+    ``…_HALF_LIFE`` in days, checked by ``settings.py``)."""
 
-    def __init__(self, app):
-        cfg = app.config
-        self.enabled = str(cfg.get("KB_SEARCH_CLICK_BOOST", "on")).lower() not in (
-            "off", "0", "false", "no")
-        self.maximum = min(max(float(cfg.get("KB_SEARCH_CLICK_BOOST_MAX", 0.2)), 0.0), 1.0)
-        self.half_life = max(float(cfg.get("KB_SEARCH_CLICK_HALF_LIFE", 30)), 0.1)
+    def __init__(self, enabled: bool, maximum: float, half_life: float):
+        self.enabled = enabled
+        self.maximum = maximum
+        self.half_life = half_life
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -89,7 +87,3 @@ class ClickBoost:
         with self._lock:
             self._cache.clear()
 
-
-def click_boost(app=None) -> ClickBoost:
-    """This app's ClickBoost (made by ``search.init_app``)."""
-    return (app or current_app).extensions["kb_click_boost"]

@@ -14,16 +14,14 @@ that score lower than the unit itself would:
 4. for codes and model numbers (``yf-s3``, ``E-1O9``, ``cjw6``): the nearest codes in the
    index's vocabulary by edit distance, 0.7, also offered as "Did you mean".
 
-The pinyin table is built once per app from jieba's dictionary (``app.extensions
-["kb_homophones"]``), the first time a query needs it.
+The pinyin table is built once per app from its analyzer's jieba dictionary (on the app's
+search state, ``search_state().homophones``): in a background thread when a server starts,
+else the first time a query needs it.
 """
 import re
 import threading
 
-import jieba
-from flask import current_app, has_app_context
-
-from .analysis import _joined
+from .analysis import joined
 
 W_SUBWORD, W_HOMOPHONE, W_BIGRAM, W_CODE = 0.6, 0.5, 0.35, 0.7
 MAX_HOMOPHONES = 40  # per character, most frequent first: bounds the look-ups
@@ -31,9 +29,9 @@ MAX_CODES = 3
 CODE_RE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]+|[0-9]{4,}")
 
 
-def subwords(raw: str) -> list[str]:
-    """Dictionary words of 2 and 3 characters inside ``raw`` (longer than them)."""
-    freq = jieba.dt.FREQ
+def subwords(raw: str, freq: dict) -> list[str]:
+    """Dictionary words (``freq``: jieba's) of 2 and 3 characters inside ``raw`` (longer than
+    them)."""
     found = []
     for n in (3, 2):
         found.extend(raw[i:i + n] for i in range(len(raw) - n + 1)
@@ -47,48 +45,46 @@ def bigrams(raw: str) -> list[str]:
 
 
 class Homophones:
-    """Characters by toneless pinyin, from jieba's dictionary (most frequent first)."""
+    """Characters by toneless pinyin, from an analyzer's jieba dictionary (most frequent
+    first); built on first use (about a second), or ahead of time by :meth:`warm`."""
 
     def __init__(self):
+        self._lock = threading.Lock()
+        self._table: tuple[dict, dict] | None = None  # (pinyin by char, chars by pinyin)
+
+    def _build(self, freq: dict) -> tuple[dict, dict]:
         from pypinyin import Style, lazy_pinyin
 
-        chars = sorted(((f, w) for w, f in jieba.dt.FREQ.items() if len(w) == 1 and f),
-                       reverse=True)
-        self._pinyin: dict[str, str] = {}
-        self._chars: dict[str, list[str]] = {}
+        chars = sorted(((f, w) for w, f in freq.items() if len(w) == 1 and f), reverse=True)
+        pinyin: dict[str, str] = {}
+        by_sound: dict[str, list[str]] = {}
         for _f, char in chars:
             if not ("\u4e00" <= char <= "\u9fff"):
                 continue
             sound = lazy_pinyin(char, style=Style.NORMAL)[0]
-            self._pinyin[char] = sound
-            same = self._chars.setdefault(sound, [])
+            pinyin[char] = sound
+            same = by_sound.setdefault(sound, [])
             if len(same) < MAX_HOMOPHONES:
                 same.append(char)
+        return pinyin, by_sound
 
-    def variants(self, raw: str):
+    def warm(self, freq: dict) -> None:
+        """Build the table now (servers do it in a thread at start)."""
+        with self._lock:
+            if self._table is None:
+                self._table = self._build(freq)
+
+    def variants(self, raw: str, freq: dict):
         """``raw`` with one character replaced by a homophone, dictionary words only."""
-        freq = jieba.dt.FREQ
+        if self._table is None:
+            self.warm(freq)
+        pinyin, by_sound = self._table
         for i, char in enumerate(raw):
-            for other in self._chars.get(self._pinyin.get(char, ""), ()):
+            for other in by_sound.get(pinyin.get(char, ""), ()):
                 if other != char:
                     word = raw[:i] + other + raw[i + 1:]
                     if freq.get(word):
                         yield word
-
-
-_homophone_lock = threading.Lock()
-
-
-def homophones(app=None) -> Homophones | None:
-    """This app's homophone table (None outside an app: tests of the builder alone)."""
-    if app is None and not has_app_context():
-        return None
-    ext = (app or current_app).extensions
-    if "kb_homophones" not in ext:
-        with _homophone_lock:
-            if "kb_homophones" not in ext:
-                ext["kb_homophones"] = Homophones()
-    return ext["kb_homophones"]
 
 
 def is_code(term: str) -> bool:
@@ -131,7 +127,7 @@ def respell(typed: str, code: str) -> str:
     """Show ``code`` (a joined index term) the way the user wrote codes: ``yf-s3`` with
     ``yfs2`` gives ``yf-s2``; separators are put back where the user had them."""
     seps = [(i, c) for i, c in enumerate(typed) if c in "-_./ "]
-    if not seps or len(_joined(typed.replace(" ", "-"))) != len(code):
+    if not seps or len(joined(typed.replace(" ", "-"))) != len(code):
         return code
     out, k = [], 0
     for ch in typed:

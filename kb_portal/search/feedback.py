@@ -12,12 +12,9 @@ nothing: the look-up is bounded to specific words.
 """
 from collections import OrderedDict
 
-from whoosh.query import Term
-
 from ..textnorm import fold
 from .analysis import latin_words
 from .fallback import is_code
-from .index import per_searcher
 
 W_CODES = 0.5
 MAX_DOCS = 3  # articles looked at per word: a product has an overview or two
@@ -26,31 +23,31 @@ CACHE_SIZE = 1024
 
 
 class CodeFeedback:
-    """Codes per unit key for one searcher generation (see :func:`codes_for`)."""
+    """Codes per unit key for one snapshot (one index generation; see :func:`codes_for`)."""
 
-    def __init__(self, _searcher):
+    def __init__(self, _snapshot):
         self.cache: OrderedDict = OrderedDict()
 
     @classmethod
-    def of(cls, searcher) -> "CodeFeedback":
-        return per_searcher(searcher, "code-feedback", cls)
+    def of(cls, snapshot) -> "CodeFeedback":
+        return snapshot.memo("code-feedback", cls)
 
 
-def codes_for(searcher, vocab, key: str, alts: list, texts: list[str]) -> set[str]:
+def codes_for(snapshot, vocab, key: str, alts: list, texts: list[str]) -> set[str]:
     """Codes in the titles and tags of the few articles whose title or tags contain one of
     ``texts`` (the unit as typed and its synonyms), ``alts`` being the unit's alternatives."""
-    memo = CodeFeedback.of(searcher)
+    memo = CodeFeedback.of(snapshot)
     if key in memo.cache:
         memo.cache.move_to_end(key)
         return memo.cache[key]
-    codes = _look_up(searcher, vocab, alts, [fold(t) for t in texts if t])
+    codes = _look_up(snapshot, vocab, alts, [fold(t) for t in texts if t])
     memo.cache[key] = codes
     while len(memo.cache) > CACHE_SIZE:
         memo.cache.popitem(last=False)
     return codes
 
 
-def _look_up(searcher, vocab, alts, texts) -> set[str]:
+def _look_up(snapshot, vocab, alts, texts) -> set[str]:
     """Read the title and tags postings of the unit's single terms (cheap for the rare words
     this is for); give up as soon as they reach too many articles."""
     limit = max(20, MAX_SHARE * vocab.doc_count)
@@ -64,14 +61,14 @@ def _look_up(searcher, vocab, alts, texts) -> set[str]:
     docs: set[int] = set()
     for field in ("title", "tags"):
         for term in terms:
-            if searcher.doc_frequency(field, term) > limit:
+            if snapshot.doc_frequency(field, term) > limit:
                 return set()
-            docs |= set(searcher.docs_for_query(Term(field, term)))
+            docs |= set(snapshot.refs_with(field, term))
             if len(docs) > limit:
                 return set()
     codes = set()
-    for docnum in sorted(docs)[:MAX_DOCS * 3]:
-        fields = searcher.stored_fields(docnum)
+    for ref in sorted(docs)[:MAX_DOCS * 3]:
+        fields = snapshot.stored(ref)
         head = fold(f"{fields.get('title', '')} {fields.get('tags', '')}")
         if any(t in head for t in texts):
             codes |= {w for w in latin_words(head) if is_code(w)}

@@ -17,14 +17,16 @@ is analysed with the index's analyzer. Each unit is matched as it is and widened
 
 Spoken-question wrappers (``怎么办``, ``能不能``, ``是不是``, ``how do I``…), function words and
 units nothing in the index can match only add score: they never decide whether an article
-matches. The resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`.
+matches. The resulting :class:`~.engine.QueryPlan` is scored by the engine
+(``engine/combine.py``).
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
+from ..textnorm import fold
 from . import fallback, feedback
-from .analysis import fold, stem
+from .engine import QueryPlan
 from .synonyms import Expansion
 from .units import MAX_CHARS, MAX_UNITS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
 from .vocab import Vocabulary
@@ -52,24 +54,17 @@ class Highlight:
 
 
 @dataclass
-class Plan:
-    """The query as :mod:`kb_portal.search.scoring` runs it: per unit, its alternatives."""
-
-    required: list = field(default_factory=list)
-    optional: list = field(default_factory=list)
-    phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
-    boost: dict = field(default_factory=dict)  # document → click multiplier (clicks.py)
-
-
-@dataclass
 class Built:
     """A built query plus what the rest of the search needs to know about it."""
 
     units: list[Unit]
     highlight: Highlight
     folded: str
-    plan: Plan = field(default_factory=Plan)
+    plan: QueryPlan = field(default_factory=QueryPlan)
     codes: dict = field(default_factory=dict)  # a code as typed → nearest existing codes
+    # what it was built with (the analyzer for synonyms' words, the homophone table)
+    analyzer: object = field(default=None, repr=False, compare=False)
+    homophones: object = field(default=None, repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -88,24 +83,26 @@ def _too_common(unit: Unit, vocab) -> bool:
     return vocab.doc_count >= 20 and vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count
 
 
-def build(text: str, searcher=None, synonyms=None) -> Built:
-    """Build the query for ``text``. Never raises: on any problem the result is empty."""
+def build(text: str, analyzer, snapshot=None, synonyms=None, homophones=None) -> Built:
+    """Build the query for ``text`` (with the index's vocabulary when ``snapshot`` is given;
+    ``homophones``: the app's :class:`~.fallback.Homophones`, none without). Never raises: on
+    any problem the result is empty."""
     try:
-        return _build(text or "", searcher, synonyms)
+        return _build(text or "", analyzer, snapshot, synonyms, homophones)
     except Exception:  # a query must never break the page; log and return nothing
-        log.exception("could not build a query for %r", text[:100])
+        log.exception("could not build a query for %r", (text or "")[:100])
         return Built([], Highlight(), "")
 
 
-def _build(text: str, searcher, synonyms) -> Built:
+def _build(text: str, analyzer, snapshot, synonyms, homophones) -> Built:
     synonyms = synonyms or None  # no groups (an empty map, or {}) is no synonyms
     folded = fold(text[:MAX_CHARS])
-    units = phrase_units(folded, synonyms)
+    units = phrase_units(folded, synonyms, analyzer)
     highlight = Highlight()
-    built = Built(units, highlight, folded)
+    built = Built(units, highlight, folded, analyzer=analyzer, homophones=homophones)
     if not units:
         return built
-    vocab = Vocabulary.of(searcher) if searcher is not None else None
+    vocab = Vocabulary.of(snapshot, analyzer) if snapshot is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
@@ -122,13 +119,13 @@ def _build(text: str, searcher, synonyms) -> Built:
         for unit, alts in required:
             if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
                 texts = [unit.raw] + [e.text for e in unit.expansions]
-                codes = feedback.codes_for(searcher, vocab, unit.raw, alts, texts)
+                codes = feedback.codes_for(snapshot, vocab, unit.raw, alts, texts)
                 if codes:
                     alts.append((feedback.W_CODES, codes))
     # An optional unit in a large share of the articles would only spread a little score
     # over most of them, at the cost of reading its whole posting list: left out.
     optional = [(u, alts) for u, alts in optional if not _everywhere(u, vocab)]
-    built.plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
+    built.plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
                       _phrase([u for u, _ in required]))
     return built
 
@@ -139,11 +136,11 @@ def _everywhere(unit: Unit, vocab) -> bool:
 
 
 def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, vocab,
-                            highlight: Highlight) -> tuple[list, bool]:
+                            built: Built) -> tuple[list, bool]:
     """Alternatives for synonyms; whether any of them is in the index."""
     alts, known, scored = [], False, []
     for e in expansions:
-        alt_units = units_of(e.text)
+        alt_units = units_of(e.text, built.analyzer)
         if not alt_units:
             continue
         present = vocab is None or all(vocab.present(u) for u in alt_units)
@@ -161,7 +158,7 @@ def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, v
         alts.append((weight, alt_units))
         known = True
         for u in alt_units:
-            _mark(u, highlight)
+            _mark(u, built.highlight)
     return alts, known
 
 
@@ -188,7 +185,7 @@ def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
             alts += more
             known = known or found
     cjk = any(not u.raw.isascii() for u in unit.parts)
-    more, found = _expansion_alternatives(unit.expansions, cjk, vocab, built.highlight)
+    more, found = _expansion_alternatives(unit.expansions, cjk, vocab, built)
     if last and vocab is not None and own and not known:
         extra = vocab.prefix_terms(own[-1])
         if extra:
@@ -217,10 +214,10 @@ def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
             highlight.latin |= fuzzy
         if not known and synonyms is not None:  # a misspelt word may be a synonym member
             if not fuzzy and len(unit.raw) >= 4:
-                fuzzy = {stem(w) for w in synonyms.near_words(unit.raw)}
+                fuzzy = {built.analyzer.stem(w) for w in synonyms.near_words(unit.raw)}
             for stemmed in sorted(fuzzy):
                 more, _found = _expansion_alternatives(
-                    synonyms.expansions((stemmed,)), False, vocab, highlight)
+                    synonyms.expansions((stemmed,)), False, vocab, built)
                 alts += [(w * W_FUZZY / 0.75, what) for w, what in more]
         known = known or bool(fuzzy)
     if not known or (len(unit.terms) > 1 and unit.kind == "cjk"):
@@ -242,8 +239,9 @@ def _fallbacks(unit: Unit, vocab, built: Built) -> tuple[list, bool]:
     """Alternatives for a unit the index does not contain (see :mod:`fallback`)."""
     alts = []
     if unit.kind == "cjk" and len(unit.raw) >= 2:
-        levels = ((fallback.W_SUBWORD, fallback.subwords(unit.raw)),
-                  (fallback.W_HOMOPHONE, _homophones(unit.raw)),
+        freq = built.analyzer.jieba.FREQ
+        levels = ((fallback.W_SUBWORD, fallback.subwords(unit.raw, freq)),
+                  (fallback.W_HOMOPHONE, _homophones(unit.raw, built.homophones, freq)),
                   (fallback.W_BIGRAM, fallback.bigrams(unit.raw)))
         seen = set(unit.terms)
         for weight, terms in levels:
@@ -262,9 +260,8 @@ def _fallbacks(unit: Unit, vocab, built: Built) -> tuple[list, bool]:
     return alts, bool(alts)
 
 
-def _homophones(raw: str):
-    table = fallback.homophones()
-    return list(table.variants(raw)) if table is not None and len(raw) <= 4 else []
+def _homophones(raw: str, table, freq: dict) -> list[str]:
+    return list(table.variants(raw, freq)) if table is not None and len(raw) <= 4 else []
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:
@@ -291,5 +288,5 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["MAX_UNITS", "QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Plan", "Unit", "build",
-           "normalise", "stem", "units_of"]
+__all__ = ["MAX_UNITS", "QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Unit", "build",
+           "normalise", "units_of"]

@@ -1,29 +1,44 @@
-"""Searching, as the page, the API and the CLI call it.
+"""Searching, as the page, the API and the CLI call it, and logging what was searched.
 
 :func:`search` takes already validated :class:`SearchParams` and returns a :class:`SearchResult`
 whose :meth:`SearchResult.as_dict` is the JSON shape of the API and of ``flask kb search
---json``. Query problems never raise; only infrastructure failures (no database) do.
+--json``. Query problems never raise; a damaged index raises :class:`SearchUnavailableError` (the
+page and the API answer 503 while it is rebuilt); only other infrastructure failures (no
+database) raise anything else.
 """
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from whoosh.query import And, Term
+from flask import current_app
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .. import transaction
+from ..extensions import db
 from ..params import whole_number
-from ..textnorm import fold
-from . import passages, scoring, snippets, synonyms
+from . import passages, searchlog
 from . import query as query_builder
-from .clicks import click_boost
-from .runtime import runtime
+from .documents import tag_filter
+from .engine import IndexCorruptError
+from .fallback import edit_distance, respell
+from .state import search_state
+from .vocab import Vocabulary, common_prefix
+
+log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "updated")
 MAX_LIMIT = 50
 FEW_HITS = 3  # at or below this many hits, offer "did you mean"
+LOG_ATTEMPTS = 3  # tries to write a search-log row
 
 
 class ParamError(ValueError):
     """A bad search parameter (the API answers 400 with this message)."""
+
+
+class SearchUnavailableError(RuntimeError):
+    """The index is damaged and being rebuilt (the page and the API answer 503)."""
 
 
 @dataclass
@@ -96,61 +111,58 @@ class SearchResult:
         return data
 
 
-def _allowed(searcher, params: SearchParams) -> set[int] | None:
-    """Document numbers that pass the filters (None: no filter)."""
-    terms = []
-    if params.category:
-        terms.append(Term("category", params.category))
-    if params.tag:
-        terms.append(Term("tag", fold(params.tag).replace(",", " ")))
-    if params.language:
-        terms.append(Term("language", params.language))
-    if not terms:
-        return None
-    return set(searcher.docs_for_query(And(terms)))
+def _filters(params: SearchParams) -> dict[str, str]:
+    """The engine's filters: the tag as the index holds it."""
+    filters = params.filters()
+    if "tag" in filters:
+        filters["tag"] = tag_filter(filters["tag"])
+    return filters
 
 
 def search(params: SearchParams) -> SearchResult:
-    """Run a search with snippets; see the module docstring."""
+    """Run a search with snippets; see the module docstring.
+
+    :raise SearchUnavailableError: when the index is damaged (a rebuild has been started).
+    """
+    state = search_state()
+    try:
+        return _search(state, params)
+    except IndexCorruptError as exc:
+        state.repair(exc)
+        if state.in_background:
+            raise SearchUnavailableError(str(exc)) from exc
+    try:
+        return _search(state, params)  # repaired right here (tests, commands)
+    except IndexCorruptError as exc:
+        raise SearchUnavailableError(str(exc)) from exc
+
+
+def _search(state, params: SearchParams) -> SearchResult:
     started = time.perf_counter()
-    rt = runtime()
-    rt.maybe_sync()
-    searcher = rt.index.searcher()
-    built = query_builder.build(params.q, searcher, synonyms.current_map())
+    state.maybe_sync()
+    snapshot = state.engine.snapshot()
+    built = _build(state, params.q, snapshot)
     if built.empty:
         return SearchResult(params.q, 0, [], None, params.page, 1,
                             (time.perf_counter() - started) * 1000)
-    allowed = _allowed(searcher, params)
-    sort_key = None
-    if params.sort == "updated":
-        updated = searcher.reader().column_reader("updated")
-        sort_key = updated.__getitem__
+    filters = _filters(params)
+    sort = "updated" if params.sort == "updated" else None
     top = params.page * params.limit
-    built.plan.boost = _click_boost(searcher, params.q)
-    total, best = scoring.run(searcher, built.plan, allowed, sort_key, top)
+    # Articles agents opened for this query rank a little higher (clicks.py; the engine
+    # applies it to documents that match only).
+    built.plan.boost = state.clicks.factors(query_builder.normalise(params.q))
+    total, best = snapshot.run(built.plan, filters, sort, top)
     page_hits = best[(params.page - 1) * params.limit:top]
-    found = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
+    found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
     hits = [hit for hit, _place in found]
     _name_categories(hits)
     passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
-    if _wants_correction(built, searcher, total):
-        result.did_you_mean = did_you_mean(built, searcher, total, allowed)
+    if _wants_correction(state, built, snapshot, total):
+        result.did_you_mean = did_you_mean(state, built, snapshot, total, filters)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
-
-
-def _click_boost(searcher, q: str) -> dict[int, float]:
-    """{document number: multiplier} for the articles agents opened for this query
-    (:mod:`.clicks`); the scorer applies it only to documents that match."""
-    factors = click_boost().factors(query_builder.normalise(q))
-    boost = {}
-    for article_id, factor in factors.items():
-        docnum = searcher.document_number(id=str(article_id))
-        if docnum is not None:
-            boost[docnum] = factor
-    return boost
 
 
 def _name_categories(hits: list[Hit]) -> None:
@@ -160,7 +172,6 @@ def _name_categories(hits: list[Hit]) -> None:
     from flask import has_request_context
     from flask_babel import get_locale
 
-    from ..extensions import db
     from ..kb.models import Category
 
     locale = str(get_locale() or "en") if has_request_context() else "en"
@@ -169,8 +180,9 @@ def _name_categories(hits: list[Hit]) -> None:
         hit.category_name = names.get(hit.category, hit.category)
 
 
-def _hit(searcher, docnum: int, score: float, highlight) -> tuple[Hit, passages.Located]:
-    fields = searcher.stored_fields(docnum)
+def _hit(state, snapshot, ref: int, score: float, highlight) -> tuple[Hit, passages.Located]:
+    fields = snapshot.stored(ref)
+    snippets = state.snippets
     body = fields.get("body", "")
     names = fields.get("headings") or []
     lines = passages.heading_lines(body, names)
@@ -189,24 +201,27 @@ def _hit(searcher, docnum: int, score: float, highlight) -> tuple[Hit, passages.
                                  names[heading] if heading is not None else "")
 
 
-def did_you_mean(built, searcher, total: int, allowed) -> str | None:
+def _build(state, text: str, snapshot):
+    return query_builder.build(text, state.analyzer, snapshot, state.synonyms.current(),
+                               state.homophones)
+
+
+def did_you_mean(state, built, snapshot, total: int, filters) -> str | None:
     """A corrected query: codes one character off become the nearest existing codes (their
     articles are among the results already), unknown or rare Latin words the nearest indexed
     word (offered when the corrected query finds at least as much)."""
-    from .fallback import respell
-    from .vocab import Vocabulary
-
-    vocab = Vocabulary.of(searcher)
+    vocab = Vocabulary.of(snapshot, state.analyzer)
     text = built.folded
     changed = bool(built.codes)
     unknown = False  # a corrected word was in no article: any answer beats that
     for typed, near in built.codes.items():
         text = text.replace(typed, respell(typed, near[0]), 1)
+    smap = state.synonyms.current()
     for unit in built.units:
         if not _latin_word(unit) or unit.raw in built.codes or \
                 vocab.known(unit.raw) > max(1, total):
             continue
-        better = _correction(unit.raw, vocab)
+        better = _correction(unit.raw, vocab, smap)
         if better and (vocab.known(better) > vocab.known(unit.raw) or
                        not vocab.known(unit.raw)):
             text = text.replace(unit.raw, better, 1)
@@ -216,32 +231,28 @@ def did_you_mean(built, searcher, total: int, allowed) -> str | None:
         return None
     if built.codes:
         return text
-    again = query_builder.build(text + " ", searcher, synonyms.current_map())
-    found, _best = scoring.run(searcher, again.plan, allowed, top=1)
+    again = _build(state, text + " ", snapshot)
+    if again.empty:
+        return None
+    found, _best = snapshot.run(again.plan, filters, top=1)
     return text if found >= max(total, 1) or (unknown and found) else None
 
 
-def _correction(raw: str, vocab) -> str | None:
+def _correction(raw: str, vocab, smap) -> str | None:
     """The index's nearest word or the lexicon's (``recal`` → ``recall``, which the lexicon
     knows as 召回), whichever is nearer; then the longer shared beginning, then frequency."""
-    from .fallback import edit_distance
-    from .vocab import common_prefix
-
-    candidates = [w for w in (vocab.correction(raw), *synonyms.current_map().near_words(raw))
-                  if w]
+    candidates = [w for w in (vocab.correction(raw), *smap.near_words(raw)) if w]
     if not candidates:
         return None
     return min(candidates, key=lambda w: (edit_distance(raw, w), -common_prefix(raw, w),
                                           -vocab.known(w)))
 
 
-def _wants_correction(built, searcher, total: int) -> bool:
+def _wants_correction(state, built, snapshot, total: int) -> bool:
     """Few results, a code that does not exist, or a Latin word the index does not know."""
-    from .vocab import Vocabulary
-
     if total <= FEW_HITS or built.codes:
         return True
-    vocab = Vocabulary.of(searcher)
+    vocab = Vocabulary.of(snapshot, state.analyzer)
     return any(_latin_word(u) and not vocab.known(u.raw) for u in built.units)
 
 
@@ -250,3 +261,41 @@ def _latin_word(unit) -> bool:
     ``recall``)."""
     return unit.kind == "word" or (unit.kind == "phrase" and unit.raw.isascii()
                                    and unit.raw.isalpha())
+
+
+def log_search(user, params: SearchParams, result, source: str, session_key=None,
+               response=None) -> None:
+    """Log a search (its own transaction); a logging failure never costs the agent their
+    results.
+
+    With ``response``, the row is written once the response has been sent (its commit is a
+    disk sync, which the agent waiting for results should not pay for).
+    """
+    app = current_app._get_current_object()
+    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
+            session_key, params.filters())
+
+    def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
+        with app.app_context():
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    transaction.commit()
+                    return
+                except OperationalError:
+                    transaction.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    transaction.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
+
+    if response is None:
+        write()
+    else:
+        response.call_on_close(write)

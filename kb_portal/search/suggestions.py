@@ -18,7 +18,8 @@ from ..accounts.models import utcnow
 from ..extensions import db
 from .analysis import STOP_EN, STOP_ZH
 from .models import SearchEvent, SuggestionDecision
-from .synonyms import current_map, key_of
+from .state import search_state
+from .synonyms import key_of
 from .units import QUESTION_EN, QUESTION_ZH, units_of
 
 SESSION_GAP = timedelta(minutes=5)  # searches further apart than this are separate sessions
@@ -40,20 +41,20 @@ class Suggestion:
         return len(self.agents)
 
 
-def words(query: str) -> list[str]:
+def words(query: str, analyzer) -> list[str]:
     """The units of a (normalised) query that can carry meaning, as typed (runs of single
     characters kept together); question wrappers and function words dropped."""
-    return [u.raw for u in units_of(query) if not u.optional and u.raw not in WRAPPERS]
+    return [u.raw for u in units_of(query, analyzer) if not u.optional and u.raw not in WRAPPERS]
 
 
-def difference(first: str, second: str) -> tuple[str, str] | None:
+def difference(first: str, second: str, analyzer) -> tuple[str, str] | None:
     """The words of ``first`` not in ``second`` and the reverse, or None when either side
     is empty (a refinement or a shortening, not another word for the same thing).
 
     A one-character word next to a differing word goes with it (``咔咔响`` vs ``异响`` differ
     in ``咔咔``/``异``, but the pair worth suggesting is the whole word as typed).
     """
-    a, b = words(first), words(second)
+    a, b = words(first, analyzer), words(second, analyzer)
     left, right = _differing(a, set(b)), _differing(b, set(a))
     if not left or not right:
         return None
@@ -96,6 +97,7 @@ def mined(days: int = 90, limit: int = 20) -> list[Suggestion]:
     for row in rows:
         by_user[row.user_id].append(row)
     found: dict[tuple[str, str], Suggestion] = {}
+    state = search_state()
     for user_id, events in by_user.items():
         events.sort(key=lambda r: r.created_at)
         pending, last = [], None
@@ -104,17 +106,17 @@ def mined(days: int = 90, limit: int = 20) -> list[Suggestion]:
                 pending = []
             if event.clicked_at is not None:
                 for failed in pending:
-                    _count(found, failed, event, user_id)
+                    _count(found, failed, event, user_id, state.analyzer)
                 pending = []
             else:
                 pending = [*pending[-(MAX_PENDING - 1):], event]
             last = event.updated_at or event.created_at
-    return _undecided(sorted(found.values(), key=lambda s: (-s.count, -s.agent_count,
-                                                            s.source)), limit)
+    ranked = sorted(found.values(), key=lambda s: (-s.count, -s.agent_count, s.source))
+    return _undecided(ranked, limit, state.synonyms.current())
 
 
-def _count(found: dict, failed, success, user_id) -> None:
-    pair = difference(failed.query, success.query)
+def _count(found: dict, failed, success, user_id, analyzer) -> None:
+    pair = difference(failed.query, success.query, analyzer)
     if pair is None:
         return
     suggestion = found.setdefault(pair, Suggestion(*pair))
@@ -123,10 +125,9 @@ def _count(found: dict, failed, success, user_id) -> None:
     suggestion.last = max(filter(None, (suggestion.last, success.created_at)))
 
 
-def _undecided(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
-    """Leave out pairs a trainer decided on and pairs the synonyms already join."""
+def _undecided(suggestions: list[Suggestion], limit: int, smap) -> list[Suggestion]:
+    """Leave out pairs a trainer decided on and pairs the synonyms (``smap``) already join."""
     decided = set(db.session.execute(select(SuggestionDecision.source, SuggestionDecision.target)))
-    smap = current_map()
     kept = []
     for s in suggestions:
         if (s.source, s.target) in decided:

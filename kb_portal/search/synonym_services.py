@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ..extensions import db
 from .lexicon import LexiconGroup
 from .models import LexiconOverride, SuggestionDecision, SynonymGroup, split_group, split_terms
-from .synonyms import invalidate, key_of, state
+from .state import search_state
+from .synonyms import key_of
 
 MAX_WORDS = 40
 
@@ -76,14 +77,12 @@ def save_group(text: str, actor=None, group: SynonymGroup | None = None) -> Syno
     group.terms_text = ", ".join(narrow) + (" > " + ", ".join(broad) if broad else "")
     group.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    invalidate()
     return group
 
 
 def delete_group(group: SynonymGroup) -> None:
     db.session.delete(group)
     db.session.flush()
-    invalidate()
 
 
 # -- the built-in lexicon ---------------------------------------------------------------------
@@ -101,7 +100,7 @@ def _overrides() -> dict[str, LexiconOverride]:
 
 def enabled_lexicon_groups() -> list[LexiconGroup]:
     overrides = _overrides()
-    return [g for g in state().lexicon.groups
+    return [g for g in search_state().synonyms.lexicon.groups
             if not (g.key in overrides and overrides[g.key].disabled)]
 
 
@@ -111,7 +110,7 @@ def lexicon_rows(text: str = "", section: str = "") -> list[LexiconRow]:
     overrides = _overrides()
     wanted = key_of(text) if text.strip() else ()
     rows = []
-    for group in state().lexicon.groups:
+    for group in search_state().synonyms.lexicon.groups:
         if section and group.section != section:
             continue
         override = overrides.get(group.key)
@@ -132,7 +131,7 @@ def set_lexicon_group(key: str, enabled: bool, extra_text: str, actor=None) -> L
 
     :raise SynonymError: for an unknown key or too many words.
     """
-    group = state().lexicon.by_key().get(key)
+    group = search_state().synonyms.lexicon.by_key().get(key)
     if group is None:
         raise SynonymError("unknown_group")
     extra = [w for w in split_terms(extra_text) if w not in group.members]
@@ -148,7 +147,6 @@ def set_lexicon_group(key: str, enabled: bool, extra_text: str, actor=None) -> L
     override.extra_text = ", ".join(extra)
     override.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    invalidate()
     return group
 
 

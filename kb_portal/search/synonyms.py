@@ -13,22 +13,22 @@ and stemmed Latin words (codes joined), so ``退錢`` matches ``退钱``, ``refu
 phrase inside a longer query (the query builder looks for the longest members first). One-way
 groups (``滚刷 > 耗材``) key only their narrower words.
 
-The map lives on the app (``app.extensions["kb_synonyms"]``) and is rebuilt when any of the
-three tables changed, checked at most every ``KB_SEARCH_SYNONYM_SECONDS``, so an edit reaches
-every gunicorn worker within seconds.
+Each app keeps the map in its :class:`SynonymCache` (on its search state,
+``app.extensions["kb_search"].synonyms``) and rebuilds it when either table changed, checked
+at most every ``KB_SEARCH_SYNONYM_SECONDS``, so an edit reaches every gunicorn worker within
+seconds.
 """
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..textnorm import fold
 from . import lexicon as lexicon_mod
-from .analysis import STOP_EN, TOKEN_RE, _joined, stem
+from .analysis import STOP_EN, TOKEN_RE, joined, stem_word
 from .models import LexiconOverride, SynonymGroup
 
 W_TRAINER, W_LEXICON = 0.8, 0.75
@@ -53,9 +53,9 @@ def key_of(text: str) -> tuple[str, ...]:
         if m.lastgroup == "cjk":
             key.extend(run)
         elif any(sep in run for sep in "-_./"):
-            key.append(_joined(run))
+            key.append(joined(run))
         elif run not in STOP_EN:
-            key.append(stem(run))
+            key.append(stem_word(run))
     return tuple(key)
 
 
@@ -122,23 +122,23 @@ class SynonymMap:
         return self.groups
 
 
-class SynonymState:
-    """Per-app synonym state (``app.extensions["kb_synonyms"]``): the parsed lexicon and the
-    current map with the table versions it was built from."""
+class SynonymCache:
+    """One app's synonyms (on its search state): the parsed lexicon, and the current map with
+    the table versions it was built from, re-checked at most every ``ttl`` seconds."""
 
-    def __init__(self, app):
-        setting = str(app.config.get("KB_SEARCH_LEXICON") or "").strip()
-        if setting.lower() == "off":
+    def __init__(self, lexicon_setting: str, ttl: float):
+        if lexicon_setting.lower() == "off":
             self.lexicon = lexicon_mod.Lexicon(0)
         else:
-            self.lexicon = lexicon_mod.load(Path(setting) if setting else lexicon_mod.LEXICON_FILE)
-        self.ttl = float(app.config.get("KB_SEARCH_SYNONYM_SECONDS", 5))
+            self.lexicon = lexicon_mod.load(Path(lexicon_setting) if lexicon_setting
+                                            else lexicon_mod.LEXICON_FILE)
+        self.ttl = ttl
         self._lock = threading.Lock()
         self._checked = -1e9
         self._version = None
         self._map = None
 
-    def current(self) -> SynonymMap:
+    def current(self) -> "SynonymMap":
         now = time.monotonic()
         with self._lock:
             if self._map is not None and now - self._checked < self.ttl:
@@ -146,18 +146,14 @@ class SynonymState:
         version = _tables_version()
         with self._lock:
             if self._map is None or version != self._version:
-                self._map, self._version = build_map(self.lexicon), version
+                self._map, self._version = build_map(self.lexicon, *_stored()), version
             self._checked = now
             return self._map
 
     def invalidate(self) -> None:
+        """Forget the map (after an edit in this process, so this worker sees it at once)."""
         with self._lock:
             self._map = None
-
-
-def state(app=None) -> SynonymState:
-    """This app's SynonymState (made by ``search.init_app``)."""
-    return (app or current_app).extensions["kb_synonyms"]
 
 
 def _tables_version() -> tuple:
@@ -170,32 +166,27 @@ def _tables_version() -> tuple:
     return tuple(parts)
 
 
-def build_map(lexicon) -> SynonymMap:
-    """The lexicon (with the trainers' overrides), then the trainers' groups."""
+def _stored() -> tuple[dict, list]:
+    """The trainers' overrides of built-in groups (by key) and their own groups' sides."""
+    overrides = {o.key: (o.disabled, tuple(o.extra_terms))
+                 for o in db.session.scalars(select(LexiconOverride))}
+    groups = [g.sides for g in db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id))]
+    return overrides, groups
+
+
+def build_map(lexicon, overrides: dict | None = None, groups=()) -> SynonymMap:
+    """The lexicon with the trainers' ``overrides`` (``{key: (disabled, extra words)}``), then
+    the trainers' ``groups`` (``(narrow, broad)`` each; ``broad`` empty for two-way)."""
     smap = SynonymMap()
-    overrides = {o.key: o for o in db.session.scalars(select(LexiconOverride))}
+    overrides = overrides or {}
     for group in lexicon.groups:
-        override = overrides.get(group.key)
-        if override is not None and override.disabled:
+        disabled, extra = overrides.get(group.key, (False, ()))
+        if disabled:
             continue
-        extra = tuple(override.extra_terms) if override is not None else ()
         if group.one_way:
             smap.add(group.narrow + extra, group.broad, W_LEXICON * 0.9, group.key)
         else:
             smap.add(group.members + extra, (), W_LEXICON, group.key)
-    for group in db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)):
-        narrow, broad = group.sides
+    for narrow, broad in groups:
         smap.add(narrow, broad, W_TRAINER, "trainer")
     return smap
-
-
-def current_map() -> SynonymMap:
-    """This app's synonym map, rebuilt when the groups or overrides changed."""
-    return state().current()
-
-
-def invalidate() -> None:
-    """Forget this app's map (after an edit, so this worker sees it at once)."""
-    found = current_app.extensions.get("kb_synonyms")
-    if found is not None:
-        found.invalidate()

@@ -9,7 +9,8 @@ optional units: they never decide whether an article matches.
 import re
 from dataclasses import dataclass, field
 
-from .analysis import STOP_ZH, fold, scan
+from ..textnorm import fold
+from .analysis import STOP_ZH
 from .synonyms import key_of
 
 MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
@@ -58,8 +59,9 @@ class Unit:
         return self.raw if self.kind == "cjk" else self.terms[0]
 
 
-def units_of(text: str) -> list[Unit]:
-    """Analyse ``text`` (query mode) and group the pieces into units."""
+def units_of(text: str, analyzer) -> list[Unit]:
+    """Analyse ``text`` (query mode, with the app's ``analyzer``) and group the pieces into
+    units."""
     folded = fold(text[:MAX_CHARS])
     units: list[Unit] = []
     singles: list = []  # pending run of single CJK characters
@@ -72,7 +74,7 @@ def units_of(text: str) -> list[Unit]:
             units.append(Unit(pairs, "cjk", raw, optional=_wrapper(raw)))
             singles.clear()
 
-    pieces = list(scan(folded, index=False))
+    pieces = list(analyzer.scan(folded, index=False))
     i = 0
     while i < len(pieces):
         p = pieces[i]
@@ -103,13 +105,13 @@ def _wrapper(text: str) -> bool:
     return text in QUESTION_ZH or text in STOP_ZH
 
 
-def phrase_units(folded: str, synonyms) -> list[Unit]:
+def phrase_units(folded: str, synonyms, analyzer) -> list[Unit]:
     """Units of folded text, synonym-map members found as phrases first (longest, leftmost).
 
     Question wrappers inside a phrase are skipped over (``钱怎么还没退回来`` holds the member
     ``钱退回来``), and a wrapper of several characters (``能不能``) is found as a whole before
     the segmenter can cut it into ``能`` + ``不能``."""
-    tokens = _tokens(folded)
+    tokens = _tokens(folded, analyzer)
     units: list[Unit] = []
     start_char, i = 0, 0
     while i < len(tokens):
@@ -119,15 +121,15 @@ def phrase_units(folded: str, synonyms) -> list[Unit]:
             continue
         j, key, wrapper = match
         begin, end = tokens[i][1], tokens[j][2]
-        units += units_of(folded[start_char:begin])
+        units += units_of(folded[start_char:begin], analyzer)
         raw = folded[begin:end]
         if wrapper:
             units.append(Unit([raw], "cjk", raw, optional=True))
         else:
-            units.append(Unit([raw], "phrase", raw, parts=units_of(raw),
+            units.append(Unit([raw], "phrase", raw, parts=units_of(raw, analyzer),
                               expansions=synonyms.expansions(key)))
         start_char, i = end, j + 1
-    units += units_of(folded[start_char:])
+    units += units_of(folded[start_char:], analyzer)
     return units[:MAX_UNITS]
 
 
@@ -161,11 +163,11 @@ def _member_at(tokens, i: int, synonyms):
     return best
 
 
-def _tokens(folded: str) -> list[tuple[str, int, int, bool]]:
+def _tokens(folded: str, analyzer) -> list[tuple[str, int, int, bool]]:
     """(match-key token, start, end, inside a question wrapper) of folded text, as
     :func:`synonyms.key_of` cuts it; the segmenter decides what is a wrapper."""
     wrapped = set()
-    for piece in scan(folded, index=False):
+    for piece in analyzer.scan(folded, index=False):
         if (piece.kind == "cjk" and _wrapper(piece.text)) or (
                 piece.kind == "word" and piece.raw in QUESTION_EN):
             wrapped.update(range(piece.start, piece.end))

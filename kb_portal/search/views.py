@@ -1,13 +1,12 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
-trainers' synonym and search-analytics pages."""
+trainers' synonym and search-analytics pages. Thin: the work is in ``services.py``,
+``searchlog.py``, ``synonym_services.py`` and ``suggestions.py``; each view commits once."""
 import logging
-import time
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import transaction
 from ..accounts.access import require
@@ -28,8 +27,8 @@ from ..kb.models import Category
 from . import drafts, gaps, searchlog, suggestions, synonym_services
 from .analysis import ANALYZER_VERSION
 from .models import SynonymGroup
-from .services import ParamError, SearchParams, search
-from .synonyms import state as synonym_state
+from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
+from .state import search_state
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
@@ -48,43 +47,6 @@ LEXICON_SUBJECTS = {
     "channels": _l("Channels and regions"), "general": _l("General"),
     "one-way": _l("Narrower words"),
 }
-LOG_ATTEMPTS = 3
-
-
-def log_search(user, params: SearchParams, result, source: str, session_key=None,
-               response=None) -> None:
-    """Log a search; a logging failure never costs the agent their results.
-
-    With ``response``, the row is written once the response has been sent (its commit is a
-    disk sync, which the agent waiting for results should not pay for).
-    """
-    app = current_app._get_current_object()
-    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
-            session_key, params.filters())
-
-    def write():
-        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
-        # rare; a few retries make a dropped row rarer still (the reports count every one).
-        with app.app_context():
-            for attempt in range(LOG_ATTEMPTS):
-                try:
-                    searchlog.record_search(*args)
-                    return
-                except OperationalError:
-                    db.session.rollback()
-                    if attempt + 1 == LOG_ATTEMPTS:
-                        log.warning("could not log a search", exc_info=True)
-                    else:
-                        time.sleep(0.2 * (attempt + 1))
-                except SQLAlchemyError:
-                    db.session.rollback()
-                    log.warning("could not log a search", exc_info=True)
-                    return
-
-    if response is None:
-        write()
-    else:
-        response.call_on_close(write)
 
 
 @bp.route("/search")
@@ -97,15 +59,24 @@ def results():
     except ParamError as exc:
         error = str(exc)
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
-    result = search(params) if params.q.strip() else None
+    status, result = 200, None
+    if params.q.strip():
+        try:
+            result = search(params)
+        except SearchUnavailableError:
+            status = 503
+            error = _("Search is being repaired and will be back in a minute. "
+                      "Please try again shortly.")
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
     # Trainers also see unpublished articles that match (never from the index; see drafts.py).
-    unpublished = drafts.unpublished_matches(params.q) \
+    unpublished = drafts.unpublished_matches(params.q, search_state().analyzer) \
         if params.q.strip() and params.page == 1 and current_user.has_role("trainer") else []
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url, unpublished=unpublished, **help_))
+        categories=categories, open_url=open_url, unpublished=unpublished, **help_), status)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response
@@ -164,8 +135,9 @@ def open_result():
     query = (request.args.get("q") or "")[:1000]
     try:
         searchlog.record_click(current_user.id, slug, rank, query, request.args.get("sid"))
+        transaction.commit()
     except SQLAlchemyError:
-        db.session.rollback()
+        transaction.rollback()
         log.warning("could not log a result click", exc_info=True)
     args = {k: v for k in ("q", "hl") if (v := request.args.get(k))}
     section = (request.args.get("section") or "")[:200]
@@ -179,7 +151,7 @@ def synonym_list():
     """Trainers' groups, suggestions mined from the search log, and the built-in lexicon."""
     text = (request.args.get("q") or "")[:60]
     section = (request.args.get("section") or "")[:40]
-    lexicon = synonym_state().lexicon
+    lexicon = search_state().synonyms.lexicon
     return render_template(
         "search/synonyms.html", groups=synonym_services.all_groups(),
         suggestions=suggestions.mined(), lexicon=lexicon, sections=lexicon.sections(),
@@ -193,10 +165,13 @@ def _saved(action, success: str):
     try:
         action()
     except synonym_services.SynonymError as exc:
-        db.session.rollback()
+        transaction.rollback()
         flash(synonym_error_message(exc), "error")
     else:
-        db.session.commit()
+        transaction.commit()
+        # This worker's next search uses the edit at once (the others notice it within
+        # KB_SEARCH_SYNONYM_SECONDS).
+        search_state().synonyms.invalidate()
         flash(success, "success")
     back = {k: v[:60] for k in ("q", "section") if (v := request.form.get(k))}
     return redirect(url_for("search.synonym_list", **back))

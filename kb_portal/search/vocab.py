@@ -1,16 +1,16 @@
 """Term look-ups in the index's vocabulary: prefix expansion, typo candidates, suggestions.
 
-Results are cached on the searcher object, so the cache lives exactly as long as the index
-generation it describes (a refreshed searcher starts with an empty cache).
+The engine answers the raw questions (which terms begin with…, which are within n edits of…,
+how frequent is…); this module decides what to ask for a unit the user typed and caches the
+answers per snapshot, so the cache lives exactly as long as the index generation it describes.
 
 Latin words are looked up in the ``words`` field, which holds the unstemmed words of every
 document: typos and prefixes are about what people type, not about stems.
 """
 from collections import OrderedDict
 
-from .analysis import stem
+from .engine import MATCH_FIELD, WORDS_FIELD
 from .fallback import edit_distance
-from .index import MATCH_FIELD, per_searcher
 
 MAX_EXPANSIONS = 8
 SCAN_LIMIT = 400  # lexicon entries looked at per prefix: bounds the work for one-letter prefixes
@@ -18,17 +18,18 @@ CACHE_SIZE = 2048
 
 
 class Vocabulary:
-    """Cached vocabulary look-ups for one searcher (use :meth:`of`)."""
+    """Cached vocabulary look-ups for one snapshot (use :meth:`of`)."""
 
-    def __init__(self, searcher):
-        self.reader = searcher.reader()
-        self.doc_count = searcher.doc_count()
+    def __init__(self, snapshot, analyzer):
+        self.snapshot = snapshot
+        self.stem = analyzer.stem
+        self.doc_count = snapshot.doc_count()
         self._df: dict[str, int] = {}
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
-    def of(cls, searcher) -> "Vocabulary":
-        return per_searcher(searcher, "vocab", cls)
+    def of(cls, snapshot, analyzer) -> "Vocabulary":
+        return snapshot.memo("vocabulary", lambda s: cls(s, analyzer))
 
     def _cached(self, key, compute):
         if key in self._cache:
@@ -40,26 +41,19 @@ class Vocabulary:
         return value
 
     def _frequent(self, field: str, terms) -> list[str]:
-        ranked = sorted(terms, key=lambda t: -self.reader.doc_frequency(field, t))
+        ranked = sorted(terms, key=lambda t: -self.snapshot.doc_frequency(field, t))
         return ranked[:MAX_EXPANSIONS]
 
     def _expand(self, field: str, prefix: str) -> list[str]:
-        # iter_prefix hands over each term's statistics, so ranking costs no extra look-ups.
-        found = []
-        for n, (btext, info) in enumerate(self.reader.iter_prefix(field, prefix)):
-            if n >= SCAN_LIMIT:
-                break
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            found.append((-info.doc_frequency(), text))
-        return [text for _, text in sorted(found)[:MAX_EXPANSIONS]]
+        return self.snapshot.prefix_terms(field, prefix, MAX_EXPANSIONS, SCAN_LIMIT)
 
     def prefix_terms(self, unit) -> set[str]:
         """Index terms the last unit may be the beginning of (search-as-you-type)."""
         if unit.kind == "word":
             if len(unit.raw) < 2:
                 return set()
-            words = self._cached(("pw", unit.raw), lambda: self._expand("words", unit.raw))
-            return {stem(w) for w in words}
+            words = self._cached(("pw", unit.raw), lambda: self._expand(WORDS_FIELD, unit.raw))
+            return {self.stem(w) for w in words}
         prefix = unit.joined if unit.kind == "code" else "".join(unit.terms)
         if unit.kind == "code" and len(prefix) < 2:
             return set()
@@ -72,14 +66,15 @@ class Vocabulary:
         return set(self._cached(("fz", raw), lambda: self._near(raw)))
 
     def _near(self, raw: str) -> list[str]:
+        stem = self.stem
         maxdist = 2 if len(raw) >= 8 else 1
-        stems = {stem(w) for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+        stems = {stem(w) for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
                  if w != raw}
         # Swapped neighbours ("refnud") are one typo but two Levenshtein edits; the swapped
         # word may only occur inflected ("refunds"), so look its stem up in the body.
         for i in range(len(raw) - 1):
             swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]
-            if swapped != raw and self.reader.doc_frequency(MATCH_FIELD, stem(swapped)):
+            if swapped != raw and self.snapshot.doc_frequency(MATCH_FIELD, stem(swapped)):
                 stems.add(stem(swapped))
         stems.discard(stem(raw))
         return self._frequent(MATCH_FIELD, stems)
@@ -91,17 +86,14 @@ class Vocabulary:
         if found is None:
             if len(self._df) > CACHE_SIZE * 4:
                 self._df.clear()
-            found = self._df[term] = self.reader.doc_frequency(MATCH_FIELD, term)
+            found = self._df[term] = self.snapshot.doc_frequency(MATCH_FIELD, term)
         return found
 
     def present(self, unit) -> bool:
         """Whether the unit itself (all its terms, or its joined code) is in the index."""
-        def df(term):
-            return self.df(term) > 0
-
-        if unit.joined and df(unit.joined):
+        if unit.joined and self.df(unit.joined):
             return True
-        return all(df(t) for t in unit.terms)
+        return all(self.df(t) for t in unit.terms)
 
     def present_term(self, term: str) -> bool:
         """Whether one term occurs in the index."""
@@ -119,14 +111,14 @@ class Vocabulary:
         maxdist = 2 if len(joined) >= 7 else 1
 
         def near():
-            found = self.reader.terms_within(MATCH_FIELD, joined, maxdist, prefix=1)
-            return sorted(found, key=lambda t: -self.reader.doc_frequency(MATCH_FIELD, t))
+            found = self.snapshot.near_terms(MATCH_FIELD, joined, maxdist)
+            return sorted(found, key=lambda t: -self.df(t))
 
         return self._cached(("code", joined), near)
 
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
-        return self.reader.doc_frequency("words", raw)
+        return self.snapshot.doc_frequency(WORDS_FIELD, raw)
 
     def correction(self, raw: str) -> str | None:
         """The indexed word to offer for ``raw`` in "did you mean": the nearest by edit
@@ -138,18 +130,19 @@ class Vocabulary:
 
         def best():
             maxdist = 2 if len(raw) >= 5 else 1
-            near = [w for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+            near = [w for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
                     if w != raw and w.isalpha()]
             if not near:
                 return None
             return min(near, key=lambda w: (edit_distance(raw, w, maxdist),
                                             -common_prefix(raw, w),
-                                            -self.reader.doc_frequency("words", w), w))
+                                            -self.known(w), w))
 
         return self._cached(("dym", raw), best)
 
 
 def common_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` begin with alike."""
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

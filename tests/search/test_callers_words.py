@@ -4,6 +4,7 @@ import pytest
 
 from kb_portal.search import fallback
 from kb_portal.search.query import build
+from kb_portal.search.state import search_state
 from tests import factories
 
 from .helpers import run, slugs
@@ -29,13 +30,13 @@ def corpus(app):
 
 def test_a_word_the_index_never_saw_falls_back_to_its_sub_words(corpus):
     # jieba keeps 开发票 as one word; the articles only have 发票 and 开
-    built = build("开发票抬头写错了能改吗")
+    built = build("开发票抬头写错了能改吗", search_state().analyzer)
     assert built.units  # builds without an index
     assert slugs("开发票抬头写错了能改吗")[:1] == ["invoice"]
 
 
 def test_then_to_homophones_of_a_mistyped_character(corpus):
-    assert "退宽" not in fallback.subwords("退宽")
+    assert "退宽" not in fallback.subwords("退宽", search_state().analyzer.jieba.FREQ)
     assert slugs("退宽")[:1] == ["refund"]  # 宽 for 款: same pinyin
 
 

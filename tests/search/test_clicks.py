@@ -6,8 +6,9 @@ from kb_portal import create_app
 from kb_portal.accounts.models import utcnow
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
-from kb_portal.search.clicks import click_boost, decayed, factor
+from kb_portal.search.clicks import decayed, factor
 from kb_portal.search.models import SearchEvent
+from kb_portal.search.state import search_state
 from tests import factories
 
 from .helpers import slugs
@@ -35,7 +36,7 @@ def click(user, query, article, days_ago=0):
                                created_at=at, updated_at=at, clicked_at=at,
                                clicked_article_id=article.id, source="live"))
     db.session.commit()
-    click_boost().clear()
+    search_state().clicks.clear()
 
 
 def test_the_article_agents_open_rises_but_only_among_matches(app, users):
@@ -48,7 +49,7 @@ def test_the_article_agents_open_rises_but_only_among_matches(app, users):
         click(users["agent"], "退款", other)  # opened for this query once, but does not match
     got = slugs("退款")
     assert "other" not in got
-    boosts = click_boost().factors("退款")
+    boosts = search_state().clicks.factors("退款")
     assert 1 < boosts[opened.id] <= 1.2 and boosts[plain.id if plain.id in boosts else
                                                      opened.id] <= 1.2
 
@@ -56,4 +57,4 @@ def test_the_article_agents_open_rises_but_only_among_matches(app, users):
 def test_the_boost_can_be_switched_off(tmp_path):
     config = TestConfig(tmp_path / "data")
     config.KB_SEARCH_CLICK_BOOST = "off"
-    assert click_boost(create_app(config)).factors("退款") == {}
+    assert search_state(create_app(config)).clicks.factors("退款") == {}

@@ -8,7 +8,8 @@ from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.search import lexicon
 from kb_portal.search.models import LexiconOverride, SynonymGroup
-from kb_portal.search.synonyms import key_of, state
+from kb_portal.search.state import search_state
+from kb_portal.search.synonyms import key_of
 from tests import factories
 
 from ..conftest import csrf_token
@@ -95,7 +96,8 @@ def test_a_trainer_switches_a_built_in_group_off_and_extends_another(as_role, co
     client.post("/search/synonyms/built-in/refunds.refund",
                 data={"enabled": "1", "extra": "银子回笼", "csrf_token": token})
     assert slugs("退钱")[:1] == ["refund"] and slugs("银子回笼")[:1] == ["refund"]
-    assert state().lexicon.by_key()["refunds.refund"].formal == ("退款",)  # file untouched
+    # the file is untouched
+    assert search_state().synonyms.lexicon.by_key()["refunds.refund"].formal == ("退款",)
 
 
 def test_an_unknown_built_in_group_is_a_clear_message(as_role, app):
@@ -136,4 +138,4 @@ def test_the_lexicon_can_be_replaced_or_switched_off(tmp_path):
         config = TestConfig(tmp_path / setting.replace("/", "_"))
         config.KB_SEARCH_LEXICON = setting
         app = create_app(config)
-        assert len(state(app).lexicon.groups) == groups
+        assert len(search_state(app).synonyms.lexicon.groups) == groups

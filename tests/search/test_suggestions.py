@@ -23,10 +23,11 @@ def event(user, query, minutes_ago, hits=3, clicked=False):
     db.session.commit()
 
 
-def test_the_differing_words_of_two_searches_make_the_pair():
-    assert suggestions.difference("扫地机 咔咔响 怎么办", "扫地机 异响") == ("咔咔响", "异响")
-    assert suggestions.difference("退款", "退款 到账") is None  # a refinement
-    assert suggestions.difference("refund", "refund") is None
+def test_the_differing_words_of_two_searches_make_the_pair(analyzer):
+    assert suggestions.difference("扫地机 咔咔响 怎么办", "扫地机 异响", analyzer) == \
+        ("咔咔响", "异响")
+    assert suggestions.difference("退款", "退款 到账", analyzer) is None  # a refinement
+    assert suggestions.difference("refund", "refund", analyzer) is None
 
 
 def test_a_failed_search_followed_by_an_opened_one_is_suggested_with_counts(users):

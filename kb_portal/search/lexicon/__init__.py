@@ -127,5 +127,5 @@ def parse(text: str, source: str = "lexicon") -> Lexicon:
 
 
 def load(path: Path = LEXICON_FILE) -> Lexicon:
-    """Read and parse a lexicon file (the app keeps the result: see ``synonyms.state``)."""
+    """Read and parse a lexicon file (the app keeps the result: see ``synonyms.SynonymCache``)."""
     return parse(path.read_text(encoding="utf-8"), path.name)
