@@ -62,6 +62,16 @@ def test_an_account_backs_off_after_a_few_failures_but_is_never_locked_out(app, 
     assert attempt(client, "agent1", "one typo").status_code == 200  # the count was cleared
 
 
+def test_free_failures_make_nobody_wait_even_when_counted_a_moment_later(app, users, clock):
+    """Found by the two-worker test: a failure another worker counted after this request read
+    the clock (its time is "in the future") must not turn a free attempt into a wait."""
+    clock.now += 1
+    for _ in range(ACCOUNT_FREE):
+        throttle().failed("agent1", "10.0.0.1")
+    clock.now -= 1
+    assert throttle().check("agent1", "10.0.0.1").allowed
+
+
 def test_the_answer_does_not_tell_whether_the_account_exists(app, users, clock):
     answers = {}
     for name in ("agent1", "no-such-user"):
