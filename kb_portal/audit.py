@@ -18,10 +18,11 @@ from .extensions import db
 
 # Modules with an AUDIT_ACTIONS mapping (like cli.FEATURE_COMMAND_MODULES for commands).
 ACTION_MODULES = ("kb_portal.kb.history", "kb_portal.accounts.services",
-                  "kb_portal.training.grading")
+                  "kb_portal.training.grading", "kb_portal.training.certificates")
 TARGET_TYPES = {"article": _l("article"), "user": _l("user"), "category": _l("category"),
                 "attachment": _l("file"), "kb": _l("knowledge base"), "quiz": _l("quiz"),
-                "attempt": _l("quiz attempt")}
+                "attempt": _l("quiz attempt"),
+                "certificate": _l("certificate")}
 
 
 class AuditEntry(db.Model):

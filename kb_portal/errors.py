@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from . import transaction
+from .request_limits import too_large_message
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = "10"  # seconds: a restart of the database takes about that
@@ -26,14 +27,18 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("There is no such page."),
     405: _l("This action is not allowed here."),
-    413: _l("The upload is too large."),
     429: _l("Too many requests; wait a moment and try again."),
     500: _l("Something went wrong on our side. Your data is safe; try again."),
 }
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """JSON for the API and for scripts that ask for it (``Accept: application/json`` ranked
+    above HTML, or a JSON body); a browser's ``*/*`` or ``text/html`` gets the page."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
 
 
 def _page(code: int, message):
@@ -46,9 +51,10 @@ def _page(code: int, message):
     """
     try:
         transaction.rollback()
+        message = message() if callable(message) else str(message)
         if wants_json():
-            return {"error": {"status": code, "message": str(message)}}, code
-        return render_template("errors/error.html", code=code, message=str(message)), code
+            return {"error": {"status": code, "message": message}}, code
+        return render_template("errors/error.html", code=code, message=message), code
     except (OperationalError, InterfaceError) as exc:  # the page itself needs the database
         return database_unavailable(exc)
 
@@ -84,6 +90,9 @@ def init_app(app) -> None:
     app.register_error_handler(InterfaceError, database_unavailable)
     for code, message in MESSAGES.items():
         app.register_error_handler(code, lambda exc, c=code, m=message: _page(c, m))
+
+    # What was too large and the limit (kb_portal/request_limits.py), not a bare "too large".
+    app.register_error_handler(413, lambda exc: _page(413, too_large_message))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

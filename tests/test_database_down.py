@@ -33,6 +33,7 @@ def test_pages_and_the_api_answer_503_then_recover(app, as_role, users, database
     factories.article("refund-policy", "退款政策", "3个工作日到账", category="policy")
     agent = as_role("agent")
     token = create_token(users["agent"])
+    db.session.commit()  # services flush; the caller commits
     api = {"Authorization": f"Bearer {token}"}
     from tests.conftest import csrf_token
 
@@ -50,4 +51,5 @@ def test_pages_and_the_api_answer_503_then_recover(app, as_role, users, database
                       data={"terms": "a, b", "csrf_token": token_field}).status_code == 503
     up()
     assert agent.get("/").status_code == 200
-    assert app.test_client().get("/api/v1/search?q=退款", headers=api).get_json()["total"] == 1
+    again = app.test_client().get("/api/v1/search?q=退款", headers=api)
+    assert again.get_json()["total"] == 1, again.get_json()

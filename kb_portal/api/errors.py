@@ -11,6 +11,8 @@ import time
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..request_limits import too_large_message
+
 
 def error_response(status: int, message: str, headers: dict | None = None):
     """A JSON error response: ``{"error": {"status": …, "message": …}}``."""
@@ -30,7 +32,9 @@ def http_error(exc: HTTPException):
     if exc.response is not None:
         return exc.response
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
-    return error_response(exc.code or 500, exc.description or exc.name, headers)
+    # A 413 says what was too large and the limit, in the client's language.
+    message = too_large_message() if exc.code == 413 else exc.description or exc.name
+    return error_response(exc.code or 500, message, headers)
 
 
 def rate_limited(limit):

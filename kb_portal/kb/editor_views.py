@@ -18,16 +18,17 @@ from flask_login import current_user
 
 from .. import transaction
 from ..accounts.access import require
+from ..errors import wants_json
 from ..extensions import db
 from ..localtime import local_today
-from ..request_limits import body_limit
+from ..request_limits import body_limit, format_size
 from . import editing, queries, slugs, workflow
 from .article_templates import article_templates, get_template
 from .diffing import diff_texts
 from .forms import ArticleForm
 from .merging import has_markers, merge_content
 from .models import Attachment, Revision
-from .render_budget import explain, format_size, render_budgeted, size_limit_error
+from .render_budget import explain, render_budgeted, size_limit_error
 from .rendering import RenderError, mark_broken_links
 from .services import ConflictError, KbError
 
@@ -44,7 +45,7 @@ def too_large(_exc):
     """A body over the article limit, refused before it was read: the editor's own page (in
     the trainer's language) says so; the text stays in the browser's draft store."""
     message = explain(RenderError("too_large", format_size(_article_limit(current_app))))
-    if request.endpoint == "kb_editor.preview":
+    if request.endpoint == "kb_editor.preview" or wants_json():
         return {"error": message, "reason": "too_large"}, 413
     return render_template("kb/too_large.html", message=message, back=request.path), 413
 

@@ -32,6 +32,7 @@ import threading
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..request_limits import format_size
 from .rendering import Rendered, RenderError, render_markdown
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,6 @@ def size_limit_error(text: str, limit: int) -> RenderError | None:
     if len(text) * 4 <= limit or len(text.encode("utf-8", "surrogatepass")) <= limit:
         return None
     return RenderError("too_large", format_size(limit))
-
-
-def format_size(size: int) -> str:
-    return f"{size / MB:g} MB" if size >= MB else f"{size / 1024:g} KB"
 
 
 def budget_seconds(text: str, per_mb: float) -> float:

@@ -52,7 +52,7 @@ class QuizSettingsForm(KbForm):
                                  validators=[Optional()])
     close_at = DateTimeLocalField(_l("Closes (empty = never)"), format="%Y-%m-%dT%H:%M",
                                   validators=[Optional()])
-    review = SelectField(_l("After submission show"),
+    review = SelectField(_l("After submission show"), default="explanations",
                          choices=[SelectChoice(k, REVIEW_LABELS[k]) for k in REVIEW_OPTIONS])
     grading_method = SelectField(_l("Grade from several attempts"), choices=[
         SelectChoice(k, GRADING_LABELS[k]) for k in GRADING_METHODS])

@@ -306,6 +306,26 @@ class StepCompletion(db.Model):
     step = db.relationship("TrackStep")
 
 
+class Certificate(db.Model):
+    """A completed track's certificate. The code is printed on it and anyone logged in can
+    check it on the verify page; the names are kept as they were when it was issued."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(16), unique=True, nullable=False)
+    assignment_id = db.Column(db.Integer, db.ForeignKey("assignment.id"), unique=True,
+                              nullable=False)
+    user_name = db.Column(db.String(120), nullable=False)
+    track_title = db.Column(db.String(200), nullable=False)
+    completed_at = db.Column(db.DateTime, nullable=False)
+    issued_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    revoked_at = db.Column(db.DateTime, nullable=True)
+    revoked_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    revoke_reason = db.Column(db.Text, nullable=False, default="")
+
+    assignment = db.relationship("Assignment")
+    revoked_by = db.relationship("User")
+
+
 class ReminderLog(db.Model):
     """One reminder digest sent to one person on one day: what makes ``flask kb remind``
     idempotent per day (the row is claimed before sending, committed after)."""

@@ -1,11 +1,11 @@
 """Trainer report pages and CSV exports."""
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
 from ..accounts.access import require
 from ..accounts.models import User
 from ..extensions import db
-from . import reports, services, tracks
+from . import reports, responses_report, services, tracks
 from .models import Assignment, Quiz
 from .views import quiz_or_404
 
@@ -40,9 +40,30 @@ def report_quiz(quiz_slug: str):
     quiz = quiz_or_404(quiz_slug)
     services.close_expired(quiz=quiz)
     db.session.commit()
-    return render_template("training/report_quiz.html", report=reports.quiz_report(quiz),
+    first_only = bool(request.args.get("first"))
+    return render_template("training/report_quiz.html",
+                           report=reports.quiz_report(quiz, first_only), first_only=first_only,
+                           frequencies=responses_report.frequencies(quiz, first_only),
                            facility_flag=reports.FACILITY_FLAG,
                            discrimination_flag=reports.DISCRIMINATION_FLAG)
+
+
+@bp.route("/quizzes/<quiz_slug>/responses")
+@require("trainer")
+def responses(quiz_slug: str):
+    """Who answered what, question by question."""
+    quiz = quiz_or_404(quiz_slug)
+    first_only = bool(request.args.get("first"))
+    return render_template("training/report_responses.html", quiz=quiz, first_only=first_only,
+                           rows=responses_report.response_rows(quiz, first_only))
+
+
+@bp.route("/quizzes/<quiz_slug>/responses.csv")
+@require("trainer")
+def responses_csv(quiz_slug: str):
+    quiz = quiz_or_404(quiz_slug)
+    return _csv_response(responses_report.responses_csv(quiz, bool(request.args.get("first"))),
+                         f"{quiz.slug}-responses.csv")
 
 
 def _csv_response(text: str, name: str) -> Response:

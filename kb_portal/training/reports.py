@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..localtime import iso
@@ -121,16 +121,20 @@ class QuizReport:
         return list(out.values())[:limit]
 
 
-def quiz_report(quiz: Quiz) -> QuizReport:
-    """Attempts, pass rate, score distribution and item statistics of ``quiz``."""
-    attempts = db.session.scalars(select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.percent.is_not(None))
-        .order_by(Attempt.submitted_at)).all()
+def quiz_report(quiz: Quiz, first_only: bool = False) -> QuizReport:
+    """Attempts, pass rate, score distribution and item statistics of ``quiz`` — over every
+    graded attempt, or (as Moodle offers) over each person's first attempt only, which keeps
+    retakes of remembered questions from flattering the statistics."""
+    graded = [Attempt.quiz_id == quiz.id, Attempt.percent.is_not(None)]
+    if first_only:
+        graded.append(Attempt.number == 1)
+    attempts = db.session.scalars(select(Attempt).where(*graded)
+                                  .order_by(Attempt.submitted_at)).all()
+    final = func.coalesce(Response.override_fraction, Response.fraction)
     rows = db.session.execute(
-        select(Response.attempt_id, Response.question_id, Response.fraction * Response.points,
+        select(Response.attempt_id, Response.question_id, final * Response.points,
                Response.points, Attempt.score)
-        .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(Attempt.quiz_id == quiz.id, Attempt.percent.is_not(None))).all()
+        .join(Attempt, Attempt.id == Response.attempt_id).where(*graded)).all()
     stats = item_statistics(rows)
     questions = {q.id: q for q in db.session.scalars(
         select(Question).where(Question.id.in_(list(stats) or [0]))).all()}

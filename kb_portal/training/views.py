@@ -13,7 +13,7 @@ from ..accounts.access import require
 from ..accounts.models import utcnow
 from ..extensions import db
 from ..kb import queries
-from . import services, tracks
+from . import certificates, services, tracks
 from .errors import TrainingError
 from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
@@ -203,8 +203,31 @@ def certificate(assignment_id: int):
                               not current_user.has_role("trainer")):
         abort(404)
     progress = tracks.progress(assignment)
-    if not progress.complete:
+    issued = certificates.certificate_for(assignment)
+    if issued is None:
         flash(_("The certificate is available once every step is done."), "info")
         return redirect(url_for("training.index"))
+    db.session.commit()
     return render_template("training/certificate.html", assignment=assignment,
-                           progress=progress)
+                           progress=progress, certificate=issued)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@require("agent")
+def verify(code: str = ""):
+    """Check a certificate's code: who, which track, when, revoked or not (trainers may
+    revoke it here, with a reason)."""
+    code = code or request.args.get("code", "")
+    found = certificates.find(code) if code else None
+    if request.method == "POST" and found is not None and current_user.has_role("trainer"):
+        try:
+            certificates.revoke(found, request.form.get("reason", ""), current_user)
+        except TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Certificate %(code)s revoked.", code=found.code), "success")
+        return redirect(url_for("training.verify", code=found.code))
+    return render_template("training/verify.html", code=code, certificate=found)

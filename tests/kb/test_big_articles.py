@@ -27,7 +27,7 @@ def test_a_body_just_over_the_limit_is_refused_in_the_form_keeping_the_text(app,
     data = form_data(trainer, "/kb/new", title="大文章", slug="big", body="字" * 40_000)
     response = trainer.post("/kb/new", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "larger than the limit of 97.6562 KB" in html
+    assert response.status_code == 200 and "larger than the limit of 97.7 KB" in html
     assert "字" * 40_000 in html  # the text is still in the editor
     assert get_article("big") is None
 
