@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import reconcile as rc
 from .analysis import Analyzer
-from .engine import MISSING, EngineError, IndexBusyError, make_engine
+from .engine import MISSING, EngineError, IndexBusyError, IndexCorruptError, make_engine
 from .settings import SearchSettings
 from .snippets import Snippets
 from .synonyms import SynonymCache
@@ -76,6 +76,8 @@ class SearchState:
     def _sync(self, timeout: float) -> None:
         try:
             rc.reconcile(self, timeout=timeout)
+        except IndexCorruptError as exc:
+            self.repair(exc, wait=True)  # already off the request (a thread), or a test
         except IndexBusyError as exc:
             log.warning("search: could not bring the index up to date: %s; the next search "
                         "retries", exc)
@@ -106,6 +108,8 @@ class SearchState:
             log.warning("search index busy (%s): %d changed article(s) will be indexed by the "
                         "next reconcile", exc.holder or "another process", len(article_ids))
             self.force_check()
+        except IndexCorruptError as exc:  # the rebuild indexes the change too
+            self.repair(exc, wait=not has_request_context())
         except Exception:  # the save itself succeeded; reconcile repairs the index later
             log.exception("search index update failed; the next reconcile will repair it")
             self.force_check()
@@ -171,8 +175,9 @@ class SearchState:
                         drift.summary())
         engine.rebuilt_reason = None
 
-    def repair(self, error: EngineError) -> None:
-        """A search found the index damaged: rebuild it (in the background on servers)."""
+    def repair(self, error: EngineError, wait: bool = False) -> None:
+        """The index was found damaged: rebuild it — in the background on servers, unless
+        ``wait`` (a command, or already in a background thread)."""
         log.error("search index %s cannot be read (%s); rebuilding it",
                   self.settings.index_dir, error)
 
@@ -180,7 +185,17 @@ class SearchState:
             with self.app.app_context():
                 self._rebuild_damaged(self.engine.verify())
 
-        self._later(self._repair_lock, rebuild, "kb-search-repair")
+        if wait:
+            if self._repair_lock.acquire(blocking=False):
+                try:
+                    rebuild()
+                finally:
+                    self._repair_lock.release()
+            else:  # another thread of this app is rebuilding: wait for it to finish
+                with self._repair_lock:
+                    pass
+        else:
+            self._later(self._repair_lock, rebuild, "kb-search-repair")
 
     def _rebuild_damaged(self, problems) -> None:
         """Rebuild under the lock into a new generation (the damaged files go with the old

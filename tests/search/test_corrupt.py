@@ -105,3 +105,10 @@ def test_in_a_command_or_test_the_repair_happens_before_the_answer(indexed):
         session.add(builder(state)(next(sources([fresh.id]))))
         session.merge = False
     assert len(slugs("退款")) == 30  # rebuilt inline, then answered
+
+
+def test_a_save_that_finds_a_damaged_segment_rebuilds_and_indexes_the_change(indexed):
+    damage(indexed.config["KB_INDEX_DIR"], "end")
+    factories.article("fresh", "新文章", "别的内容")  # a command's save: repaired right away
+    assert slugs("新文章") == ["fresh"] and len(slugs("退款")) == 30
+    assert search_state().engine.verify(full=True) == []

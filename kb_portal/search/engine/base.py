@@ -146,16 +146,19 @@ class BaseSession(WriteSession):
     def state(self, ids=None) -> dict[int, int]:
         # The writer's own searcher: deleting replaced documents reuses it, so the segments
         # are opened once (the writer closes it when it finishes).
-        return index_state(self.writer.searcher().reader(), ids)
+        with self.engine.reading():
+            return index_state(self.writer.searcher().reader(), ids)
 
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
 
     def replace(self, document: dict) -> None:
-        self.writer.update_document(**document)
+        with self.engine.reading():  # deleting the old copy reads the index
+            self.writer.update_document(**document)
 
     def delete(self, doc_id: int) -> None:
-        self.writer.delete_by_term("id", str(doc_id))
+        with self.engine.reading():
+            self.writer.delete_by_term("id", str(doc_id))
 
     def add_many(self, items, build, count: int, progress=None) -> None:
         for n, item in enumerate(items, 1):
