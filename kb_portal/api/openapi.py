@@ -69,6 +69,17 @@ SCHEMAS = {
         "updated": {**DATE, "description": "Day of the last change (UTC)."},
         "highlights": {"type": "array", "items": {"type": "string"},
                        "description": "The words that matched, as written in the article."},
+        "section": {"type": "string", "description": "Heading of the section holding the best "
+                    "passage ('' when it is above the first heading)."},
+        "section_id": {"type": "string", "description": "That heading's anchor (/a/<slug>#id)."},
+        "answer": {"oneOf": [{"type": "null"}, _ref("AnswerCard")],
+                   "description": "The answer card of the best passage, if the article has one."},
+    }),
+    "AnswerCard": _obj({
+        "text": {"type": "string", "description": "The answer, as plain text."},
+        "section_id": {"type": "string", "description": "Anchor of the section it answers "
+                       "('' for the article's own answer)."},
+        "section": {"type": "string", "description": "That section's heading."},
     }),
     "SearchResult": _obj({
         "query": {"type": "string", "description": "The query this answer is for (echoed)."},

@@ -24,7 +24,8 @@ csrf.exempt(bp)  # token requests carry no cookie; authenticate() checks CSRF fo
 limiter.limit(rate_limit_value, key_func=rate_limit_key, on_breach=rate_limited)(bp)
 
 SEARCH_FIELDS = ("slug", "title", "category", "score", "snippet", "title_html",
-                 "category_name", "language", "updated", "highlights")
+                 "category_name", "language", "updated", "highlights", "section", "section_id",
+                 "answer")
 
 
 @bp.get("/openapi.json")

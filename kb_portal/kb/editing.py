@@ -24,7 +24,7 @@ from .render_budget import explain, size_limit_error
 from .services import ConflictError, KbError, add_revision, lock_head, notify, render_body
 from .uploads import adopt_unattached
 
-CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary")
+CONTENT_FIELDS = ("title", "body", "category_key", "tags", "language", "summary", "answer")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class ArticleInput:
     tags: list[str] = field(default_factory=list)
     language: str = "zh-Hans"
     summary: str = ""
+    answer: str = ""
     owner: str | None = None
     review_by: date | None = None
     # The editor's idempotency key: one per editing session (a hidden field), so that a save
@@ -51,7 +52,8 @@ class ArticleInput:
 def revision_content(rev: Revision) -> dict:
     """The content fields of ``rev`` in :class:`ArticleInput` form (for comparisons)."""
     return {"title": rev.title, "body": rev.body, "category_key": rev.category_key,
-            "tags": rev.tags, "language": rev.language, "summary": rev.summary}
+            "tags": rev.tags, "language": rev.language, "summary": rev.summary,
+            "answer": rev.answer or ""}
 
 
 def note_is_required(article: Article | None, category_key: str) -> bool:

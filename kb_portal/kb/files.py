@@ -17,8 +17,9 @@ from .models import LANGUAGES
 
 FILE_STATUSES = ("published", "draft", "review", "archived")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-KNOWN_FIELDS = ("title", "slug", "category", "tags", "language", "summary", "status", "owner",
-                "review_by")
+KNOWN_FIELDS = ("title", "slug", "category", "tags", "language", "summary", "answer", "status",
+                "owner", "review_by")
+MAX_ANSWER = 500  # as Revision.answer
 
 
 class FileError(ValueError):
@@ -34,6 +35,7 @@ class ArticleFile:
     tags: list[str] = field(default_factory=list)
     language: str = "zh-Hans"
     summary: str = ""
+    answer: str = ""
     status: str = "published"
     owner: str | None = None
     review_by: dt.date | None = None
@@ -103,9 +105,14 @@ def parse_article(text: str, default_slug: str, categories: set[str] | None = No
     if language not in LANGUAGES:
         raise FileError(f"unknown language {language!r} (use one of {', '.join(LANGUAGES)})")
     owner = meta.get("owner")
+    answer = " ".join(str(meta.get("answer") or "").split())
+    if len(answer) > MAX_ANSWER:
+        raise FileError(f"answer is {len(answer)} characters long (at most {MAX_ANSWER}): "
+                        "keep the card to a sentence or two")
     return ArticleFile(
         slug=slug, title=title, category=category, body=body, tags=_tags(meta.get("tags")),
-        language=language, summary=str(meta.get("summary") or "").strip(), status=status,
+        language=language, summary=str(meta.get("summary") or "").strip(), answer=answer,
+        status=status,
         owner=str(owner).strip() if owner else None, review_by=_date(meta.get("review_by")),
     )
 
@@ -130,7 +137,8 @@ def dump_article(doc: ArticleFile) -> str:
     """Serialise ``doc`` in the import format (fixed field order, empty fields left out)."""
     fields = {
         "title": doc.title, "slug": doc.slug, "category": doc.category, "tags": doc.tags,
-        "language": doc.language, "summary": doc.summary, "status": doc.status,
+        "language": doc.language, "summary": doc.summary, "answer": doc.answer,
+        "status": doc.status,
         "owner": doc.owner, "review_by": doc.review_by,
     }
     lines = ["---"]

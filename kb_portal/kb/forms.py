@@ -40,6 +40,11 @@ class ArticleForm(KbForm):
     summary = StringField(_l("Summary"), validators=[Length(max=500)],
                           description=_l("One sentence shown under the title in lists and "
                                          "search results."))
+    answer = TextAreaField(_l("Answer card"), validators=[Length(max=500)],
+                           description=_l("The answer to the article's main question in one or "
+                                          "two sentences: agents see it in the search results "
+                                          "and can copy it. Section answers: a “!!! answer” "
+                                          "block in the text."))
     owner = SelectField(_l("Owner"), validate_choice=False,
                         description=_l("Keeps the article right; sees it in My work when it is "
                                        "due for review."))
@@ -70,6 +75,7 @@ class ArticleForm(KbForm):
             category_key=self.category.data or "", body=(self.body.data or "").replace(
                 "\r\n", "\n"), tags=split_tags(self.tags.data or ""),
             language=self.language.data, summary=self.summary.data or "",
+            answer=" ".join((self.answer.data or "").split()),
             owner=self.owner.data or None, review_by=self.review_by.data,
             save_key=clean_save_key(self.save_key.data))
 
@@ -81,6 +87,7 @@ class ArticleForm(KbForm):
         self.tags.data = ", ".join(content["tags"])
         self.language.data = content["language"]
         self.summary.data = content["summary"]
+        self.answer.data = content.get("answer", "")
         if article is not None:
             self.slug.data = article.slug
             self.owner.data = article.owner

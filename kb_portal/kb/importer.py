@@ -58,9 +58,11 @@ class ImportReport:
 
 
 def _file_hash(doc: ArticleFile) -> str:
+    # The answer joins the hash only when set, so files without one keep their hashes.
+    extra = {"answer": doc.answer} if doc.answer else {}
     return content_hash(title=doc.title, body=doc.body, category=doc.category, tags=doc.tags,
                         language=doc.language, summary=doc.summary, status=doc.status,
-                        owner=doc.owner, review_by=doc.review_by)
+                        owner=doc.owner, review_by=doc.review_by, **extra)
 
 
 def _matches(article: Article, doc: ArticleFile) -> bool:
@@ -71,8 +73,9 @@ def _matches(article: Article, doc: ArticleFile) -> bool:
     """
     rev = article.current
     return (rev.title, rev.body.strip("\n"), rev.category_key, rev.tags, rev.language,
-            rev.summary, article.status, article.owner, article.review_by) == \
+            rev.summary, rev.answer or "", article.status, article.owner, article.review_by) == \
         (doc.title, doc.body.strip("\n"), doc.category, doc.tags, doc.language, doc.summary,
+         doc.answer,
          doc.status, doc.owner, doc.review_by)
 
 
@@ -122,7 +125,7 @@ def _write(doc: ArticleFile, article: Article | None, chash: str, source: str, a
     article.import_hash = chash
     rev = add_revision(
         article, title=doc.title, body=doc.body, category_key=doc.category, tags=doc.tags,
-        language=doc.language, summary=doc.summary, author=actor,
+        language=doc.language, summary=doc.summary, answer=doc.answer, author=actor,
         note=f"Imported from {source}", status=doc.status, chash=chash, rendered=rendered,
         flush=False,
     )
@@ -249,7 +252,8 @@ def export_articles(target: Path, progress=None) -> int:
         rev = article.current
         doc = ArticleFile(
             slug=article.slug, title=rev.title, category=rev.category_key, body=rev.body,
-            tags=rev.tags, language=rev.language, summary=rev.summary, status=article.status,
+            tags=rev.tags, language=rev.language, summary=rev.summary, answer=rev.answer or "",
+            status=article.status,
             owner=article.owner, review_by=article.review_by,
         )
         (target / f"{article.slug}.md").write_text(dump_article(doc), encoding="utf-8")

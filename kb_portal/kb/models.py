@@ -1,7 +1,7 @@
 """Article, Revision and the tables that hang off them.
 
-An article's *content* (title, body, category, tags, language, summary) lives in revisions; every
-change is a new revision. ``Article.published_revision`` is what agents read;
+An article's *content* (title, body, category, tags, language, summary, answer) lives in
+revisions; every change is a new revision. ``Article.published_revision`` is what agents read;
 ``Article.head_revision`` is the newest revision, which may be a draft or in review while agents
 still see the published one. Ownership and the review-by date belong to the article itself.
 """
@@ -97,6 +97,8 @@ class Revision(db.Model):
     tags_json = db.Column(db.Text, nullable=False, default="[]")
     language = db.Column(db.String(8), nullable=False, default="zh-Hans")
     summary = db.Column(db.String(500), nullable=False, default="")
+    # The answer card of the article (front matter ``answer:``); kb/answers.py.
+    answer = db.Column(db.String(500), nullable=False, default="", server_default="")
     note = db.Column(db.String(500), nullable=False, default="")
     author_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -105,6 +107,14 @@ class Revision(db.Model):
     html = db.Column(db.Text, nullable=True)
     toc_json = db.Column(db.Text, nullable=True)
     links_json = db.Column(db.Text, nullable=True)
+    # Answers of "!!! answer" blocks by heading id, found once at save (kb/answers.py); NULL on
+    # revisions saved before answer cards existed.
+    answers_json = db.Column(db.Text, nullable=True)
+    # Set when this revision was published (the last time, if more than once), and whether the
+    # publisher asked agents who read an older revision to read it again (the re-read banner).
+    published_at = db.Column(db.DateTime, nullable=True)
+    requires_reread = db.Column(db.Boolean, nullable=False, default=False,
+                                server_default=db.false())
     # The editor's idempotency key (one per editing session): a save retried because its
     # response was lost finds the revision it already made instead of adding a second one.
     save_key = db.Column(db.String(40), nullable=True, index=True)
@@ -153,6 +163,9 @@ class ArticleView(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("user.id"), primary_key=True)
     day = db.Column(db.Date, primary_key=True)
     last_viewed_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    # The revision shown at the last view that day ("changed since you last read"); NULL on
+    # views recorded before it was kept.
+    revision_id = db.Column(db.Integer, db.ForeignKey("revision.id"), nullable=True)
 
 
 class Feedback(db.Model):

@@ -92,15 +92,16 @@ def resolvable_slugs() -> set[str]:
 
 
 def record_view(article: Article, user) -> None:
-    """Count a view once per user and day; remember when for 'recently viewed' (flushed).
+    """Count a view once per user and day; remember when (for 'recently viewed') and which
+    revision was shown (for 'changed since you last read'); flushed.
 
     An upsert, so the same user opening the article twice at once still makes one row.
     """
-    now = utcnow()
+    now, shown = utcnow(), article.current.id
     db.session.execute(upsert(
         ArticleView, {"article_id": article.id, "user_id": user.id, "day": local_today(),
-                      "last_viewed_at": now},
-        ("article_id", "user_id", "day"), {"last_viewed_at": now}))
+                      "last_viewed_at": now, "revision_id": shown},
+        ("article_id", "user_id", "day"), {"last_viewed_at": now, "revision_id": shown}))
 
 
 def review_state(article: Article) -> str | None:

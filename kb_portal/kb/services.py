@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from .. import audit, transaction
 from ..accounts.models import utcnow
 from ..extensions import db
+from .answers import MAX_ANSWER, answers_json
 from .models import Article, ArticleTag, Category, Revision
 from .render_budget import explain, render_budgeted
 from .rendering import Rendered, RenderError
@@ -102,7 +103,8 @@ def render_body(body: str) -> Rendered:
 
 
 def add_revision(article: Article, *, title: str, body: str, category_key: str,
-                 tags: list[str], language: str, summary: str, author=None, note: str = "",
+                 tags: list[str], language: str, summary: str, answer: str = "",
+                 author=None, note: str = "",
                  status: str = "draft", base_revision_id: int | None = None,
                  chash: str | None = None, rendered: Rendered | None = None,
                  save_key: str | None = None, flush: bool = True) -> Revision:
@@ -129,15 +131,20 @@ def add_revision(article: Article, *, title: str, body: str, category_key: str,
             select(db.func.max(Revision.number)).where(Revision.article_id == article.id))
             or 0) + 1
     rendered = rendered or render_body(body)
+    # The answer joins the hash only when set, so articles without one keep their hashes.
+    extra = {"answer": answer} if answer else {}
     rev = Revision(
         article=article, number=number, base_revision_id=article.head_revision_id,
         status=status, title=title.strip(), body=body, category_key=category_key,
-        language=language, summary=summary.strip(), note=note.strip()[:500],
+        language=language, summary=summary.strip(), answer=answer.strip()[:MAX_ANSWER],
+        note=note.strip()[:500],
         author_id=getattr(author, "id", None), created_at=utcnow(),
         content_hash=chash or content_hash(title=title, body=body, category=category_key,
-                                           tags=tags, language=language, summary=summary),
+                                           tags=tags, language=language, summary=summary,
+                                           **extra),
         html=rendered.html, toc_json=json.dumps(rendered.toc, ensure_ascii=False),
         links_json=json.dumps(rendered.links, ensure_ascii=False), save_key=save_key,
+        answers_json=answers_json(rendered.html),
     )
     rev.tags = tags
     db.session.add(rev)
@@ -155,6 +162,7 @@ def publish_revision(article: Article, rev: Revision) -> None:
     """Make ``rev`` the text agents see (not committed)."""
     first_publish = article.published_revision_id is None and article.published_revision is None
     rev.status = "published"
+    rev.published_at = utcnow()
     article.published_revision = rev
     article.status = "published"
     article.updated_at = utcnow()

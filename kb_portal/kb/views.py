@@ -6,9 +6,11 @@ from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..params import whole_number
-from . import feedback, health, history, queries, workflow
+from . import answers, feedback, health, history, queries, rereads, workflow
+from .diffing import diff_fields, diff_texts
+from .editing import revision_content
 from .forms import FeedbackForm, VerifyForm
-from .models import Category
+from .models import Category, Revision
 from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
@@ -38,6 +40,7 @@ def home():
         categories=queries.category_counts(),
         recent=queries.recently_updated(),
         viewed=queries.recently_viewed_by(current_user),
+        changed=rereads.changed_since_read(current_user),
         health=health.summary(current_user) if current_user.has_role("trainer") else None,
     )
 
@@ -73,18 +76,48 @@ def article(slug: str):
     rev = article.current
     slugs = queries.resolvable_slugs()
     html = mark_broken_links(rev.html or "", slugs.__contains__)
+    unread = rereads.unread_for(article, current_user)  # before this view counts as read
     queries.record_view(article, current_user)
     transaction.commit()
     vote = feedback.my_vote(article, current_user)
     return render_template(
         "kb/article.html", article=article, rev=rev, html=html,
         review_state=queries.review_state(article), related=queries.related(article),
+        unread=unread, diff_from=rereads.diff_start(unread) if unread else None,
+        card=answers.answer_card(rev),
         category=db.session.scalar(db.select(Category).where(Category.key == rev.category_key)),
         vote=vote, feedback_form=FeedbackForm(helpful="yes" if vote and vote.helpful else
                                               "no" if vote else None,
                                               comment=vote.comment if vote else ""),
         **(_trainer_context(article) if current_user.has_role("trainer") else {}),
     )
+
+
+@bp.route("/a/<slug>/changes")
+@require("agent")
+def changes(slug: str):
+    """What changed in the published text since revision ``?from=<n>`` (a published one).
+
+    Agents reach it from the re-read banner; drafts never show (trainers have the full diff).
+    :raise 404: when the article is not published.
+    """
+    article = queries.published_or_404(slug)
+    to_rev = article.published_revision
+    from_rev = db.session.scalar(db.select(Revision).where(
+        Revision.article_id == article.id, Revision.status == "published",
+        Revision.number < to_rev.number,
+        Revision.number <= request.args.get("from", to_rev.number - 1, type=int))
+        .order_by(Revision.number.desc()).limit(1))
+    old = revision_content(from_rev) if from_rev else dict.fromkeys(revision_content(to_rev), "")
+    new = revision_content(to_rev)
+    since = db.session.scalars(db.select(Revision).where(
+        Revision.article_id == article.id, Revision.status == "published",
+        Revision.number > (from_rev.number if from_rev else 0), Revision.number <= to_rev.number)
+        .order_by(Revision.number.desc())).all()
+    return render_template("kb/changes.html", article=article, from_rev=from_rev, to_rev=to_rev,
+                           since=since,
+                           fields=diff_fields(old, new), diff=diff_texts(old["body"], new["body"]),
+                           mode="inline")
 
 
 def _trainer_context(article) -> dict:

@@ -141,6 +141,7 @@ def publish(article: Article, actor, revision_id: int | None, *, requires_reread
     if blocker:
         raise KbError(blocker)
     approval = needs_approval(article)
+    head.requires_reread = requires_reread
     publish_revision(article, head)
     audit.record(actor, "article.publish", "article", article.id, article.slug,
                  revision=head.number, approval=approval, requires_reread=requires_reread,

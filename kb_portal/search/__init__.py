@@ -49,7 +49,15 @@ def init_app(app) -> None:
     get_index(app.config["KB_INDEX_DIR"]).open()
     app.extensions["kb_search"] = runtime.SearchRuntime(app)
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
+    app.context_processor(_template_helpers)
     runtime.start(app)
+
+
+def _template_helpers() -> dict:
+    """Callables for the include in kb/health.html (evaluated only where it is shown)."""
+    from .gaps import open_reports, searched_without_card
+
+    return {"search_gap_reports": open_reports, "search_without_card": searched_without_card}
 
 
 def _init_hook() -> None:

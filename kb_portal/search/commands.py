@@ -63,7 +63,8 @@ def search_command(query, category, tag, language, limit, as_json):
     if as_json:
         data = result.as_dict()
         data["results"] = [{k: hit[k] for k in ("slug", "title", "category", "score",
-                                                "snippet")} for hit in data["results"]]
+                                                "snippet", "section", "section_id", "answer")}
+                           for hit in data["results"]]
         click.echo(json.dumps({k: data[k] for k in ("query", "total", "results",
                                                      "did_you_mean")}, ensure_ascii=False))
         return
@@ -71,4 +72,5 @@ def search_command(query, category, tag, language, limit, as_json):
     if result.did_you_mean:
         click.echo(f"did you mean: {result.did_you_mean}")
     for hit in result.results:
-        click.echo(f"  {hit.score:7.2f}  {hit.slug}  {hit.title}  [{hit.category}]")
+        section = f" › {hit.section}" if hit.section else ""
+        click.echo(f"  {hit.score:7.2f}  {hit.slug}  {hit.title}{section}  [{hit.category}]")

@@ -66,6 +66,7 @@ class SearchIndex:
         self._ix = None
         self._searcher = None
         self._fallback = None  # the searcher from before the directory vanished (searcher())
+        self._local = threading.local()  # each thread's own searcher (live_searcher)
         self.rebuilt_reason: str | None = None  # set when open() had to start from empty
 
     # -- opening -------------------------------------------------------------------------
@@ -131,27 +132,35 @@ class SearchIndex:
             return live
 
     def live_searcher(self):
-        """This process's searcher on the index as it is on disk, reopened when another writer
+        """This thread's searcher on the index as it is on disk, reopened when another writer
         committed since; recreated (empty, for the drift check to refill in the background)
-        when the directory was deleted or became unreadable while serving."""
+        when the directory was deleted or became unreadable while serving.
+
+        One searcher per thread: a Whoosh segment reader reads its posting and stored-field
+        files through one file object (seek, then read), so two threads of a threaded server
+        sharing a searcher read each other's bytes ("Block tag error", UnpicklingError).
+        A new searcher rather than Whoosh's refresh(): refresh() closes parts of the old one,
+        which another request may still be reading; the garbage collector closes it after.
+        """
         with self._lock:
+            mine = getattr(self._local, "searcher", None)
             try:
                 ix = self.open()
-                # A new searcher rather than Whoosh's refresh(): refresh() closes parts of the
-                # old searcher, which another thread of a threaded server may still be reading
-                # from. The old one is closed by the garbage collector when its last user is done.
-                if self._searcher is None or not self._searcher.up_to_date():
-                    self._searcher = ix.searcher()
+                if mine is None or self._local.ix is not ix or not mine.up_to_date():
+                    mine = ix.searcher()
             except Exception as exc:  # the directory was deleted or damaged while serving
-                if self._searcher is None:
+                if mine is None:
                     raise
                 log.warning("search index %s became unreadable (%s: %s); answering from the "
                             "open searcher while it is rebuilt", self.path,
                             exc.__class__.__name__, exc)
-                self._fallback = self._fallback or self._searcher
-                self._ix = self._searcher = None
-                self._searcher = self.open().searcher()
-            return self._searcher
+                self._fallback = self._fallback or mine
+                self._ix = None
+                ix = self.open()
+                mine = ix.searcher()
+            self._local.searcher, self._local.ix = mine, ix
+            self._searcher = mine
+            return mine
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager

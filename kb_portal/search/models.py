@@ -1,4 +1,5 @@
-"""Search tables: the query log (for content-gap reports) and trainer-managed synonym groups."""
+"""Search tables: the query log (for content-gap reports), agents' reports of searches that
+found nothing, and trainer-managed synonym groups."""
 import json
 import re
 
@@ -30,6 +31,23 @@ class SearchEvent(db.Model):
     @property
     def filters(self) -> dict:
         return json.loads(self.filters_json or "{}")
+
+
+class GapReport(db.Model):
+    """An agent's "Tell the trainers" from a search that found nothing useful: the query as
+    typed, its normalised form (reports are counted per normalised query) and an optional
+    note. A trainer dismisses a query's reports once the gap is filled."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    query = db.Column(db.String(200), nullable=False, index=True)  # normalised (folded)
+    raw_query = db.Column(db.String(200), nullable=False, default="")
+    note = db.Column(db.String(1000), nullable=False, default="")
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    dismissed_at = db.Column(db.DateTime, nullable=True, index=True)
+    dismissed_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+
+    user = db.relationship("User", foreign_keys=[user_id])
 
 
 class SynonymGroup(db.Model):

@@ -222,9 +222,14 @@ _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _SPACES = re.compile(r"[ \t]+")
 
 
+# "!!! warning "注意"" / "??? note": the box's type is markup; its title is text agents read.
+_MD_ADMONITION = re.compile(r'^ {0,3}(?:!!!|\?\?\?\+?) *[\w-]+(?: +"([^"\n]*)")? *$', re.M)
+
+
 def plain_text(markdown_text: str) -> str:
     """Markdown → the text an agent reads (for indexing and snippets)."""
-    text = _MD_LINK.sub(r"\1", markdown_text)
+    text = _MD_ADMONITION.sub(r"\1", markdown_text)
+    text = _MD_LINK.sub(r"\1", text)
     text = _MD_TABLE_RULE.sub("", text)
     text = _MD_MARKS.sub(" ", text)
     return _SPACES.sub(" ", _BLANK_LINES.sub("\n", text)).strip()

@@ -12,8 +12,8 @@ from whoosh.query import And, Term
 
 from ..params import whole_number
 from ..textnorm import fold
+from . import passages, scoring, snippets, synonyms
 from . import query as query_builder
-from . import scoring, snippets, synonyms
 from .runtime import runtime
 
 SORTS = ("relevance", "updated")
@@ -74,6 +74,9 @@ class Hit:
     language: str = ""
     updated: str = ""
     highlights: list[str] = field(default_factory=list)
+    section: str = ""  # the heading of the section holding the best passage (passages.py)
+    section_id: str = ""  # its anchor
+    answer: dict | None = None  # the answer card of that passage ({text, section_id, section})
 
 
 @dataclass
@@ -124,8 +127,10 @@ def search(params: SearchParams) -> SearchResult:
     top = params.page * params.limit
     total, best = scoring.run(searcher, built.plan, allowed, sort_key, top)
     page_hits = best[(params.page - 1) * params.limit:top]
-    hits = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
+    found = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
+    hits = [hit for hit, _place in found]
     _name_categories(hits)
+    passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
     if total <= FEW_HITS:
@@ -150,17 +155,24 @@ def _name_categories(hits: list[Hit]) -> None:
         hit.category_name = names.get(hit.category, hit.category)
 
 
-def _hit(searcher, docnum: int, score: float, highlight) -> Hit:
+def _hit(searcher, docnum: int, score: float, highlight) -> tuple[Hit, passages.Located]:
     fields = searcher.stored_fields(docnum)
-    text, surfaces = snippets.snippet(fields.get("body", ""), highlight,
-                                      folded=fields.get("folded"))
+    body = fields.get("body", "")
+    names = fields.get("headings") or []
+    lines = passages.heading_lines(body, names)
+    best = snippets.passage(body, highlight, folded=fields.get("folded"),
+                            headings=[(start, end) for start, end, _k in lines])
+    text, surfaces = best.html, best.surfaces
     if not surfaces and fields.get("summary"):
         text, surfaces = snippets.snippet(fields["summary"], highlight)
     updated = datetime.fromtimestamp(fields.get("updated") or 0, UTC).date().isoformat()
-    return Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
-               score=round(score, 4), snippet=text,
-               title_html=snippets.mark(fields["title"], highlight),
-               language=fields.get("language", ""), updated=updated, highlights=surfaces)
+    hit = Hit(slug=fields["slug"], title=fields["title"], category=fields["category"],
+              score=round(score, 4), snippet=text,
+              title_html=snippets.mark(fields["title"], highlight),
+              language=fields.get("language", ""), updated=updated, highlights=surfaces)
+    heading = lines[best.section][2] if best.section >= 0 else None
+    return hit, passages.Located(fields.get("rev"), heading,
+                                 names[heading] if heading is not None else "")
 
 
 def did_you_mean(built, searcher, total: int, allowed) -> str | None:

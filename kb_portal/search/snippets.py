@@ -8,6 +8,9 @@ article although the query was ``退货``.
 """
 import re
 import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
@@ -18,6 +21,7 @@ WORD_RE = re.compile(r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*")
 SPLIT_RE = re.compile(r"[-_./]")
 BREAKS = "。！？；\n.!?;"
 MAX_SURFACES = 8
+WINDOW = 140  # characters of a snippet
 
 
 class _OneToOneNfkc(dict):
@@ -102,35 +106,73 @@ def _merge(spans):
     return merged
 
 
-def _best_window(folded: str, spans, width: int) -> int:
-    """Start of the ``width``-char window holding the most distinct matched words."""
-    best, best_score = 0, -1
+def _best_match(text: str, spans, width: int, headings=()) -> tuple[int, int]:
+    """The best passage: ``(offset of its first match, index of its section in headings or
+    -1)``. Snippets show the text around it; the article opens at its section.
+
+    A passage is a ``width``-char window from one match, kept inside its section. It scores one
+    point per distinct matched word, plus, for each distinct word its section's heading
+    matches, the inverse of that word's count in the text: a passage is read under its heading,
+    and a heading naming the text's rarer query word says most about what the section answers
+    (``退款到账`` → the section "到账时限", not "退款情形" that mentions 到账 in passing).
+    """
+    words = [text[s:e].lower() for s, e in spans]
+    counts = Counter(words)
+    starts = [h[0] for h in headings]
+    in_heading: list[set] = [set() for _heading in headings]
+    for (s, e), word in zip(spans, words, strict=True):
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and e <= headings[k][1]:
+            in_heading[k].add(word)
+    bonus = [sum(1 / counts[w] for w in found) for found in in_heading]
+    best, best_section, best_score = spans[0][0], -1, -1.0
     for i, (start, _end) in enumerate(spans):
+        section = bisect_right(starts, start) - 1
+        limit = starts[section + 1] if section + 1 < len(starts) else len(text)
         seen = set()
-        for s, e in spans[i:]:
-            if e - start > width:
+        for j in range(i, len(spans)):
+            s, e = spans[j]
+            if e - start > width or s >= limit:
                 break
-            seen.add(folded[s:e])
-        if len(seen) > best_score:
-            best, best_score = start, len(seen)
-    # Begin at the sentence start when it is close, else a little before the first match.
-    cut = max(folded.rfind(ch, max(0, best - 40), best) for ch in BREAKS)
+            seen.add(words[j])
+        score = len(seen) + (bonus[section] if section >= 0 else 0.0)
+        if score > best_score:
+            best, best_section, best_score = start, section, score
+    return best, best_section
+
+
+def _window_start(text: str, best: int, width: int) -> int:
+    """Begin at the sentence start when it is close, else a little before the best match."""
+    cut = max(text.rfind(ch, max(0, best - 40), best) for ch in BREAKS)
     start = cut + 1 if cut >= 0 else max(0, best - 20)
-    return max(0, min(start, len(folded) - width))  # near the end: show a full window
+    return max(0, min(start, len(text) - width))  # near the end: show a full window
 
 
-def snippet(text: str, highlight, width: int = 140,
-            folded: str | None = None) -> tuple[str, list[str]]:
-    """HTML for the best passage of ``text`` with matches in ``<mark>``, and the distinct
-    matched strings as they are written in ``text`` (for highlighting on the article page).
-    ``folded`` is :func:`fold_same_length` of ``text`` when the caller has it."""
+@dataclass
+class Passage:
+    """The best passage of a text for a query: its snippet HTML, the matched strings as
+    written (for highlighting on the article page), and where the passage's first match is
+    in the text (``at``; -1 when nothing matched)."""
+
+    html: str
+    surfaces: list[str]
+    at: int = -1
+    section: int = -1  # index in the ``headings`` given to :func:`passage` (-1: above them)
+
+
+def passage(text: str, highlight, width: int = WINDOW, folded: str | None = None,
+            headings=()) -> Passage:
+    """The best passage of ``text`` with matches in ``<mark>`` (see :class:`Passage`).
+    ``folded`` is :func:`fold_same_length` of ``text`` when the caller has it; ``headings``
+    the sorted ``(start, end)`` offsets of the heading lines in ``text`` (sections)."""
     text = text or ""
     folded, index = fold_with_map(text, folded)
     spans = find_spans(folded, highlight)
     if index is not None:  # map folded offsets back to the original text
         spans = [(index[s], index[e - 1] + 1) for s, e in spans]
     surfaces = list(dict.fromkeys(text[s:e] for s, e in spans))[:MAX_SURFACES]
-    start = _best_window(text, spans, width) if spans else 0
+    at, section = _best_match(text, spans, width, headings) if spans else (-1, -1)
+    start = _window_start(text, at, width) if spans else 0
     end = min(len(text), start + width)
     html, pos = [], start
     for s, e in spans:
@@ -145,7 +187,14 @@ def snippet(text: str, highlight, width: int = 140,
     body = "".join(html).replace("\n", " ").strip()
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return prefix + body + suffix, surfaces
+    return Passage(prefix + body + suffix, surfaces, at, section)
+
+
+def snippet(text: str, highlight, width: int = WINDOW,
+            folded: str | None = None) -> tuple[str, list[str]]:
+    """:func:`passage`'s HTML and matched strings."""
+    found = passage(text, highlight, width, folded)
+    return found.html, found.surfaces
 
 
 def mark(text: str, highlight) -> str:

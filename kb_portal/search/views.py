@@ -16,13 +16,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import drafts, searchlog, synonyms
+from . import drafts, gaps, searchlog, synonyms
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, search
 
@@ -80,15 +82,46 @@ def results():
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
     result = search(params) if params.q.strip() else None
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
+    help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
     # Trainers also see unpublished articles that match (never from the index; see drafts.py).
     unpublished = drafts.unpublished_matches(params.q) \
         if params.q.strip() and params.page == 1 and current_user.has_role("trainer") else []
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url, unpublished=unpublished))
+        categories=categories, open_url=open_url, unpublished=unpublished, **help_))
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response
+
+
+def _zero_result_help(query: str) -> dict:
+    """What the page offers when nothing matched (besides "did you mean")."""
+    opened = gaps.similar_opened(query)
+    return {"similar": opened, "closest": gaps.closest_categories(opened)}
+
+
+@bp.post("/search/report")
+@require("agent")
+def report_gap():
+    """"Tell the trainers": record a search that found nothing useful, with an optional note."""
+    query = (request.form.get("q") or "")[:1000]
+    if gaps.report_gap(current_user, query, request.form.get("note", "")) is None:
+        flash(_("There is no search to report."), "error")
+        return redirect(url_for("search.results"))
+    transaction.commit()
+    flash(_("Thank you: the trainers will see this search on their content-gaps list."),
+          "success")
+    return redirect(url_for("search.results", q=query, reported=1))
+
+
+@bp.post("/search/reports/dismiss")
+@require("trainer")
+def dismiss_gap():
+    """A trainer dismisses a query's reports (the gap is filled, or it is not one)."""
+    count = gaps.dismiss(request.form.get("q", ""), current_user)
+    transaction.commit()
+    flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
+    return redirect(url_for("kb_health.overview", _anchor="gaps"))
 
 
 def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str:
@@ -98,6 +131,8 @@ def open_url(hit, params: SearchParams, rank: int, session_key: str = "") -> str
         args["sid"] = session_key
     if hit.highlights:
         args["hl"] = "\n".join(hit.highlights)
+    if hit.section_id:
+        args["section"] = hit.section_id
     return url_for("search.open_result") + "?" + urlencode(args)
 
 
@@ -116,7 +151,9 @@ def open_result():
         db.session.rollback()
         log.warning("could not log a result click", exc_info=True)
     args = {k: v for k in ("q", "hl") if (v := request.args.get(k))}
-    return redirect(url_for("kb.article", slug=slug, **args))
+    section = (request.args.get("section") or "")[:200]
+    # The fragment lands the agent on the section that best matched (article.js marks it).
+    return redirect(url_for("kb.article", slug=slug, _anchor=section or None, **args))
 
 
 @bp.route("/search/synonyms")

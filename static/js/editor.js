@@ -68,6 +68,16 @@
   text.addEventListener("input", schedulePreview);
   renderPreview();
 
+  // The article's answer card (front matter "answer:") above the preview, as agents see it.
+  var answerField = form.querySelector("textarea[name=answer]");
+  var answerCard = document.getElementById("preview-answer");
+  function showAnswer() {
+    var value = answerField.value.trim();
+    answerCard.hidden = !value;
+    answerCard.querySelector(".answer-text").textContent = value;
+  }
+  if (answerField && answerCard) { answerField.addEventListener("input", showAnswer); showAnswer(); }
+
   function status(message) { if (statusEl) { statusEl.textContent = message || ""; } }
 
   // ---- editing helpers ---------------------------------------------------------------------

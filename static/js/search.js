@@ -1,48 +1,23 @@
-// kb_portal search: live results while typing, keyboard navigation, and on the article page
-// highlighting of the query and a "copy" button per section. No dependencies.
+// kb_portal live search: ONE component for every search box (the home page's and the top
+// bar's), so they behave the same. Each <form data-live-search> holds a search input, a hidden
+// sid and a .live-results panel. What an agent mid-call needs from it:
+//  * results while typing, ↑/↓ to choose, Enter to open, Esc closes the list (the query
+//    stays), a second Esc clears the box; Enter on an empty box does nothing;
+//  * no request while an input method composes a word (pinyin): compositionstart/-end;
+//  * never a "no match" for a query that is still in flight or being typed: older requests
+//    are aborted (AbortController) and only the latest completed query may show "no match";
+//  * the query and its results survive Back and a reload (history.replaceState);
+//  * each result says which section matched ("› 到账时限") and shows that passage's answer
+//    card with a Copy button.
+// No dependencies; window.kb.copy (app.js) writes the clipboard.
 (function () {
   "use strict";
 
   var DEBOUNCE_MS = 150;
-  var box = document.getElementById("search-box");
-  var panel = document.getElementById("live-results");
-  var sidField = document.getElementById("search-sid");
+  var LIMIT = "8";
   var i18n = {};
   try { i18n = JSON.parse(document.getElementById("search-i18n").textContent); } catch (e) { /* defaults */ }
-
   function t(key, fallback) { return i18n[key] || fallback; }
-
-  // ---- live results ----------------------------------------------------------------------
-  var timer = null;
-  var sent = 0;       // sequence number of the last request sent
-  var shown = 0;      // sequence number of the results on screen: older answers are dropped
-  var active = -1;
-  var items = [];
-
-  function newSid() {
-    return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
-  }
-
-  function openUrl(hit, query, rank) {
-    var params = new URLSearchParams({ slug: hit.slug, q: query, rank: String(rank), sid: sidField.value });
-    if (hit.highlights && hit.highlights.length) { params.set("hl", hit.highlights.join("\n")); }
-    return "/search/open?" + params.toString();
-  }
-
-  function close() {
-    panel.hidden = true;
-    box.setAttribute("aria-expanded", "false");
-    box.removeAttribute("aria-activedescendant");
-    active = -1;
-  }
-
-  function setActive(index) {
-    if (!items.length) { return; }
-    active = (index + items.length) % items.length;
-    items.forEach(function (el, i) { el.classList.toggle("active", i === active); el.setAttribute("aria-selected", i === active ? "true" : "false"); });
-    box.setAttribute("aria-activedescendant", items[active].id);
-    items[active].scrollIntoView({ block: "nearest" });
-  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -51,149 +26,260 @@
     return node;
   }
 
-  function render(data, query) {
-    panel.textContent = "";
-    items = [];
-    active = -1;
-    if (data.did_you_mean) {
-      var dym = el("p", "live-dym", t("didYouMean", "Did you mean") + " ");
-      var link = el("a", "", data.did_you_mean);
-      link.href = "/search?q=" + encodeURIComponent(data.did_you_mean);
-      dym.appendChild(link);
-      panel.appendChild(dym);
-    }
-    data.results.forEach(function (hit, i) {
-      var a = el("a", "live-item");
-      a.id = "live-opt-" + i;
-      a.href = openUrl(hit, query, i + 1);
-      a.setAttribute("role", "option");
-      var title = el("span", "live-title");
-      title.innerHTML = hit.title_html;  // escaped by the server; only <mark> added
-      var meta = el("span", "live-meta");
-      meta.appendChild(el("span", "badge badge-" + hit.category, hit.category_name || hit.category));
-      meta.appendChild(el("span", "muted", " " + hit.updated));
-      var snippet = el("span", "live-snippet");
-      snippet.innerHTML = hit.snippet;   // escaped by the server; only <mark> added
-      a.appendChild(title); a.appendChild(meta); a.appendChild(snippet);
-      panel.appendChild(a);
-      items.push(a);
+  function newSid() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
+
+  function isComposingKey(event) { return event.isComposing || event.keyCode === 229; }
+
+  /** The link of a result: /search/open logs the click, then lands on the matched section. */
+  function openUrl(hit, query, rank, sid) {
+    var params = new URLSearchParams({ slug: hit.slug, q: query, rank: String(rank) });
+    if (sid) { params.set("sid", sid); }
+    if (hit.highlights && hit.highlights.length) { params.set("hl", hit.highlights.join("\n")); }
+    if (hit.section_id) { params.set("section", hit.section_id); }
+    return "/search/open?" + params.toString();
+  }
+
+  function answerCard(answer) {
+    var card = el("div", "live-answer answer-card");
+    var label = el("span", "answer-label", answer.section ? t("answerIn", "Answer") + " · " + answer.section : t("answer", "Answer"));
+    var text = el("span", "answer-text", answer.text);
+    var button = el("button", "copy-answer small-button", t("copy", "Copy"));
+    button.type = "button";
+    button.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the box's focus
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      window.kb.copy(answer.text).then(function () { window.kb.flash(button, t("copied", "Copied"), t("copy", "Copy")); });
     });
-    if (!data.results.length) { panel.appendChild(el("p", "muted live-empty", t("noResults", "No article matches."))); }
-    var all = el("a", "live-all", t("allResults", "All results") + " (" + data.total + ")");
-    all.href = "/search?" + new URLSearchParams({ q: query, sid: sidField.value }).toString();
-    panel.appendChild(all);
-    panel.hidden = false;
-    box.setAttribute("aria-expanded", "true");
+    card.appendChild(label); card.appendChild(text); card.appendChild(button);
+    return card;
   }
 
-  function fetchResults() {
-    var query = box.value;
-    if (!query.trim()) { close(); return; }
-    var seq = ++sent;
-    var url = box.dataset.liveUrl + "?" + new URLSearchParams({ q: query, limit: "8", sid: sidField.value }).toString();
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        // Answers can arrive out of order: never let an older one replace a newer one.
-        if (!data || seq < shown) { return; }
-        shown = seq;
-        render(data, query);
-      })
-      .catch(function () { /* offline or navigating away: keep what is shown */ });
-  }
+  function LiveSearch(form) {
+    var box = form.querySelector("input[type=search]");
+    var panel = form.querySelector(".live-results");
+    var sidField = form.querySelector("input[name=sid]");
+    var stateKey = "kbSearch:" + box.id;
+    var timer = null, controller = null, sent = 0, composing = false;
+    var items = [], active = -1;
+    var shown = null;  // {q, data}: what the panel holds
 
-  if (box && panel && sidField) {
-    box.setAttribute("aria-controls", "live-results");
+    box.setAttribute("role", "combobox");
+    box.setAttribute("aria-controls", panel.id);
     box.setAttribute("aria-autocomplete", "list");
-    box.addEventListener("input", function () {
-      if (!sidField.value) { sidField.value = newSid(); }
-      if (!box.value.trim()) { sidField.value = ""; }
+    box.setAttribute("aria-expanded", "false");
+
+    function isOpen() { return !panel.hidden; }
+
+    function open() {
+      if (!shown) { return; }
+      panel.hidden = false;
+      box.setAttribute("aria-expanded", "true");
+    }
+
+    function close() {
+      panel.hidden = true;
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+      setActive(-1);
+    }
+
+    function setActive(index) {
+      active = items.length ? index : -1;
+      items.forEach(function (item, i) {
+        item.classList.toggle("active", i === active);
+        item.querySelector(".live-link").setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      if (active >= 0) {
+        box.setAttribute("aria-activedescendant", items[active].querySelector(".live-link").id);
+        items[active].scrollIntoView({ block: "nearest" });
+      } else {
+        box.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function move(step) {
+      if (!items.length) { return; }
+      if (step > 0) { setActive((active + 1) % items.length); } else { setActive(active <= 0 ? items.length - 1 : active - 1); }
+    }
+
+    function remember() {
+      var state = Object.assign({}, history.state || {});
+      state[stateKey] = shown ? { q: shown.q, data: shown.data, sid: sidField.value } : null;
+      try { history.replaceState(state, ""); } catch (e) { /* state too large: not fatal */ }
+    }
+
+    function render(data, query) {
+      shown = { q: query, data: data };
+      panel.textContent = "";
+      panel.dataset.query = query;
+      items = [];
+      active = -1;
+      if (data.did_you_mean) {
+        var dym = el("p", "live-dym", t("didYouMean", "Did you mean") + " ");
+        var suggestion = el("a", "", data.did_you_mean);
+        suggestion.href = "/search?q=" + encodeURIComponent(data.did_you_mean);
+        dym.appendChild(suggestion);
+        panel.appendChild(dym);
+      }
+      var list = el("div", "live-list");
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", t("results", "Results"));
+      data.results.forEach(function (hit, i) {
+        var item = el("div", "live-item");
+        var link = el("a", "live-link");
+        link.id = panel.id + "-opt-" + i;
+        link.href = openUrl(hit, query, i + 1, sidField.value);
+        link.setAttribute("role", "option");
+        link.tabIndex = -1;
+        var head = el("span", "live-head");
+        var title = el("span", "live-title");
+        title.innerHTML = hit.title_html;  // escaped by the server; only <mark> added
+        head.appendChild(title);
+        if (hit.section) { head.appendChild(el("span", "live-section", " › " + hit.section)); }
+        var meta = el("span", "live-meta");
+        meta.appendChild(el("span", "badge badge-" + hit.category, hit.category_name || hit.category));
+        meta.appendChild(el("span", "muted", " " + hit.updated));
+        var snippet = el("span", "live-snippet");
+        snippet.innerHTML = hit.snippet;  // escaped by the server; only <mark> added
+        link.appendChild(head); link.appendChild(meta); link.appendChild(snippet);
+        item.appendChild(link);
+        if (hit.answer && hit.answer.text) { item.appendChild(answerCard(hit.answer)); }
+        list.appendChild(item);
+        items.push(item);
+      });
+      panel.appendChild(list);
+      var more = "/search?" + new URLSearchParams({ q: query, sid: sidField.value }).toString();
+      if (!data.results.length) {
+        panel.appendChild(el("p", "muted live-empty", t("noResults", "No article matches.")));
+        var help = el("a", "live-all", t("zeroHelp", "Suggestions, or tell the trainers") + " ›");
+        help.href = more;
+        panel.appendChild(help);
+      } else {
+        var all = el("a", "live-all", t("allResults", "All results") + " (" + data.total + ")");
+        all.href = more;
+        panel.appendChild(all);
+      }
+      open();
+      remember();
+    }
+
+    // What the box is doing, for browser tests and the bench: idle | waiting | loading.
+    function state(value) { form.dataset.state = value; }
+
+    function cancel() {
       clearTimeout(timer);
-      timer = setTimeout(fetchResults, DEBOUNCE_MS);
+      timer = null;
+      if (controller) { controller.abort(); controller = null; }
+      state("idle");
+    }
+
+    function fetchNow() {
+      timer = null;
+      var query = box.value;
+      if (!query.trim() || composing) { return; }
+      if (controller) { controller.abort(); }  // a newer query makes the older answer useless
+      controller = new AbortController();
+      var mine = ++sent;
+      state("loading");
+      panel.setAttribute("aria-busy", "true");
+      var url = box.dataset.liveUrl + "?" + new URLSearchParams({ q: query, limit: LIMIT, sid: sidField.value }).toString();
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (mine !== sent) { return; }
+          controller = null;
+          panel.removeAttribute("aria-busy");
+          state(timer === null ? "idle" : "waiting");
+          if (!data) { return; }
+          // "No match" only for the query the agent is looking at, not for one they are still
+          // typing past (a timer pending) or composing.
+          var settled = timer === null && !composing && box.value === query;
+          if (!data.results.length && !settled) { return; }
+          render(data, query);
+        })
+        .catch(function () {  // aborted, offline or navigating away: keep what is shown
+          if (mine === sent && controller && !controller.signal.aborted) { controller = null; state("idle"); }
+        });
+    }
+
+    function schedule() {
+      cancel();
+      if (!box.value.trim()) {
+        sidField.value = "";
+        shown = null;
+        close();
+        remember();
+        return;
+      }
+      if (!sidField.value) { sidField.value = newSid(); }
+      timer = setTimeout(fetchNow, DEBOUNCE_MS);
+      state("waiting");
+    }
+
+    function go(item) { window.location.href = item.querySelector(".live-link").href; }
+
+    box.addEventListener("compositionstart", function () { composing = true; cancel(); });
+    box.addEventListener("compositionend", function () { composing = false; schedule(); });
+    box.addEventListener("input", function (event) {
+      if (composing || event.isComposing) { return; }
+      schedule();
+    });
+    box.addEventListener("focus", function () {
+      if (shown && shown.q === box.value) { open(); }
     });
     box.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { event.preventDefault(); if (panel.hidden) { fetchResults(); } else { setActive(active + 1); } }
-      else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
-      else if (event.key === "Escape") { close(); }
-      else if (event.key === "Enter" && active >= 0 && !panel.hidden) {
+      if (composing || isComposingKey(event)) { return; }  // the input method's keys
+      var key = event.key;
+      if (key === "ArrowDown" || key === "ArrowUp") {
         event.preventDefault();
-        window.location.href = items[active].href;
+        if (!isOpen()) {
+          if (shown && shown.q === box.value) { open(); } else if (box.value.trim()) { cancel(); fetchNow(); }
+          return;
+        }
+        move(key === "ArrowDown" ? 1 : -1);
+      } else if (key === "Escape") {
+        event.preventDefault();  // the browser would empty a search input on Esc
+        if (isOpen()) { close(); return; }
+        if (box.value) { box.value = ""; schedule(); }
+      } else if (key === "Enter") {
+        if (!box.value.trim()) { event.preventDefault(); return; }
+        if (isOpen() && active >= 0) { event.preventDefault(); go(items[active]); }
       }
     });
+    form.addEventListener("submit", function (event) {
+      if (!box.value.trim()) { event.preventDefault(); }
+    });
     document.addEventListener("click", function (event) {
-      if (!panel.contains(event.target) && event.target !== box) { close(); }
+      if (!form.contains(event.target)) { close(); }
     });
-  }
-
-  // ---- article page: highlight the query, copy buttons -------------------------------------
-  var body = document.getElementById("article-body");
-  if (!body) { return; }
-
-  function highlight(words) {
-    words = words.filter(function (w) { return w && w.trim().length > 0; })
-      .sort(function (a, b) { return b.length - a.length; });
-    if (!words.length) { return null; }
-    var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    var pattern = new RegExp("(" + escaped.join("|") + ")", "gi");
-    var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT, null);
-    var nodes = [];
-    while (walker.nextNode()) { nodes.push(walker.currentNode); }
-    var first = null;
-    nodes.forEach(function (node) {
-      if (!pattern.test(node.nodeValue)) { return; }
-      pattern.lastIndex = 0;
-      var frag = document.createDocumentFragment();
-      var last = 0;
-      node.nodeValue.replace(pattern, function (match, _g, offset) {
-        frag.appendChild(document.createTextNode(node.nodeValue.slice(last, offset)));
-        var mark = el("mark", "kb-hit", match);
-        frag.appendChild(mark);
-        first = first || mark;
-        last = offset + match.length;
-      });
-      frag.appendChild(document.createTextNode(node.nodeValue.slice(last)));
-      node.parentNode.replaceChild(frag, node);
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) { close(); }
     });
-    return first;
-  }
 
-  var params = new URLSearchParams(window.location.search);
-  var words = (params.get("hl") || "").split("\n");
-  if (!params.get("hl") && params.get("q")) { words = params.get("q").split(/\s+/); }
-  var first = highlight(words);
-  if (first) { first.scrollIntoView({ block: "center" }); }
-
-  function sectionText(heading) {
-    var level = Number(heading.tagName.slice(1));
-    var parts = [heading.textContent.replace(t("copy", "Copy"), "").trim()];
-    for (var node = heading.nextElementSibling; node; node = node.nextElementSibling) {
-      if (/^H[1-6]$/.test(node.tagName) && Number(node.tagName.slice(1)) <= level) { break; }
-      parts.push(node.innerText.trim());
+    // Back, forward and reload bring the query and its results back.
+    var saved = history.state && history.state[stateKey];
+    if (saved && saved.q && saved.data) {
+      box.value = saved.q;
+      sidField.value = saved.sid || "";
+      render(saved.data, saved.q);
     }
-    return parts.filter(Boolean).join("\n\n");
+    state("idle");
+    form.dataset.ready = "1";  // lets browser tests and the bench wait for the script
+    return { box: box };
   }
 
-  function copy(text) {
-    if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
-    var area = el("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed"; area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    try { document.execCommand("copy"); } finally { document.body.removeChild(area); }
-    return Promise.resolve();
-  }
-
-  body.querySelectorAll("h2, h3").forEach(function (heading) {
-    var button = el("button", "copy-section linklike", t("copy", "Copy"));
-    button.type = "button";
-    button.addEventListener("click", function () {
-      copy(sectionText(heading)).then(function () {
-        button.textContent = t("copied", "Copied");
-        setTimeout(function () { button.textContent = t("copy", "Copy"); }, 1500);
-      });
-    });
-    heading.appendChild(button);
+  var touch = window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches;
+  var boxes = [];
+  document.querySelectorAll("form[data-live-search]").forEach(function (form) {
+    var search = LiveSearch(form);
+    var hint = search.box.dataset.keyHint;
+    if (hint && !touch) { search.box.placeholder = hint; }  // "press /" only with a keyboard
+    boxes.push(search.box);
   });
+  // Agents land on the search box: the first thing they do on a call is type.
+  var first = boxes.filter(function (b) { return b.hasAttribute("data-autofocus"); })[0];
+  if (first && (document.activeElement === document.body || !document.activeElement)) {
+    first.focus({ preventScroll: true });
+  }
 })();

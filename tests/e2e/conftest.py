@@ -117,9 +117,11 @@ def page_as(browser, live_server):
     """``page_as("agent")`` → a Playwright page logged in as that demo account."""
     contexts = []
 
-    def make(role: str, viewport=None, locale: str = "zh-CN"):
+    def make(role: str, viewport=None, locale: str = "zh-CN", **options):
+        """``options`` go to the browser context (``permissions``, ``has_touch`` …)."""
         context = browser.new_context(locale=locale,
-                                      viewport=viewport or {"width": 1280, "height": 860})
+                                      viewport=viewport or {"width": 1280, "height": 860},
+                                      **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -11,18 +11,19 @@ pytestmark = pytest.mark.e2e
 
 def test_agent_types_chinese_and_opens_the_top_hit_with_the_keyboard(page_as):
     page = page_as("agent")
-    page.keyboard.press("/")  # focuses the search box from anywhere
-    assert page.evaluate("document.activeElement.id") == "search-box"
+    page.locator("h1, h2").first.click()  # focus elsewhere; "/" brings it back
+    page.keyboard.press("/")  # focuses the page's main search box from anywhere
+    assert page.evaluate("document.activeElement.id") == "home-search"
     page.keyboard.type("退款到账", delay=60)  # as typed: live results update while typing
-    first = page.locator("#live-results .live-item").first
+    first = page.locator("#home-search-results .live-item").first
     first.wait_for()
     assert "退款" in first.locator("mark").first.inner_text()
-    titles = page.locator("#live-results .live-title").all_inner_texts()
+    titles = page.locator("#home-search-results .live-title").all_inner_texts()
     assert "退款政策" in titles[:3]
     shot(page, "search-live-results")
     page.keyboard.press("ArrowDown")
-    assert page.locator("#live-results .live-item.active").count() == 1
-    expected = page.locator("#live-results .live-item.active .live-title").inner_text()
+    assert page.locator("#home-search-results .live-item.active").count() == 1
+    expected = page.locator("#home-search-results .live-item.active .live-title").inner_text()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/a/[^?]+\?.*"))
     assert page.locator("h1").inner_text() == expected

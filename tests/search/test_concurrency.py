@@ -45,3 +45,33 @@ def test_a_searcher_sees_another_processes_write(app):
     p.join(60)
     searcher = runtime().index.searcher()
     assert "w0" in {fields["slug"] for fields in searcher.all_stored_fields()}
+
+
+def test_threads_of_one_process_each_read_through_their_own_searcher(app):
+    """Whoosh's segment readers share one file object per file: threads sharing a searcher
+    read each other's bytes (gthread workers answered 500 with "Block tag error" under load,
+    bench/RESULTS.md). Each thread gets its own searcher, and concurrent searches all answer."""
+    import threading
+
+    from kb_portal.search.services import SearchParams, search
+
+    for n in range(30):
+        factories.article(f"t{n}", f"退款 发票 {n}", "退款 发票 投诉 " * 200, tags=["退款"])
+    seen, errors = [], []
+
+    def work():
+        with app.app_context():
+            seen.append(runtime().index.searcher())
+            for q in ("退款", "发票 投诉", "退款 发票", "投诉") * 25:
+                try:
+                    assert search(SearchParams(q=q)).total == 30
+                except Exception as exc:  # collected and reported below
+                    errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({id(s) for s in seen}) == 4

@@ -139,7 +139,8 @@ def test_search_command_prints_the_api_shape(app, runner):
     data = json.loads(result.output)
     assert set(data) == {"query", "total", "results", "did_you_mean"}
     assert data["total"] == 1
-    assert set(data["results"][0]) == {"slug", "title", "category", "score", "snippet"}
+    assert set(data["results"][0]) == {"slug", "title", "category", "score", "snippet",
+                                       "section", "section_id", "answer"}
     assert "<mark>退款</mark>" in data["results"][0]["snippet"]
 
 
