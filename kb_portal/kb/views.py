@@ -6,12 +6,11 @@ from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..params import whole_number
-from . import answers, feedback, health, history, queries, rereads, workflow
+from . import answers, article_page, feedback, health, history, queries, rereads, workflow
 from .diffing import diff_fields, diff_texts
 from .editing import revision_content
-from .forms import FeedbackForm, VerifyForm
+from .forms import LANGUAGE_CHOICES, FeedbackForm, VerifyForm
 from .models import Category, Revision
-from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
 bp.add_app_template_global(history.status_label, "status_label")
@@ -30,6 +29,13 @@ def category_label(key: str) -> str:
             cat.key: cat.display_name(_locale()) for cat in db.session.scalars(db.select(Category))
         }
     return names.get(key, key)
+
+
+def readable_content(content: dict) -> dict:
+    """Category and language as their names, for the field diff people read."""
+    languages = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
+    return {**content, "category_key": category_label(content["category_key"]),
+            "language": languages.get(content["language"], content["language"])}
 
 
 @bp.route("/")
@@ -74,14 +80,12 @@ def article(slug: str):
     if renamed:
         return redirect(url_for("kb.article", slug=article.slug, **request.args), 301)
     rev = article.current
-    slugs = queries.resolvable_slugs()
-    html = mark_broken_links(rev.html or "", slugs.__contains__)
     unread = rereads.unread_for(article, current_user)  # before this view counts as read
     queries.record_view(article, current_user)
-    transaction.commit()
     vote = feedback.my_vote(article, current_user)
-    return render_template(
-        "kb/article.html", article=article, rev=rev, html=html,
+    page = render_template(
+        "kb/article.html", article=article, rev=rev, html=article_page.body_html(rev),
+        toc=article_page.table_of_contents(rev),
         review_state=queries.review_state(article), related=queries.related(article),
         unread=unread, diff_from=rereads.diff_start(unread) if unread else None,
         card=answers.answer_card(rev),
@@ -91,6 +95,10 @@ def article(slug: str):
                                               comment=vote.comment if vote else ""),
         **(_trainer_context(article) if current_user.has_role("trainer") else {}),
     )
+    # Committed after the page is drawn: a commit expires the loaded rows, and reading the
+    # revision again would fetch its whole body and HTML (megabytes) a second time.
+    transaction.commit()
+    return page
 
 
 @bp.route("/a/<slug>/changes")
@@ -108,8 +116,8 @@ def changes(slug: str):
         Revision.number < to_rev.number,
         Revision.number <= request.args.get("from", to_rev.number - 1, type=int))
         .order_by(Revision.number.desc()).limit(1))
-    old = revision_content(from_rev) if from_rev else dict.fromkeys(revision_content(to_rev), "")
-    new = revision_content(to_rev)
+    new = readable_content(revision_content(to_rev))
+    old = readable_content(revision_content(from_rev)) if from_rev else dict.fromkeys(new, "")
     since = db.session.scalars(db.select(Revision).where(
         Revision.article_id == article.id, Revision.status == "published",
         Revision.number > (from_rev.number if from_rev else 0), Revision.number <= to_rev.number)
