@@ -40,6 +40,7 @@ from sqlalchemy import create_engine, text
 
 from ops.cluster import Portal, Postgres
 
+from . import adversarial_index as index_cases
 from . import webflow
 from .htmlforms import editor_form
 
@@ -229,7 +230,8 @@ def bodies(ctx: Context) -> None:
         ctx.send(lambda form=form: webflow.create_article(session, ctx.url, form, timeout=120))
 
 
-CASES = {"races": races, "retries": retries, "bodies": bodies}
+CASES = {"races": races, "retries": retries, "bodies": bodies, "kills": index_cases.kills,
+         "stale_lock": index_cases.stale_lock, "damaged_segment": index_cases.damaged_segment}
 
 
 def orphans(data_dir: Path) -> list[int]:

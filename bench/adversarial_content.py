@@ -2,19 +2,17 @@
 
 Starts gunicorn (``--worker-class sync`` or ``gthread``) on a free loopback port with a fresh
 data directory, logs in as a trainer, then previews and saves each body of :data:`BODIES` and
-counts 5xx answers and requests slower than :data:`HANG_SECONDS`. It also saves a large
-realistic article and times opening it warm (the issue-17 bar: a 1 MB article opens in
-< 300 ms). Prints one line per case and the totals.
+counts 5xx answers and requests slower than :data:`HANG_SECONDS`. Prints one line per case
+and the totals. (How fast a big article opens is ``bench/article_open.py``.)
 
     .venv/bin/python -m bench.adversarial_content --worker-class gthread
-    .venv/bin/python -m bench.adversarial_content --worker-class sync --open-mb 1
+    .venv/bin/python -m bench.adversarial_content --worker-class sync
 
 (``bench/adversarial.py`` of the ``races`` work is the place these cases are meant to join.)
 """
 import argparse
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,17 +82,7 @@ def timed(call):
     return status, time.perf_counter() - start
 
 
-def big_article(megabytes: float) -> str:
-    """A realistic long article: the demo articles' bodies repeated."""
-    bodies = [p.read_text(encoding="utf-8").split("---", 2)[2] for p in
-              sorted((ROOT / "articles").glob("*.md"))]
-    text, target = "", int(megabytes * 1024 * 1024)
-    while len(text.encode()) < target:
-        text += "\n\n".join(bodies)
-    return text
-
-
-def run(base: str, open_mb: float) -> dict:
+def run(base: str) -> dict:
     session = requests.Session()
     assert webflow.login(session, base, "bench-trainer", PASSWORD).status_code == 302
     totals = {"5xx": 0, "hangs": 0, "cases": 0}
@@ -112,31 +100,18 @@ def run(base: str, open_mb: float) -> dict:
             totals["hangs"] += seconds > HANG_SECONDS
         print(f"{name:40} preview {preview[0]} {preview[1]:6.2f} s   save {save[0]} "
               f"{save[1]:6.2f} s", flush=True)
-    if open_mb:
-        form = webflow.article_form("big", "big-article", big_article(open_mb), "bench-trainer")
-        status, seconds = timed(lambda: webflow.create_article(session, base, form,
-                                                               timeout=120))
-        print(f"save of a {open_mb} MB article: {status} in {seconds:.2f} s")
-        times = []
-        for _ in range(11):
-            status, seconds = timed(lambda: session.get(base + "/a/big-article", timeout=60))
-            times.append(seconds)
-        warm = times[1:]
-        print(f"open {open_mb} MB article warm: median {statistics.median(warm) * 1000:.0f} ms,"
-              f" max {max(warm) * 1000:.0f} ms (status {status})")
     return totals
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread")
-    parser.add_argument("--open-mb", type=float, default=1.0)
     args = parser.parse_args()
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = start_server(data_dir, args.worker_class, port)  # stopped there if it fails
         try:
-            totals = run(f"http://127.0.0.1:{port}", args.open_mb)
+            totals = run(f"http://127.0.0.1:{port}")
         finally:
             server.terminate()
             server.wait(30)

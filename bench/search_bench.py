@@ -9,7 +9,7 @@ Steps, each on a fresh data dir under ``bench/out/`` (git-ignored):
 2. ``flask kb init`` then ``flask kb import`` of the corpus, timed as one step (the importer
    commits, then the search index is reconciled with all new articles) → articles/s; then
    ``flask kb reindex`` alone → index-only articles/s.
-3. In-process: unique generated queries through ``search()`` with snippets, the searcher's
+3. In-process: unique generated queries through ``search()`` with snippets, the snapshot's
    term-expansion cache cleared before each query (so nothing is served from a cache).
 4. gunicorn (2 workers, as ``make run``) on a free loopback port; one client with a kept-alive
    connection sends other unique queries to ``GET /api/v1/search`` with a bearer token.
@@ -132,16 +132,16 @@ def wait_for_answer(port: int, token: str, query: str, deadline: float) -> float
 def in_process(env, queries) -> dict:
     os.environ.update(env)
     from kb_portal import create_app
-    from kb_portal.search.runtime import runtime
     from kb_portal.search.services import SearchParams, search
+    from kb_portal.search.state import search_state
 
     app = create_app()
     timings = []
     with app.app_context():
         search(SearchParams(q="warm up"))
-        searcher = runtime().index.searcher()
+        snapshot = search_state().engine.snapshot()
         for q in queries:
-            searcher.__dict__.pop("_kb_vocab", None)  # no term-expansion cache hits
+            snapshot.forget("vocabulary")  # no term-expansion cache hits
             started = time.perf_counter()
             search(SearchParams(q=q, limit=10))
             timings.append((time.perf_counter() - started) * 1000)

@@ -78,11 +78,9 @@ def _register_site_files(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from . import accounts, api, kb
-    from .search.views import bp as search_bp
 
     accounts.init_app(app)
     kb.init_app(app)
-    app.register_blueprint(search_bp)
     api.init_app(app)
 
     from . import training

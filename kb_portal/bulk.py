@@ -14,8 +14,11 @@ undone afterwards. The importer's database side went from about 300 to 315 artic
 """
 import gc
 import multiprocessing
+import os
 import threading
 from contextlib import contextmanager
+
+from .children import die_with_parent
 
 PARALLEL_MIN = 200  # from this many items on, bulk_map uses helper processes
 BULK_THRESHOLD = 35_000  # new container objects between young-generation passes
@@ -58,5 +61,7 @@ def bulk_map(func, items: list, procs: int = 1, chunksize: int = 8):
 
 def _in_pool(func, items: list, procs: int, chunksize: int):
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(procs) as pool:  # terminated on exit, also when the caller stops early
+    # Terminated on exit, also when the caller stops early; and should the caller be killed
+    # (kill -9), the kernel ends the helpers too (kb_portal/children.py).
+    with ctx.Pool(procs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.imap(func, items, chunksize=chunksize)

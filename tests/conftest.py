@@ -3,9 +3,12 @@
 The schema comes from the models (``create_all``) for speed; ``tests/test_migrations.py``
 checks that the Alembic migrations produce exactly the same schema.
 """
+import os
 import re
+import shutil
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -15,16 +18,19 @@ from kb_portal.accounts.access import declared_access
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
 from kb_portal.kb.services import ensure_default_categories
-from kb_portal.search import synonyms
 
 from . import factories
 
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(TestConfig(tmp_path / "data"))
+def make_app(data_dir, **settings):
+    """A test app on ``data_dir`` with ``settings`` on top of :class:`TestConfig` (settings
+    are read once, when the app is built)."""
+    config = TestConfig(data_dir)
+    for key, value in settings.items():
+        setattr(config, key, value)
+    app = create_app(config)
 
     @app.before_request
     def _fresh_g():
@@ -34,15 +40,69 @@ def app(tmp_path):
         for name in list(g):
             g.pop(name)
 
-    # Per-process caches are keyed by database URL; on PostgreSQL every test reuses one URL.
-    synonyms.invalidate()
+    return app
+
+
+@contextmanager
+def running_app(data_dir, template: Path | None = None, **settings):
+    """:func:`make_app` with its schema and default categories, inside its app context.
+
+    With ``template`` (a SQLite file holding both, see :func:`schema_template`) the database
+    starts as a copy of it: creating the schema statement by statement took most of a test's
+    set-up time.
+    """
+    if template is not None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, Path(data_dir) / "kb.sqlite3")
+    app = make_app(data_dir, **settings)
     with app.app_context():
-        db.create_all()
-        ensure_default_categories()
-        db.session.commit()
+        if template is None:
+            db.create_all()
+            ensure_default_categories()
+            db.session.commit()
         yield app
         db.session.remove()
-        db.drop_all()
+        if template is None:
+            db.drop_all()
+        else:
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory) -> Path | None:
+    """A SQLite database with the schema and the default categories, copied by each test's
+    app (None when the tests run on another database: it gets ``create_all`` per test)."""
+    if os.environ.get("KB_TEST_DATABASE_URL"):
+        return None
+    data_dir = tmp_path_factory.mktemp("template") / "data"
+    with running_app(data_dir) as app:
+        db.session.remove()
+        db.engine.dispose()
+        assert app.config["SQLALCHEMY_DATABASE_URI"].endswith(str(data_dir / "kb.sqlite3"))
+        template = data_dir.parent / "schema.sqlite3"
+        shutil.copyfile(data_dir / "kb.sqlite3", template)
+    return template
+
+
+@pytest.fixture
+def app(tmp_path, schema_template):
+    with running_app(tmp_path / "data", schema_template) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_agent(tmp_path_factory, schema_template):
+    """One app for a whole module, with two articles and a logged-in agent's client: for the
+    many read-only cases (hostile inputs) that need no app of their own."""
+    with running_app(tmp_path_factory.mktemp("module") / "data", schema_template) as app:
+        factories.user("agent1", "agent")
+        factories.article("refund-flow", "退款流程", "客户可以申请退款，3 个工作日内到账。",
+                          category="policy", tags=["退款"])
+        factories.article("returns-en", "Returns guide", "Refunds after inspection.",
+                          category="sop", language="en")
+        client = app.test_client()
+        assert login(client, "agent1").status_code == 302
+        yield client
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from kb_portal.kb.files import FileError, parse_article
 from kb_portal.kb.render_budget import render_with_alarm
 from kb_portal.kb.rendering import RenderError, render_markdown
 from kb_portal.kb.services import ensure_default_categories
-from kb_portal.search.reconcile import plain_text
+from kb_portal.search.documents import plain_text
 from kb_portal.training.errors import TrainingError
 from kb_portal.training.files import parse_quiz
 

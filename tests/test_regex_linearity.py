@@ -206,7 +206,7 @@ def test_the_collector_finds_the_patterns_it_must():
     found = all_patterns()
     places = " ".join(found.values())
     assert len(found) > 25
-    for where in ("reconcile._MD_TABLE_RULE", "rendering._KB_LINK_RE", "kb/files.py",
+    for where in ("documents._MD_TABLE_RULE", "rendering._KB_LINK_RE", "kb/files.py",
                   "training/gift.py", "analysis.TOKEN_RE"):
         assert where in places, where
 

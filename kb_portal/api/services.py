@@ -12,9 +12,8 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..kb import queries
+from ..kb import article_page, queries
 from ..kb.models import Article, ArticleTag, Category, Revision
-from ..kb.rendering import mark_broken_links
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -119,8 +118,7 @@ def article_detail(article: Article) -> dict:
     """One article: the list fields plus the rendered HTML and the Markdown source."""
     rev = article.current
     data = article_summary(article, rev, _category_names())
-    slugs = queries.resolvable_slugs()
-    data["html"] = mark_broken_links(rev.html or "", slugs.__contains__)
+    data["html"] = article_page.body_html(rev)
     data["markdown"] = rev.body
     data["toc"] = [{"level": h["level"], "id": h["id"], "name": h["name"]} for h in rev.toc]
     return data

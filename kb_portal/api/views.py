@@ -9,8 +9,13 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..accounts.access import require
 from ..extensions import csrf, limiter
-from ..search.services import ParamError, SearchParams, search
-from ..search.views import log_search
+from ..search.services import (
+    ParamError,
+    SearchParams,
+    SearchUnavailableError,
+    log_search,
+    search,
+)
 from . import services
 from .auth import authenticate, rate_limit_key, rate_limit_value
 from .errors import error_response, http_error, rate_limited
@@ -43,13 +48,18 @@ def api_search():
     """Search published articles (parameters: see the OpenAPI document).
 
     :raise 400: for a bad ``limit``, ``page`` or ``sort``.
+    :raise 503: while a damaged search index is being rebuilt.
     """
     try:
         services.require_values(request.args, ("sort", "limit", "page"))
         params = SearchParams.from_args(request.args)
     except (ParamError, services.ApiParamError) as exc:
         return error_response(400, str(exc))
-    result = search(params)
+    try:
+        result = search(params)
+    except SearchUnavailableError:
+        return error_response(503, "search is being repaired; try again in a minute",
+                              {"Retry-After": "30"})
     data = result.as_dict()
     data["results"] = [{k: hit[k] for k in SEARCH_FIELDS} for hit in data["results"]]
     response = jsonify(data)

@@ -133,11 +133,13 @@ def answer_card(rev, section_id: str | None = None, *, answers: dict | None = No
     answer. ``answers`` and ``toc`` may be passed when the caller already decoded them.
     """
     answers = revision_answers(rev) if answers is None else answers
-    toc = rev.toc if toc is None else toc
-    for entry in _ancestors(toc, section_id) if section_id else []:
-        text = answers.get(entry["id"])
-        if text:
-            return {"text": text, "section_id": entry["id"], "section": entry.get("name", "")}
+    if section_id:  # the table of contents is decoded only when a section is asked for
+        toc = rev.toc if toc is None else toc  # (thousands of entries in a big article)
+        for entry in _ancestors(toc, section_id):
+            text = answers.get(entry["id"])
+            if text:
+                return {"text": text, "section_id": entry["id"],
+                        "section": entry.get("name", "")}
     text = (rev.answer or "").strip() or answers.get("", "")
     return {"text": text, "section_id": "", "section": ""} if text else None
 

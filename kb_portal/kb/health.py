@@ -1,7 +1,8 @@
 """Content health for trainers: review queue, content gaps, view counts.
 
 Search gaps (zero-result and no-click queries) belong to the search feature: when it is
-installed, :func:`search_gap_link` finds its report page, so this module never imports it.
+installed, it names its report page in ``app.extensions["kb_reports"]["search_gaps"]``, so this
+module never imports it.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,8 +21,6 @@ from .queries import resolvable_slugs, visible_articles
 DUE_WITHIN_DAYS = 14
 UNVIEWED_DAYS = 90
 STUCK_DAYS = 7
-# Endpoints of the search feature's report pages, in order of preference.
-SEARCH_GAP_ENDPOINTS = ("search.analytics", "search.gaps", "search.report")
 
 
 def review_queue(today: date | None = None) -> dict[str, list[Article]]:
@@ -106,10 +105,8 @@ def most_viewed(days: int = 30, limit: int = 10) -> list[tuple[Article, int]]:
 
 def search_gap_link() -> str | None:
     """URL of the search feature's zero-result / no-click report, when that feature exists."""
-    for endpoint in SEARCH_GAP_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return None
+    endpoint = current_app.extensions.get("kb_reports", {}).get("search_gaps")
+    return url_for(endpoint) if endpoint else None
 
 
 def summary(user) -> dict:

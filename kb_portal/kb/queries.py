@@ -91,6 +91,20 @@ def resolvable_slugs() -> set[str]:
     return set(current) | set(former)
 
 
+def resolvable_among(slugs) -> set[str]:
+    """Which of ``slugs`` (an article's own links) name a published article, now or formerly:
+    work per link on the page, not per article in the knowledge base."""
+    slugs = set(slugs)
+    if len(slugs) > 500:  # keep clear of the databases' bound-parameter limits
+        return slugs & resolvable_slugs()
+    current = db.session.scalars(select(Article.slug).where(
+        Article.status == "published", Article.slug.in_(slugs)))
+    former = db.session.scalars(select(ArticleSlug.slug).join(
+        Article, Article.id == ArticleSlug.article_id).where(
+        Article.status == "published", ArticleSlug.slug.in_(slugs)))
+    return set(current) | set(former)
+
+
 def record_view(article: Article, user) -> None:
     """Count a view once per user and day; remember when (for 'recently viewed') and which
     revision was shown (for 'changed since you last read'); flushed.

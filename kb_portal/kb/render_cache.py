@@ -10,13 +10,13 @@ quiz. Now they take the same bounded path as articles (:func:`.render_budget.ren
   returns what the editor or import report says when it cannot (the text is refused there,
   with the reason, like an article).
 * **When shown**, :func:`render_shown` renders within the budget too, and remembers the HTML per
-  text in a :class:`RenderCache` on ``app.extensions`` (bounded by characters, least recently
+  text in the :class:`HtmlCache` on ``app.extensions`` (bounded by characters, least recently
   used first out), so a quiz page of twenty questions costs twenty look-ups after its first
   view. A text that still fails there (a far busier machine than at save time) is shown as
   escaped plain text with a log line: readable, and never a 500.
 
-The cache is per process and keyed by the text itself, so it can never serve stale HTML: a
-changed text is a different key.
+The article page keeps its derived HTML in the same cache (:mod:`.article_page`). It is per
+process and keyed by the inputs themselves, so it can never serve stale HTML.
 """
 import logging
 import threading
@@ -29,49 +29,53 @@ from .render_budget import explain, render_budgeted
 from .rendering import RenderError
 
 log = logging.getLogger(__name__)
-CACHE_CHARS = 8_000_000  # characters of text + HTML kept per process (about 16–32 MB)
+CACHE_CHARS = 16_000_000  # characters of text + HTML kept per process (about 32–64 MB)
 
 
-class RenderCache:
-    """A thread-safe LRU of text → HTML, bounded by the characters it holds."""
+class HtmlCache:
+    """A thread-safe LRU of derived HTML, bounded by the characters it holds. Keys are
+    anything hashable that names the HTML's inputs exactly (a text, or a revision's id and
+    content hash), so an entry can never go stale: changed inputs are a different key."""
 
     def __init__(self, max_chars: int = CACHE_CHARS):
         self.max_chars = max_chars
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()
 
-    def get(self, text: str) -> str | None:
+    def get(self, key):
         with self._lock:
-            html = self._items.get(text)
-            if html is not None:
-                self._items.move_to_end(text)
-            return html
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
-    def put(self, text: str, html: str) -> None:
-        size = len(text) + len(html)
+    def put(self, key, value, size: int) -> None:
+        """Keep ``value`` (``size`` characters) unless it alone is over the bound."""
         if size > self.max_chars:
             return
         with self._lock:
-            if text in self._items:
+            if key in self._items:
                 return
-            self._items[text] = html
+            self._items[key] = (value, size)
             self._chars += size
             while self._chars > self.max_chars:
-                old_text, old_html = self._items.popitem(last=False)
-                self._chars -= len(old_text) + len(old_html)
+                _key, (_value, old_size) = self._items.popitem(last=False)
+                self._chars -= old_size
 
 
-def _cache() -> RenderCache:
-    return current_app.extensions.setdefault("kb_render_cache", RenderCache())
+def html_cache() -> HtmlCache:
+    """This app's cache (one per process: each gunicorn worker has its own)."""
+    return current_app.extensions.setdefault("kb_html_cache", HtmlCache())
 
 
 def _render(text: str) -> str:
-    cache = _cache()
+    cache = html_cache()
     html = cache.get(text)
     if html is None:
         html = render_budgeted(text).html
-        cache.put(text, html)
+        cache.put(text, html, len(text) + len(html))
     return html
 
 

@@ -9,11 +9,10 @@ from ..accounts.access import require
 from ..audit import AuditEntry
 from ..extensions import db
 from ..redirects import local_target
-from . import editing, queries, workflow
+from . import article_page, editing, queries, workflow
 from .diffing import diff_fields, diff_texts
 from .forms import LANGUAGE_CHOICES
 from .models import Revision
-from .rendering import mark_broken_links
 from .services import ConflictError, KbError
 from .views import category_label
 
@@ -93,8 +92,8 @@ def revision(slug: str, number: int):
     """One revision rendered as agents would see it once published."""
     article = _article_or_404(slug)
     rev = _revision_or_404(article, number)
-    html = mark_broken_links(rev.html or "", queries.resolvable_slugs().__contains__)
-    return render_template("kb/revision.html", article=article, rev=rev, html=html)
+    return render_template("kb/revision.html", article=article, rev=rev,
+                           html=article_page.body_html(rev))
 
 
 @bp.route("/a/<slug>/restore/<int:number>", methods=["POST"])

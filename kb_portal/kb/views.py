@@ -6,12 +6,11 @@ from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..params import whole_number
-from . import answers, feedback, health, history, queries, rereads, workflow
+from . import answers, article_page, feedback, health, history, queries, rereads, workflow
 from .diffing import diff_fields, diff_texts
 from .editing import revision_content
 from .forms import FeedbackForm, VerifyForm
 from .models import Category, Revision
-from .rendering import mark_broken_links
 
 bp = Blueprint("kb", __name__)
 bp.add_app_template_global(history.status_label, "status_label")
@@ -74,14 +73,12 @@ def article(slug: str):
     if renamed:
         return redirect(url_for("kb.article", slug=article.slug, **request.args), 301)
     rev = article.current
-    slugs = queries.resolvable_slugs()
-    html = mark_broken_links(rev.html or "", slugs.__contains__)
     unread = rereads.unread_for(article, current_user)  # before this view counts as read
     queries.record_view(article, current_user)
-    transaction.commit()
     vote = feedback.my_vote(article, current_user)
-    return render_template(
-        "kb/article.html", article=article, rev=rev, html=html,
+    page = render_template(
+        "kb/article.html", article=article, rev=rev, html=article_page.body_html(rev),
+        toc=article_page.table_of_contents(rev),
         review_state=queries.review_state(article), related=queries.related(article),
         unread=unread, diff_from=rereads.diff_start(unread) if unread else None,
         card=answers.answer_card(rev),
@@ -91,6 +88,10 @@ def article(slug: str):
                                               comment=vote.comment if vote else ""),
         **(_trainer_context(article) if current_user.has_role("trainer") else {}),
     )
+    # Committed after the page is drawn: a commit expires the loaded rows, and reading the
+    # revision again would fetch its whole body and HTML (megabytes) a second time.
+    transaction.commit()
+    return page
 
 
 @bp.route("/a/<slug>/changes")

@@ -1,56 +1,39 @@
-"""Search: analyzer, Whoosh index kept in step with the database, query builder, pages, logs.
+"""Search: analyzer, an index kept in step with the database, query builder, pages, logs.
 
-``init_app`` wires it into the app: settings, jieba warm-up, the ``article_changed``
-subscription, the ``flask kb init`` hook and the start-up reconcile.
+``search/engine/`` is the one place that knows Whoosh (see its docstring); everything else here
+is the product side and talks to the engine through its interface. :func:`init_app` is the one
+place the feature plugs into the app: settings (read once), the per-app
+:class:`~.state.SearchState` in ``app.extensions["kb_search"]``, the blueprint, the
+``article_changed`` subscription, the ``flask kb init`` hook, the content-gap report link for
+the trainers' content-health page, and the start-up check of the index.
 """
 import logging
-import os
-from pathlib import Path
 
 from flask import current_app, has_app_context
 
+from .. import transaction
 from ..kb.signals import article_changed
 
 log = logging.getLogger(__name__)
-
-
-
-def settings() -> dict:
-    """Search settings from the environment (documented in docs/search.md and the README)."""
-    env = os.environ.get
-    return {
-        # seconds between checks whether the database moved on since the index last looked
-        "KB_SEARCH_SYNC_SECONDS": env("KB_SEARCH_SYNC_SECONDS", "5"),
-        # how long a bulk writer waits for another process's index lock
-        "KB_SEARCH_LOCK_TIMEOUT": env("KB_SEARCH_LOCK_TIMEOUT", "30"),
-        # how long a save waits for the index lock before leaving the article to reconcile
-        "KB_SEARCH_SAVE_TIMEOUT": env("KB_SEARCH_SAVE_TIMEOUT", "2"),
-        # background | sync | off: the start-up reconcile
-        "KB_SEARCH_STARTUP": env("KB_SEARCH_STARTUP", "background"),
-        # an extra jieba word list (one word per line) for product names and house terms
-        "KB_SEARCH_USERDICT": env("KB_SEARCH_USERDICT", ""),
-        # seconds a worker keeps its copy of the synonym groups before checking for edits
-        "KB_SEARCH_SYNONYM_SECONDS": env("KB_SEARCH_SYNONYM_SECONDS", "5"),
-    }
+GAP_REPORT_ENDPOINT = "search.analytics"
 
 
 def init_app(app) -> None:
     """Configure search for ``app`` (called from ``create_app``)."""
-    from . import analysis, runtime
-    from .index import get_index
+    from .settings import SearchSettings
+    from .state import SearchState
+    from .views import bp
 
-    for key, value in settings().items():
-        app.config.setdefault(key, value)
-    if app.testing and "KB_SEARCH_STARTUP" not in os.environ:
-        app.config["KB_SEARCH_STARTUP"] = "sync"
-        app.config["KB_SEARCH_SYNC_SECONDS"] = 0
-    analysis.init_jieba(str(Path(app.config["KB_DATA_DIR"]) / "cache"),
-                        app.config["KB_SEARCH_USERDICT"] or None)
-    get_index(app.config["KB_INDEX_DIR"]).open()
-    app.extensions["kb_search"] = runtime.SearchRuntime(app)
+    state = SearchState(app, SearchSettings.configure(app))
+    state.engine.open()
+    app.extensions["kb_search"] = state
+    app.register_blueprint(bp)
+    # kb/health.py links to the report without importing this package.
+    app.extensions.setdefault("kb_reports", {})["search_gaps"] = GAP_REPORT_ENDPOINT
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
     app.context_processor(_template_helpers)
-    runtime.start(app)
+    article_changed.connect(_on_article_changed, weak=False)  # once per process: same receiver
+    state.start()
 
 
 def _template_helpers() -> dict:
@@ -62,19 +45,19 @@ def _template_helpers() -> dict:
 
 def _init_hook() -> None:
     """``flask kb init``: make sure the index exists and is filled; seed starter synonyms."""
-    from .runtime import runtime
+    from .state import search_state
     from .synonyms import seed_starter_groups
 
     seeded = seed_starter_groups()
+    transaction.commit()
     if seeded:
         log.info("search: added %d starter synonym groups", seeded)
-    runtime().startup()
+        search_state().synonyms.invalidate()
+    search_state().startup()
 
 
 def _on_article_changed(_sender, article_ids=(), **_extra) -> None:
+    """Index the changed articles of the app that sent the signal (signals are global)."""
     if not has_app_context() or "kb_search" not in current_app.extensions:
         return
     current_app.extensions["kb_search"].after_change(list(article_ids))
-
-
-article_changed.connect(_on_article_changed, weak=False)

@@ -1,8 +1,14 @@
-"""``flask kb reindex``, ``flask kb check-index [--fix]`` and ``flask kb search``."""
+"""``flask kb reindex``, ``flask kb check-index [--fix]`` and ``flask kb search``.
+
+Another process writing the index (an import, a reindex on another terminal) is not an error
+in the code: the commands say who holds the index and exit 1, never with a traceback.
+"""
 import json
 import sys
 
 import click
+
+from .engine import IndexBusyError
 
 
 def register(group) -> None:
@@ -12,37 +18,59 @@ def register(group) -> None:
     group.add_command(search_command)
 
 
+def _busy(exc: IndexBusyError):
+    click.echo(f"error: {exc}. Try again when it has finished (bulk writes wait "
+               f"KB_SEARCH_LOCK_TIMEOUT seconds for it).", err=True)
+    sys.exit(1)
+
+
 @click.command("reindex")
 def reindex_command():
     """Rebuild the search index from the database (searches keep working meanwhile)."""
     from ..cli import progress_reporter
     from .reconcile import rebuild
-    from .runtime import runtime
+    from .state import search_state
 
-    count = rebuild(runtime().index, progress=progress_reporter("Indexing"))
+    try:
+        count = rebuild(search_state(), progress=progress_reporter("Indexing"))
+    except IndexBusyError as exc:
+        _busy(exc)
     click.echo(f"indexed {count} published articles")
 
 
 @click.command("check-index")
 @click.option("--fix", is_flag=True, help="Repair the differences found.")
 def check_index_command(fix):
-    """Compare the index with the database; exit 1 when they differ (unless --fix)."""
-    from .reconcile import check, reconcile
-    from .runtime import runtime
+    """Read every segment of the index and compare the index with the database; exit 1 on
+    damage or drift (unless --fix repairs it)."""
+    from .reconcile import check, rebuild, reconcile
+    from .state import search_state
 
-    index = runtime().index
-    drift = check(index)
-    click.echo(f"index: {drift.summary()}")
-    if drift and fix:
-        repaired = reconcile(index)
-        click.echo(f"repaired: {repaired.summary()}")
-    elif drift:
-        for label, ids in (("missing", drift.missing), ("stale", drift.stale),
-                           ("extra", drift.extra)):
-            if ids:
-                click.echo(f"  {label}: article ids {', '.join(map(str, ids[:20]))}"
-                           + (" …" if len(ids) > 20 else ""))
-        sys.exit(1)
+    state = search_state()
+    problems = state.engine.verify(full=True)
+    for problem in problems:
+        click.echo(f"damaged: {problem}")
+    try:
+        if problems and fix:
+            count = rebuild(state)
+            click.echo(f"rebuilt: {count} published articles indexed")
+            return
+        if problems:
+            sys.exit(1)
+        drift = check(state)
+        click.echo(f"index: {drift.summary()}")
+        if drift and fix:
+            repaired = reconcile(state)
+            click.echo(f"repaired: {repaired.summary()}")
+        elif drift:
+            for label, ids in (("missing", drift.missing), ("stale", drift.stale),
+                               ("extra", drift.extra)):
+                if ids:
+                    click.echo(f"  {label}: article ids {', '.join(map(str, ids[:20]))}"
+                               + (" …" if len(ids) > 20 else ""))
+            sys.exit(1)
+    except IndexBusyError as exc:
+        _busy(exc)
 
 
 @click.command("search")
@@ -54,12 +82,17 @@ def check_index_command(fix):
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON shape.")
 def search_command(query, category, tag, language, limit, as_json):
     """Search published articles as an agent would."""
-    from .runtime import runtime
-    from .services import SearchParams, search
+    from .services import SearchParams, SearchUnavailableError, search
+    from .state import search_state
 
-    runtime().maybe_sync(timeout=60, wait=True)  # a one-off process: wait for a rebuild
-    result = search(SearchParams(q=query, category=category, tag=tag, language=language,
-                                 limit=limit))
+    search_state().maybe_sync(timeout=60, wait=True)  # a one-off process: wait for a rebuild
+    try:
+        result = search(SearchParams(q=query, category=category, tag=tag, language=language,
+                                     limit=limit))
+    except SearchUnavailableError as exc:
+        click.echo(f"error: the search index is damaged ({exc}); run flask kb check-index "
+                   f"--fix", err=True)
+        sys.exit(1)
     if as_json:
         data = result.as_dict()
         data["results"] = [{k: hit[k] for k in ("slug", "title", "category", "score",

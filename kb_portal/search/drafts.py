@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..kb.models import Article, Revision
 from ..textnorm import fold
-from .analysis import analyze, fold_long
+from .analysis import fold_long
 
 SCANNED = 500  # the most recently changed unpublished articles that are looked through
 TITLE_WEIGHT = 3
@@ -26,19 +26,20 @@ class UnpublishedHit:
     score: int
 
 
-def _terms(query: str) -> list[set[str]]:
+def _terms(query: str, analyzer) -> list[set[str]]:
     """Each query word as the forms that count as a match (stem and surface form)."""
     terms = []
-    for piece in analyze(query, index=False):
+    for piece in analyzer.analyze(query, index=False):
         if piece.kind == "code":
             continue  # its parts are terms of their own
         terms.append({form for form in (piece.text, piece.raw) if form})
     return terms
 
 
-def unpublished_matches(query: str, limit: int = 10) -> list[UnpublishedHit]:
-    """Unpublished articles whose newest revision contains most of the query's words."""
-    terms = _terms(query)
+def unpublished_matches(query: str, analyzer, limit: int = 10) -> list[UnpublishedHit]:
+    """Unpublished articles whose newest revision contains most of the query's words
+    (``analyzer``: the app's, ``search_state().analyzer``)."""
+    terms = _terms(query, analyzer)
     if not terms:
         return []
     rows = db.session.execute(

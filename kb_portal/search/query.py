@@ -10,15 +10,17 @@ English word, a product code). Each unit is matched as it is and widened by:
   (plus swapped neighbours), weight 0.5.
 
 Units the index cannot match at all, question words and function words become optional. The
-resulting :class:`Plan` is scored by :mod:`kb_portal.search.scoring`: "AND-ish" (with three or
-more units a document may miss one; documents with every unit rank first), with a bonus for
-matches in the title and the tags, and for the whole query as a phrase in the title.
+resulting :class:`~.engine.QueryPlan` is scored by the engine (``engine/combine.py``): "AND-ish"
+(with three or more units a document may miss one; documents with every unit rank first), with
+a bonus for matches in the title and the tags, and for the whole query as a phrase in the title.
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
-from .analysis import STOP_ZH, fold, scan, stem
+from ..textnorm import fold
+from .analysis import STOP_ZH
+from .engine import QueryPlan
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -64,22 +66,13 @@ class Highlight:
 
 
 @dataclass
-class Plan:
-    """The query as :mod:`kb_portal.search.scoring` runs it: per unit, its alternatives."""
-
-    required: list = field(default_factory=list)
-    optional: list = field(default_factory=list)
-    phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
-
-
-@dataclass
 class Built:
     """A built query plus what the rest of the search needs to know about it."""
 
     units: list[Unit]
     highlight: Highlight
     folded: str
-    plan: Plan = field(default_factory=Plan)
+    plan: QueryPlan = field(default_factory=QueryPlan)
 
     @property
     def empty(self) -> bool:
@@ -87,7 +80,7 @@ class Built:
         return not self.plan.required
 
 
-def units_of(text: str) -> list[Unit]:
+def units_of(text: str, analyzer) -> list[Unit]:
     """Analyse ``text`` (query mode) and group the pieces into units."""
     folded = fold(text[:MAX_CHARS])
     units: list[Unit] = []
@@ -101,7 +94,7 @@ def units_of(text: str) -> list[Unit]:
             units.append(Unit(pairs, "cjk", raw, optional=raw in STOP_ZH or raw in QUESTION_ZH))
             singles.clear()
 
-    pieces = list(scan(folded, index=False))
+    pieces = list(analyzer.scan(folded, index=False))
     i = 0
     while i < len(pieces):
         p = pieces[i]
@@ -127,41 +120,43 @@ def units_of(text: str) -> list[Unit]:
     return units[:MAX_UNITS]
 
 
-def build(text: str, searcher=None, synonyms=None) -> Built:
-    """Build the query for ``text``. Never raises: on any problem the result is empty."""
+def build(text: str, analyzer, snapshot=None, synonyms=None) -> Built:
+    """Build the query for ``text`` (with the index's vocabulary when ``snapshot`` is given).
+    Never raises: on any problem the result is empty."""
     try:
-        return _build(text or "", searcher, synonyms)
+        return _build(text or "", analyzer, snapshot, synonyms)
     except Exception:  # a query must never break the page; log and return nothing
-        log.exception("could not build a query for %r", text[:100])
+        log.exception("could not build a query for %r", (text or "")[:100])
         return Built([], Highlight(), "")
 
 
-def _build(text: str, searcher, synonyms) -> Built:
-    units = units_of(text)
+def _build(text: str, analyzer, snapshot, synonyms) -> Built:
+    units = units_of(text, analyzer)
     highlight = Highlight()
     if not units:
         return Built([], highlight, "")
-    vocab = Vocabulary.of(searcher) if searcher is not None else None
+    vocab = Vocabulary.of(snapshot, analyzer) if snapshot is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
-        alts, known = _alternatives(unit, vocab, synonyms, typing and unit is units[-1],
-                                    highlight)
+        alts, known = _alternatives(unit, analyzer, vocab, synonyms,
+                                    typing and unit is units[-1], highlight)
         # Function words, question words ("怎么办", "how") and words found nowhere in the
         # index only add score: they must not turn a good answer into no answer.
         (optional if unit.optional or not known else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    plan = Plan([alts for _, alts in required], [alts for _, alts in optional],
-                _phrase([u for u, _ in required]))
+    plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
+                     _phrase([u for u, _ in required]))
     return Built(units, highlight, fold(text[:MAX_CHARS]), plan)
 
 
-def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) -> tuple:
+def _synonyms(unit: Unit, analyzer, synonyms, weight: float, highlight: Highlight,
+              vocab) -> tuple:
     """Alternatives for the other members of ``unit``'s synonym groups; whether any exists."""
     alts, known = [], False
     for alt in synonyms.alternatives(unit) if synonyms is not None else ():
-        alt_units = units_of(alt)
+        alt_units = units_of(alt, analyzer)
         if alt_units:
             alts.append((weight, alt_units))
             known = known or vocab is None or all(vocab.present(u) for u in alt_units)
@@ -170,12 +165,12 @@ def _synonyms(unit: Unit, synonyms, weight: float, highlight: Highlight, vocab) 
     return alts, known
 
 
-def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight):
+def _alternatives(unit: Unit, analyzer, vocab, synonyms, last: bool, highlight: Highlight):
     """Every way to match one unit, and whether anything in the index can match it."""
     alts = [(1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
-    more, found = _synonyms(unit, synonyms, W_SYNONYM, highlight, vocab)
+    more, found = _synonyms(unit, analyzer, synonyms, W_SYNONYM, highlight, vocab)
     alts += more
     known = known or found
     if vocab is None:
@@ -190,7 +185,7 @@ def _alternatives(unit: Unit, vocab, synonyms, last: bool, highlight: Highlight)
             highlight.latin |= fuzzy
         if not vocab.present(unit):  # a misspelt word may be a synonym-group member
             for stemmed in sorted(fuzzy):
-                more, _found = _synonyms(Unit([stemmed], "word", stemmed), synonyms,
+                more, _found = _synonyms(Unit([stemmed], "word", stemmed), analyzer, synonyms,
                                          W_FUZZY * W_SYNONYM, highlight, vocab)
                 alts += more
         known = known or bool(fuzzy)
@@ -227,4 +222,4 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["Built", "Highlight", "Plan", "Unit", "build", "normalise", "stem", "units_of"]
+__all__ = ["Built", "Highlight", "Unit", "build", "normalise", "units_of"]

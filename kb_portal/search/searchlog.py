@@ -42,7 +42,7 @@ def _open_event(user_id, session_key, query) -> SearchEvent | None:
 
 def record_search(user_id, raw_query: str, hits: int, latency_ms: float, source: str,
                   session_key: str | None = None, filters: dict | None = None) -> None:
-    """Log one search (or continue the typing session it belongs to) and commit."""
+    """Log one search (or continue the typing session it belongs to). Flushes."""
     query = normalise(raw_query)
     if not query:
         return
@@ -59,12 +59,12 @@ def record_search(user_id, raw_query: str, hits: int, latency_ms: float, source:
     event.filters_json = json.dumps(filters or {}, ensure_ascii=False)
     event.keystrokes = (event.keystrokes or 0) + 1
     event.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def record_click(user_id, slug: str, rank: int | None, raw_query: str,
                  session_key: str | None) -> None:
-    """Record that the user opened ``slug`` from the results of their search."""
+    """Record that the user opened ``slug`` from the results of their search. Flushes."""
     article_id = db.session.scalar(select(Article.id).where(Article.slug == slug))
     if article_id is None:
         return
@@ -85,7 +85,7 @@ def record_click(user_id, slug: str, rank: int | None, raw_query: str,
         event.clicked_article_id = article_id
         event.clicked_rank = rank
         event.clicked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def report(days: int, limit: int = 50) -> dict:

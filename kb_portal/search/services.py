@@ -1,28 +1,43 @@
-"""Searching, as the page, the API and the CLI call it.
+"""Searching, as the page, the API and the CLI call it, and logging what was searched.
 
 :func:`search` takes already validated :class:`SearchParams` and returns a :class:`SearchResult`
 whose :meth:`SearchResult.as_dict` is the JSON shape of the API and of ``flask kb search
---json``. Query problems never raise; only infrastructure failures (no database) do.
+--json``. Query problems never raise; a damaged index raises :class:`SearchUnavailableError` (the
+page and the API answer 503 while it is rebuilt); only other infrastructure failures (no
+database) raise anything else.
 """
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from whoosh.query import And, Term
+from flask import current_app
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .. import transaction
+from ..extensions import db
 from ..params import whole_number
-from ..textnorm import fold
-from . import passages, scoring, snippets, synonyms
+from . import passages, searchlog
 from . import query as query_builder
-from .runtime import runtime
+from .documents import tag_filter
+from .engine import IndexCorruptError
+from .state import search_state
+from .vocab import Vocabulary
+
+log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "updated")
 MAX_LIMIT = 50
 FEW_HITS = 3  # at or below this many hits, offer "did you mean"
+LOG_ATTEMPTS = 3  # tries to write a search-log row
 
 
 class ParamError(ValueError):
     """A bad search parameter (the API answers 400 with this message)."""
+
+
+class SearchUnavailableError(RuntimeError):
+    """The index is damaged and being rebuilt (the page and the API answer 503)."""
 
 
 @dataclass
@@ -95,46 +110,53 @@ class SearchResult:
         return data
 
 
-def _allowed(searcher, params: SearchParams) -> set[int] | None:
-    """Document numbers that pass the filters (None: no filter)."""
-    terms = []
-    if params.category:
-        terms.append(Term("category", params.category))
-    if params.tag:
-        terms.append(Term("tag", fold(params.tag).replace(",", " ")))
-    if params.language:
-        terms.append(Term("language", params.language))
-    if not terms:
-        return None
-    return set(searcher.docs_for_query(And(terms)))
+def _filters(params: SearchParams) -> dict[str, str]:
+    """The engine's filters: the tag as the index holds it."""
+    filters = params.filters()
+    if "tag" in filters:
+        filters["tag"] = tag_filter(filters["tag"])
+    return filters
 
 
 def search(params: SearchParams) -> SearchResult:
-    """Run a search with snippets; see the module docstring."""
+    """Run a search with snippets; see the module docstring.
+
+    :raise SearchUnavailableError: when the index is damaged (a rebuild has been started).
+    """
+    state = search_state()
+    try:
+        return _search(state, params)
+    except IndexCorruptError as exc:
+        state.repair(exc)
+        if state.in_background:
+            raise SearchUnavailableError(str(exc)) from exc
+    try:
+        return _search(state, params)  # repaired right here (tests, commands)
+    except IndexCorruptError as exc:
+        raise SearchUnavailableError(str(exc)) from exc
+
+
+def _search(state, params: SearchParams) -> SearchResult:
     started = time.perf_counter()
-    rt = runtime()
-    rt.maybe_sync()
-    searcher = rt.index.searcher()
-    built = query_builder.build(params.q, searcher, synonyms.current_map())
+    state.maybe_sync()
+    snapshot = state.engine.snapshot()
+    built = query_builder.build(params.q, state.analyzer, snapshot, state.synonyms.current())
     if built.empty:
         return SearchResult(params.q, 0, [], None, params.page, 1,
                             (time.perf_counter() - started) * 1000)
-    allowed = _allowed(searcher, params)
-    sort_key = None
-    if params.sort == "updated":
-        updated = searcher.reader().column_reader("updated")
-        sort_key = updated.__getitem__
+    filters = _filters(params)
+    sort = "updated" if params.sort == "updated" else None
     top = params.page * params.limit
-    total, best = scoring.run(searcher, built.plan, allowed, sort_key, top)
+    total, best = snapshot.run(built.plan, filters, sort, top)
     page_hits = best[(params.page - 1) * params.limit:top]
-    found = [_hit(searcher, docnum, score, built.highlight) for score, docnum in page_hits]
+    found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
     hits = [hit for hit, _place in found]
     _name_categories(hits)
     passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
     if total <= FEW_HITS:
-        result.did_you_mean = did_you_mean(built, searcher, total, allowed)
+        result.did_you_mean = did_you_mean(state, built, snapshot, total, filters)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
 
@@ -146,7 +168,6 @@ def _name_categories(hits: list[Hit]) -> None:
     from flask import has_request_context
     from flask_babel import get_locale
 
-    from ..extensions import db
     from ..kb.models import Category
 
     locale = str(get_locale() or "en") if has_request_context() else "en"
@@ -155,8 +176,9 @@ def _name_categories(hits: list[Hit]) -> None:
         hit.category_name = names.get(hit.category, hit.category)
 
 
-def _hit(searcher, docnum: int, score: float, highlight) -> tuple[Hit, passages.Located]:
-    fields = searcher.stored_fields(docnum)
+def _hit(state, snapshot, ref: int, score: float, highlight) -> tuple[Hit, passages.Located]:
+    fields = snapshot.stored(ref)
+    snippets = state.snippets
     body = fields.get("body", "")
     names = fields.get("headings") or []
     lines = passages.heading_lines(body, names)
@@ -175,12 +197,10 @@ def _hit(searcher, docnum: int, score: float, highlight) -> tuple[Hit, passages.
                                  names[heading] if heading is not None else "")
 
 
-def did_you_mean(built, searcher, total: int, allowed) -> str | None:
+def did_you_mean(state, built, snapshot, total: int, filters) -> str | None:
     """A corrected query when Latin words are unknown (or rare) and the corrected query finds
     at least as much."""
-    from .vocab import Vocabulary
-
-    vocab = Vocabulary.of(searcher)
+    vocab = Vocabulary.of(snapshot, state.analyzer)
     text = built.folded
     changed = False
     for unit in built.units:
@@ -192,6 +212,46 @@ def did_you_mean(built, searcher, total: int, allowed) -> str | None:
             changed = True
     if not changed:
         return None
-    again = query_builder.build(text + " ", searcher, synonyms.current_map())
-    found, _best = scoring.run(searcher, again.plan, allowed, top=1)
+    again = query_builder.build(text + " ", state.analyzer, snapshot, state.synonyms.current())
+    if again.empty:
+        return None
+    found, _best = snapshot.run(again.plan, filters, top=1)
     return text if found >= max(total, 1) else None
+
+
+def log_search(user, params: SearchParams, result, source: str, session_key=None,
+               response=None) -> None:
+    """Log a search (its own transaction); a logging failure never costs the agent their
+    results.
+
+    With ``response``, the row is written once the response has been sent (its commit is a
+    disk sync, which the agent waiting for results should not pay for).
+    """
+    app = current_app._get_current_object()
+    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
+            session_key, params.filters())
+
+    def write():
+        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
+        # rare; a few retries make a dropped row rarer still (the reports count every one).
+        with app.app_context():
+            for attempt in range(LOG_ATTEMPTS):
+                try:
+                    searchlog.record_search(*args)
+                    transaction.commit()
+                    return
+                except OperationalError:
+                    transaction.rollback()
+                    if attempt + 1 == LOG_ATTEMPTS:
+                        log.warning("could not log a search", exc_info=True)
+                    else:
+                        time.sleep(0.2 * (attempt + 1))
+                except SQLAlchemyError:
+                    transaction.rollback()
+                    log.warning("could not log a search", exc_info=True)
+                    return
+
+    if response is None:
+        write()
+    else:
+        response.call_on_close(write)

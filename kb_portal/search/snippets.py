@@ -5,6 +5,8 @@ matches are found directly in the folded text instead: CJK query words by substr
 Latin words by stemming each word of the text (a regular expression, no segmentation). Offsets
 in the folded text map back to the original text, so ``退貨`` is marked in a traditional
 article although the query was ``退货``.
+
+One :class:`Snippets` per app (it keeps two small caches and uses the app's stemmer).
 """
 import re
 import unicodedata
@@ -15,7 +17,7 @@ from functools import lru_cache
 from html import escape
 
 from ..textnorm import to_simplified
-from .analysis import _joined, fold_long, stem
+from .analysis import fold_long, joined
 
 WORD_RE = re.compile(r"[0-9a-z\u00df-\u024f]+(?:[-_./][0-9a-z\u00df-\u024f]+)*")
 SPLIT_RE = re.compile(r"[-_./]")
@@ -34,53 +36,88 @@ class _OneToOneNfkc(dict):
         return value
 
 
-_NFKC = _OneToOneNfkc()
+class Snippets:
+    """Snippets and title marks for one app (see the module docstring)."""
+
+    def __init__(self, analyzer):
+        self.stem = analyzer.stem
+        self._nfkc = _OneToOneNfkc()  # grows to the characters seen: bounded by Unicode
+        self._pattern = lru_cache(maxsize=512)(_latin_pattern)
+
+    def fold_same_length(self, text: str) -> str:
+        """Fold ``text`` as the analyzer does, but keeping every character where it is when
+        possible (the index stores this for each body, so snippets need no folding)."""
+        return to_simplified(text if text.isascii() else text.translate(self._nfkc)).lower()
+
+    def fold_with_map(self, text: str, folded: str | None = None):
+        """Fold ``text`` (or take ``folded`` from the index); return the folded text and,
+        when lengths differ, each folded char's offset in ``text`` (else None)."""
+        if folded is None or len(folded) != len(text):
+            folded = self.fold_same_length(text)
+        if len(folded) == len(text):
+            return folded, None
+        pieces, index = [], []
+        for i, ch in enumerate(text):
+            f = fold_long(ch)
+            pieces.append(f)
+            index.extend([i] * len(f))
+        return "".join(pieces), index
+
+    def find_spans(self, folded: str, highlight) -> list[tuple[int, int]]:
+        """Sorted, non-overlapping (start, end) spans of matches in the folded text."""
+        spans = []
+        for word in highlight.cjk:
+            if not word:
+                continue
+            start = folded.find(word)
+            while start != -1 and len(spans) < 500:
+                spans.append((start, start + len(word)))
+                start = folded.find(word, start + len(word))
+        pattern = self._pattern(frozenset(highlight.latin))
+        if pattern is not None:
+            # The regular expression finds candidates in C; each is then checked the way the
+            # analyzer would see it (stemmed word, or joined code).
+            latin = highlight.latin
+            for m in pattern.finditer(folded):
+                word = m.group()
+                if word in latin or self.stem(word) in latin or joined(word) in latin:
+                    spans.append(m.span())
+        return _merge(spans)
+
+    def passage(self, text: str, highlight, width: int = WINDOW, folded: str | None = None,
+                headings=()) -> "Passage":
+        """The best passage of ``text`` with matches in ``<mark>`` (see :class:`Passage`).
+        ``folded`` is :meth:`fold_same_length` of ``text`` when the caller has it;
+        ``headings`` the sorted ``(start, end)`` offsets of the heading lines in ``text``."""
+        text = text or ""
+        folded, index = self.fold_with_map(text, folded)
+        spans = self.find_spans(folded, highlight)
+        if index is not None:  # map folded offsets back to the original text
+            spans = [(index[s], index[e - 1] + 1) for s, e in spans]
+        return _render(text, spans, width, headings)
+
+    def snippet(self, text: str, highlight, width: int = WINDOW,
+                folded: str | None = None) -> tuple[str, list[str]]:
+        """:meth:`passage`'s HTML and the distinct matched strings as written in ``text``
+        (for highlighting on the article page)."""
+        found = self.passage(text, highlight, width, folded)
+        return found.html, found.surfaces
+
+    def mark(self, text: str, highlight) -> str:
+        """``text`` escaped with every match in ``<mark>`` (for titles)."""
+        folded, index = self.fold_with_map(text or "")
+        spans = self.find_spans(folded, highlight)
+        if index is not None:
+            spans = [(index[s], index[e - 1] + 1) for s, e in spans]
+        out, pos = [], 0
+        for s, e in spans:
+            out.append(escape(text[pos:s]))
+            out.append(f"<mark>{escape(text[s:e])}</mark>")
+            pos = e
+        out.append(escape(text[pos:]))
+        return "".join(out)
 
 
-def fold_same_length(text: str) -> str:
-    """Fold ``text`` as the analyzer does, but keeping every character where it is when
-    possible (the index stores this for each body, so snippets need no folding)."""
-    return to_simplified(text if text.isascii() else text.translate(_NFKC)).lower()
-
-
-def fold_with_map(text: str, folded: str | None = None) -> tuple[str, list[int] | None]:
-    """Fold ``text`` (or take ``folded`` from the index); return the folded text and, when
-    lengths differ, each folded char's offset in ``text`` (else None)."""
-    if folded is None or len(folded) != len(text):
-        folded = fold_same_length(text)
-    if len(folded) == len(text):
-        return folded, None
-    pieces, index = [], []
-    for i, ch in enumerate(text):
-        f = fold_long(ch)
-        pieces.append(f)
-        index.extend([i] * len(f))
-    return "".join(pieces), index
-
-
-def find_spans(folded: str, highlight) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping (start, end) spans of matches in the folded text."""
-    spans = []
-    for word in highlight.cjk:
-        if not word:
-            continue
-        start = folded.find(word)
-        while start != -1 and len(spans) < 500:
-            spans.append((start, start + len(word)))
-            start = folded.find(word, start + len(word))
-    pattern = _latin_pattern(frozenset(highlight.latin))
-    if pattern is not None:
-        # The regular expression finds candidates in C; each is then checked the way the
-        # analyzer would see it (stemmed word, or joined code).
-        for m in pattern.finditer(folded):
-            word = m.group()
-            if word in highlight.latin or stem(word) in highlight.latin or \
-                    _joined(word) in highlight.latin:
-                spans.append(m.span())
-    return _merge(spans)
-
-
-@lru_cache(maxsize=512)
 def _latin_pattern(terms: frozenset):
     """A regular expression for words that may analyse to one of ``terms``: words starting
     with a stem (Porter turns a final y into i), and codes with or without separators."""
@@ -157,19 +194,11 @@ class Passage:
     html: str
     surfaces: list[str]
     at: int = -1
-    section: int = -1  # index in the ``headings`` given to :func:`passage` (-1: above them)
+    section: int = -1  # index in the ``headings`` given to :meth:`Snippets.passage` (-1: above)
 
 
-def passage(text: str, highlight, width: int = WINDOW, folded: str | None = None,
-            headings=()) -> Passage:
-    """The best passage of ``text`` with matches in ``<mark>`` (see :class:`Passage`).
-    ``folded`` is :func:`fold_same_length` of ``text`` when the caller has it; ``headings``
-    the sorted ``(start, end)`` offsets of the heading lines in ``text`` (sections)."""
-    text = text or ""
-    folded, index = fold_with_map(text, folded)
-    spans = find_spans(folded, highlight)
-    if index is not None:  # map folded offsets back to the original text
-        spans = [(index[s], index[e - 1] + 1) for s, e in spans]
+def _render(text: str, spans, width: int, headings=()) -> Passage:
+    """The best ``width``-char passage of ``text`` with ``spans`` marked."""
     surfaces = list(dict.fromkeys(text[s:e] for s, e in spans))[:MAX_SURFACES]
     at, section = _best_match(text, spans, width, headings) if spans else (-1, -1)
     start = _window_start(text, at, width) if spans else 0
@@ -189,24 +218,3 @@ def passage(text: str, highlight, width: int = WINDOW, folded: str | None = None
     suffix = "…" if end < len(text) else ""
     return Passage(prefix + body + suffix, surfaces, at, section)
 
-
-def snippet(text: str, highlight, width: int = WINDOW,
-            folded: str | None = None) -> tuple[str, list[str]]:
-    """:func:`passage`'s HTML and matched strings."""
-    found = passage(text, highlight, width, folded)
-    return found.html, found.surfaces
-
-
-def mark(text: str, highlight) -> str:
-    """``text`` escaped with every match in ``<mark>`` (for titles)."""
-    folded, index = fold_with_map(text or "")
-    spans = find_spans(folded, highlight)
-    if index is not None:
-        spans = [(index[s], index[e - 1] + 1) for s, e in spans]
-    out, pos = [], 0
-    for s, e in spans:
-        out.append(escape(text[pos:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
-        pos = e
-    out.append(escape(text[pos:]))
-    return "".join(out)

@@ -5,13 +5,13 @@ A query word that matches a member of a group (after analysis, so ``退錢`` mat
 member that analyses into several words (``money back``) is searched for, but does not trigger
 the group itself.
 
-Each process caches the groups and re-reads them when the table changed (checked at most every
-``KB_SEARCH_SYNONYM_SECONDS``), so an edit reaches every gunicorn worker within seconds.
+Each app caches the groups (:class:`SynonymCache`, on its search state) and re-reads them when
+the table changed (checked at most every ``KB_SEARCH_SYNONYM_SECONDS``), so an edit reaches
+every gunicorn worker within seconds. The services here flush; the view or command commits.
 """
 import threading
 import time
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -38,38 +38,31 @@ STARTER_GROUPS = (
     "满意度, 满意率, csat",
 )
 
-_lock = threading.Lock()
-_cache: dict = {}  # engine url → (checked_at, version, SynonymMap)
-
 
 class SynonymMap:
     """Analysed group members → the raw text of the other members."""
 
-    def __init__(self, groups: list[list[str]]):
+    def __init__(self, groups: list[list[str]], analyzer):
         from .query import units_of
 
         self.groups = groups
         self._by_key: dict[str, list[str]] = {}
         for terms in groups:
             for term in terms:
-                units = units_of(term)
+                units = units_of(term, analyzer)
                 if len(units) != 1:
                     continue
-                key = _key(units[0])
+                key = units[0].key
                 others = [t for t in terms if t != term]
                 self._by_key.setdefault(key, [])
                 self._by_key[key].extend(o for o in others if o not in self._by_key[key])
 
     def alternatives(self, unit) -> list[str]:
         """Other ways to say ``unit`` (raw text, to be analysed by the caller)."""
-        return self._by_key.get(_key(unit), [])
+        return self._by_key.get(unit.key, [])
 
     def __len__(self) -> int:
         return len(self.groups)
-
-
-def _key(unit) -> str:
-    return unit.key
 
 
 def _version() -> tuple:
@@ -78,31 +71,35 @@ def _version() -> tuple:
     return count, str(latest)
 
 
-def current_map() -> SynonymMap:
-    """This process's synonym map, re-read when the table changed."""
-    key = str(db.engine.url)
-    ttl = float(current_app.config.get("KB_SEARCH_SYNONYM_SECONDS", 5))
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(key)
-    if cached and now - cached[0] < ttl:
-        return cached[2]
-    version = _version()
-    if cached and cached[1] == version:
-        smap = cached[2]
-    else:
-        groups = [g.terms for g in db.session.scalars(select(SynonymGroup).order_by(
-            SynonymGroup.id))]
-        smap = SynonymMap(groups)
-    with _lock:
-        _cache[key] = (now, version, smap)
-    return smap
+class SynonymCache:
+    """One app's copy of the groups, re-read when the table changed (see the module
+    docstring)."""
 
+    def __init__(self, analyzer, ttl: float):
+        self.analyzer = analyzer
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._cached: tuple | None = None  # (checked at, table version, SynonymMap)
 
-def invalidate() -> None:
-    """Forget the cached groups in this process (after an edit)."""
-    with _lock:
-        _cache.clear()
+    def current(self) -> SynonymMap:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cached
+        if cached and now - cached[0] < self.ttl:
+            return cached[2]
+        version = _version()
+        if cached and cached[1] == version:
+            smap = cached[2]
+        else:
+            smap = SynonymMap([g.terms for g in all_groups()], self.analyzer)
+        with self._lock:
+            self._cached = (now, version, smap)
+        return smap
+
+    def invalidate(self) -> None:
+        """Forget the groups (after an edit in this process)."""
+        with self._lock:
+            self._cached = None
 
 
 def all_groups() -> list[SynonymGroup]:
@@ -111,30 +108,28 @@ def all_groups() -> list[SynonymGroup]:
 
 def save_group(text: str, actor=None, group: SynonymGroup | None = None) -> SynonymGroup | None:
     """Create or update a group from comma-separated ``text``; fewer than two terms deletes
-    it (or creates nothing). Returns the group, or None when there is none."""
+    it (or creates nothing). Returns the group, or None when there is none. Flushes."""
     terms = split_terms(text)
     if len(terms) < 2:
         if group is not None:
             db.session.delete(group)
-            db.session.commit()
-        invalidate()
+            db.session.flush()
         return None
     if group is None:
         group = SynonymGroup(terms_text="")
         db.session.add(group)
     group.terms_text = ", ".join(terms)
     group.updated_by_id = getattr(actor, "id", None)
-    db.session.commit()
-    invalidate()
+    db.session.flush()
     return group
 
 
 def seed_starter_groups() -> int:
-    """Add :data:`STARTER_GROUPS` when there are no groups at all; return how many."""
+    """Add :data:`STARTER_GROUPS` when there are no groups at all; return how many.
+    Flushes."""
     if db.session.scalar(select(func.count()).select_from(SynonymGroup)):
         return 0
     for text in STARTER_GROUPS:
         db.session.add(SynonymGroup(terms_text=text))
-    db.session.commit()
-    invalidate()
+    db.session.flush()
     return len(STARTER_GROUPS)

@@ -1,13 +1,12 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
-trainers' synonym and search-analytics pages."""
+trainers' synonym and search-analytics pages. Thin: the work is in ``services.py``,
+``searchlog.py`` and ``synonyms.py``; each view commits once."""
 import logging
-import time
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -18,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import transaction
 from ..accounts.access import require
@@ -26,48 +25,12 @@ from ..extensions import db
 from ..kb.models import Category
 from . import drafts, gaps, searchlog, synonyms
 from .models import SynonymGroup
-from .services import ParamError, SearchParams, search
+from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
+from .state import search_state
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
-LOG_ATTEMPTS = 3
-
-
-def log_search(user, params: SearchParams, result, source: str, session_key=None,
-               response=None) -> None:
-    """Log a search; a logging failure never costs the agent their results.
-
-    With ``response``, the row is written once the response has been sent (its commit is a
-    disk sync, which the agent waiting for results should not pay for).
-    """
-    app = current_app._get_current_object()
-    args = (getattr(user, "id", None), params.q, result.total, result.took_ms, source,
-            session_key, params.filters())
-
-    def write():
-        # SQLite in WAL mode with a busy timeout (database.py) makes "database is locked"
-        # rare; a few retries make a dropped row rarer still (the reports count every one).
-        with app.app_context():
-            for attempt in range(LOG_ATTEMPTS):
-                try:
-                    searchlog.record_search(*args)
-                    return
-                except OperationalError:
-                    db.session.rollback()
-                    if attempt + 1 == LOG_ATTEMPTS:
-                        log.warning("could not log a search", exc_info=True)
-                    else:
-                        time.sleep(0.2 * (attempt + 1))
-                except SQLAlchemyError:
-                    db.session.rollback()
-                    log.warning("could not log a search", exc_info=True)
-                    return
-
-    if response is None:
-        write()
-    else:
-        response.call_on_close(write)
 
 
 @bp.route("/search")
@@ -80,15 +43,24 @@ def results():
     except ParamError as exc:
         error = str(exc)
         params = SearchParams(q=(request.args.get("q") or "")[:1000])
-    result = search(params) if params.q.strip() else None
+    status, result = 200, None
+    if params.q.strip():
+        try:
+            result = search(params)
+        except SearchUnavailableError:
+            status = 503
+            error = _("Search is being repaired and will be back in a minute. "
+                      "Please try again shortly.")
     categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
     help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
     # Trainers also see unpublished articles that match (never from the index; see drafts.py).
-    unpublished = drafts.unpublished_matches(params.q) \
+    unpublished = drafts.unpublished_matches(params.q, search_state().analyzer) \
         if params.q.strip() and params.page == 1 and current_user.has_role("trainer") else []
     response = make_response(render_template(
         "search/results.html", params=params, result=result, error=error,
-        categories=categories, open_url=open_url, unpublished=unpublished, **help_))
+        categories=categories, open_url=open_url, unpublished=unpublished, **help_), status)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     if result is not None and params.page == 1:
         log_search(current_user, params, result, "page", request.args.get("sid"), response)
     return response
@@ -147,8 +119,9 @@ def open_result():
     query = (request.args.get("q") or "")[:1000]
     try:
         searchlog.record_click(current_user.id, slug, rank, query, request.args.get("sid"))
+        transaction.commit()
     except SQLAlchemyError:
-        db.session.rollback()
+        transaction.rollback()
         log.warning("could not log a result click", exc_info=True)
     args = {k: v for k in ("q", "hl") if (v := request.args.get(k))}
     section = (request.args.get("section") or "")[:200]
@@ -167,6 +140,7 @@ def synonym_list():
 @require("trainer")
 def synonym_create():
     group = synonyms.save_group(request.form.get("terms", ""), current_user)
+    _commit_synonyms()
     if group is None:
         flash(_("A synonym group needs at least two words, separated by commas."), "error")
     else:
@@ -184,8 +158,16 @@ def synonym_update(group_id: int):
     group = db.session.get(SynonymGroup, group_id) or abort(404)
     text = "" if request.form.get("delete") else request.form.get("terms", "")
     saved = synonyms.save_group(text, current_user, group)
+    _commit_synonyms()
     flash(_("Synonym group saved.") if saved else _("Synonym group removed."), "success")
     return redirect(url_for("search.synonym_list"))
+
+
+def _commit_synonyms() -> None:
+    """Commit, and let this worker's next search use the edit at once (the others notice it
+    within ``KB_SEARCH_SYNONYM_SECONDS``)."""
+    transaction.commit()
+    search_state().synonyms.invalidate()
 
 
 @bp.route("/search/analytics")

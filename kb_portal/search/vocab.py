@@ -1,15 +1,15 @@
 """Term look-ups in the index's vocabulary: prefix expansion, typo candidates, suggestions.
 
-Results are cached on the searcher object, so the cache lives exactly as long as the index
-generation it describes (a refreshed searcher starts with an empty cache).
+The engine answers the raw questions (which terms begin with…, which are within n edits of…,
+how frequent is…); this module decides what to ask for a unit the user typed and caches the
+answers per snapshot, so the cache lives exactly as long as the index generation it describes.
 
 Latin words are looked up in the ``words`` field, which holds the unstemmed words of every
 document: typos and prefixes are about what people type, not about stems.
 """
 from collections import OrderedDict
 
-from .analysis import stem
-from .index import MATCH_FIELD, per_searcher
+from .engine import MATCH_FIELD, WORDS_FIELD
 
 MAX_EXPANSIONS = 8
 SCAN_LIMIT = 400  # lexicon entries looked at per prefix: bounds the work for one-letter prefixes
@@ -17,15 +17,16 @@ CACHE_SIZE = 2048
 
 
 class Vocabulary:
-    """Cached vocabulary look-ups for one searcher (use :meth:`of`)."""
+    """Cached vocabulary look-ups for one snapshot (use :meth:`of`)."""
 
-    def __init__(self, searcher):
-        self.reader = searcher.reader()
+    def __init__(self, snapshot, analyzer):
+        self.snapshot = snapshot
+        self.stem = analyzer.stem
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
-    def of(cls, searcher) -> "Vocabulary":
-        return per_searcher(searcher, "vocab", cls)
+    def of(cls, snapshot, analyzer) -> "Vocabulary":
+        return snapshot.memo("vocabulary", lambda s: cls(s, analyzer))
 
     def _cached(self, key, compute):
         if key in self._cache:
@@ -37,26 +38,19 @@ class Vocabulary:
         return value
 
     def _frequent(self, field: str, terms) -> list[str]:
-        ranked = sorted(terms, key=lambda t: -self.reader.doc_frequency(field, t))
+        ranked = sorted(terms, key=lambda t: -self.snapshot.doc_frequency(field, t))
         return ranked[:MAX_EXPANSIONS]
 
     def _expand(self, field: str, prefix: str) -> list[str]:
-        # iter_prefix hands over each term's statistics, so ranking costs no extra look-ups.
-        found = []
-        for n, (btext, info) in enumerate(self.reader.iter_prefix(field, prefix)):
-            if n >= SCAN_LIMIT:
-                break
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            found.append((-info.doc_frequency(), text))
-        return [text for _, text in sorted(found)[:MAX_EXPANSIONS]]
+        return self.snapshot.prefix_terms(field, prefix, MAX_EXPANSIONS, SCAN_LIMIT)
 
     def prefix_terms(self, unit) -> set[str]:
         """Index terms the last unit may be the beginning of (search-as-you-type)."""
         if unit.kind == "word":
             if len(unit.raw) < 2:
                 return set()
-            words = self._cached(("pw", unit.raw), lambda: self._expand("words", unit.raw))
-            return {stem(w) for w in words}
+            words = self._cached(("pw", unit.raw), lambda: self._expand(WORDS_FIELD, unit.raw))
+            return {self.stem(w) for w in words}
         prefix = unit.joined if unit.kind == "code" else "".join(unit.terms)
         if unit.kind == "code" and len(prefix) < 2:
             return set()
@@ -69,14 +63,15 @@ class Vocabulary:
         return set(self._cached(("fz", raw), lambda: self._near(raw)))
 
     def _near(self, raw: str) -> list[str]:
+        stem = self.stem
         maxdist = 2 if len(raw) >= 8 else 1
-        stems = {stem(w) for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+        stems = {stem(w) for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
                  if w != raw}
         # Swapped neighbours ("refnud") are one typo but two Levenshtein edits; the swapped
         # word may only occur inflected ("refunds"), so look its stem up in the body.
         for i in range(len(raw) - 1):
             swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]
-            if swapped != raw and self.reader.doc_frequency(MATCH_FIELD, stem(swapped)):
+            if swapped != raw and self.snapshot.doc_frequency(MATCH_FIELD, stem(swapped)):
                 stems.add(stem(swapped))
         stems.discard(stem(raw))
         return self._frequent(MATCH_FIELD, stems)
@@ -84,7 +79,7 @@ class Vocabulary:
     def present(self, unit) -> bool:
         """Whether the unit itself (all its terms, or its joined code) is in the index."""
         def df(term):
-            return self.reader.doc_frequency(MATCH_FIELD, term) > 0
+            return self.snapshot.doc_frequency(MATCH_FIELD, term) > 0
 
         if unit.joined and df(unit.joined):
             return True
@@ -92,7 +87,7 @@ class Vocabulary:
 
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
-        return self.reader.doc_frequency("words", raw)
+        return self.snapshot.doc_frequency(WORDS_FIELD, raw)
 
     def correction(self, raw: str) -> str | None:
         """The most frequent indexed word closest to ``raw``, for "did you mean"."""
@@ -101,10 +96,10 @@ class Vocabulary:
 
         def best():
             for maxdist in (1, 2) if len(raw) >= 5 else (1,):
-                near = [w for w in self.reader.terms_within("words", raw, maxdist, prefix=1)
+                near = [w for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
                         if w != raw]
                 if near:
-                    return self._frequent("words", near)[0]
+                    return self._frequent(WORDS_FIELD, near)[0]
             return None
 
         return self._cached(("dym", raw), best)

@@ -59,7 +59,7 @@ def test_filters_limit_and_page(as_role, app):
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_input_on_the_api(as_role, article, text):
-    response = as_role("agent").get("/api/v1/search", query_string={"q": text})
+def test_hostile_input_on_the_api(module_agent, text):
+    response = module_agent.get("/api/v1/search", query_string={"q": text})
     assert response.status_code == 200
     assert isinstance(response.get_json()["results"], list)

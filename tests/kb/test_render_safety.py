@@ -8,7 +8,7 @@ from kb_portal.kb import render_budget
 from kb_portal.kb.importer import import_article_files
 from kb_portal.kb.rendering import RenderError, render_markdown
 from kb_portal.kb.services import get_article
-from kb_portal.search.reconcile import plain_text
+from kb_portal.search.documents import plain_text
 
 from ..conftest import csrf_token
 from .helpers import draft

@@ -80,6 +80,17 @@ def test_chinese_headings_get_working_anchors_and_a_toc():
     assert '<h2 id="受理登记">' in rendered.html
 
 
+def test_the_table_of_contents_shows_each_heading_escaped_once():
+    from kb_portal.kb.headings import toc_html
+
+    rendered = render_markdown("## Refund &amp; Return <b>now</b>\n## 退款 & 换货\n"
+                               "## 受理登记\n")
+    assert str(toc_html(rendered.toc)) == (
+        '<ol><li class="toc-l2"><a href="#refund--return-now">Refund &amp; Return '
+        '&lt;b&gt;now&lt;/b&gt;</a></li><li class="toc-l2"><a href="#退款--换货">退款 &amp; '
+        '换货</a></li><li class="toc-l2"><a href="#受理登记">受理登记</a></li></ol>')
+
+
 def test_article_links_resolve_to_article_urls_and_are_collected():
     rendered = render_markdown("见[退款](refund-policy#到账时限)与[站外](https://example.com)")
     assert 'href="/a/refund-policy#%E5%88%B0%E8%B4%A6%E6%97%B6%E9%99%90"' in rendered.html

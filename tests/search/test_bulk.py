@@ -10,8 +10,9 @@ from kb_portal.kb.importer import import_article_files
 from kb_portal.kb.models import Revision
 from kb_portal.kb.rendering import render_markdown
 from kb_portal.search.reconcile import check
-from kb_portal.search.runtime import runtime
+from kb_portal.search.state import search_state
 
+from ..conftest import running_app
 from .helpers import slugs
 
 COUNT = 320  # above both thresholds (bulk_map: 200, parallel indexing: 300)
@@ -31,8 +32,14 @@ def test_rendering_in_helper_processes_matches_rendering_here():
     assert multiprocessing.active_children() == []
 
 
-def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(app, tmp_path):
-    app.config["KB_BULK_PROCS"] = 2
+def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(tmp_path,
+                                                                         schema_template):
+    with running_app(tmp_path / "data", schema_template, KB_BULK_PROCS=2):
+        _import_and_check(tmp_path / "files")
+
+
+def _import_and_check(tmp_path):
+    tmp_path.mkdir()
     _write_files(tmp_path)
     bad = tmp_path / "bulk-bad.md"
     bad.write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
@@ -42,8 +49,10 @@ def test_a_bulk_import_on_two_processes_stores_and_indexes_every_article(app, tm
     rendered = db.session.scalar(select(func.count()).select_from(Revision)
                                  .where(Revision.html.like("%<table>%")))
     assert rendered == COUNT
-    assert not check(runtime().index)  # every published article is in the index
-    assert runtime().index.searcher().doc_count() == COUNT
+    state = search_state()
+    assert not check(state)  # every published article is in the index
+    assert state.engine.snapshot().doc_count() == COUNT
+    assert state.engine.last_bulk[0] > 0  # helper processes indexed some batches
     assert slugs("ORD-00123") == ["bulk-123"]
     assert slugs("e-7")[:1] == ["bulk-007"]
     assert multiprocessing.active_children() == []

@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from kb_portal.search.documents import plain_text
 from kb_portal.search.passages import heading_lines
-from kb_portal.search.reconcile import plain_text
 from tests import factories
 
 from .helpers import run

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kb_portal.search import query as query_builder
 from kb_portal.search.services import SearchParams, search
+from kb_portal.search.state import search_state
 from tests import factories
 
 from .hostile import HOSTILE
@@ -43,18 +44,18 @@ def corpus(app):
     return {"refund-policy", "invoice-reissue", "robot-e102", "wifi-reset"}
 
 
-def _searcher(app):
-    from kb_portal.search.runtime import runtime
-
-    return runtime().index.searcher()
+def _build(text: str):
+    state = search_state()
+    return query_builder.build(text, state.analyzer, state.engine.snapshot(),
+                               state.synonyms.current())
 
 
 @SETTINGS
 @given(text=any_text)
 def test_building_never_raises_and_stays_bounded(app, corpus, text):
-    built = query_builder.build(text, _searcher(app), {})
+    built = _build(text)
     assert len(built.units) <= query_builder.MAX_UNITS
-    assert query_builder.build(text, _searcher(app), {}).units == built.units  # deterministic
+    assert _build(text).units == built.units  # deterministic
 
 
 @SETTINGS

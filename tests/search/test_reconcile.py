@@ -1,49 +1,53 @@
 """Does the index follow the database whatever happens (DESIGN.md §1)?"""
 import json
+import logging
 import shutil
+import threading
 from pathlib import Path
 
-from kb_portal import config, create_app
 from kb_portal.extensions import db
 from kb_portal.kb.models import Article
 from kb_portal.kb.signals import article_changed
-from kb_portal.search import _on_article_changed
-from kb_portal.search.index import META_FILE
-from kb_portal.search.reconcile import check, reconcile
-from kb_portal.search.runtime import runtime
+from kb_portal.search.documents import sources
+from kb_portal.search.engine import IndexBusyError, make_engine
+from kb_portal.search.reconcile import MAX_SEGMENTS, builder, check, reconcile
+from kb_portal.search.state import search_state
 from tests import factories
 
+from ..conftest import make_app
 from .helpers import slugs
+
+META_FILE = "kb_meta.json"
 
 
 def _without_index_updates():
     """A context in which saves do not reach the index (as if the process died after commit)."""
-    class Paused:
-        def __enter__(self):
-            article_changed.disconnect(_on_article_changed)
+    return article_changed.muted()
 
-        def __exit__(self, *exc):
-            article_changed.connect(_on_article_changed, weak=False)
 
-    return Paused()
+def _other_process_engine(app):
+    """The same index directory through an engine of its own (as another process has)."""
+    state = search_state(app)
+    return make_engine(state.settings.engine, state.settings.index_dir, state.analyzer)
 
 
 def test_a_save_is_searchable_at_once(app):
     factories.article("a1", "退款", "申请退款")
-    assert runtime().in_sync()
+    assert search_state().in_sync()
     assert slugs("退款") == ["a1"]
 
 
 def test_reconcile_repairs_a_missed_write(app):
     factories.article("a1", "退款", "申请退款")
+    state = search_state()
     with _without_index_updates():
         factories.article("a2", "换货", "换货流程")
         factories.article("a1", "退款政策", "新的正文：原路退回")
-        drift = check(runtime().index)
-        assert drift.missing and drift.stale and not runtime().in_sync()
-        repaired = reconcile(runtime().index)
+        drift = check(state)
+        assert drift.missing and drift.stale and not state.in_sync()
+        repaired = reconcile(state)
         assert repaired.summary() == "1 missing, 1 stale, 0 extra"
-    assert not check(runtime().index)
+    assert not check(state)
     assert slugs("换货") == ["a2"] and slugs("原路") == ["a1"]
 
 
@@ -52,32 +56,27 @@ def test_unpublishing_removes_the_article_from_the_index(app):
     with _without_index_updates():
         db.session.get(Article, a.id).status = "archived"
         db.session.commit()
-    assert check(runtime().index).extra == [a.id]
+    assert check(search_state()).extra == [a.id]
     # A search notices that the database moved on (KB_SEARCH_SYNC_SECONDS is 0 in tests).
     assert slugs("退款") == []
 
 
 def test_a_deleted_index_is_rebuilt_at_start_up(app, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kb_portal")
     factories.article("a1", "退款", "申请退款")
     shutil.rmtree(app.config["KB_INDEX_DIR"])
-    from kb_portal.search.index import get_index
-
-    get_index(app.config["KB_INDEX_DIR"]).reset()
-    again = create_app(config.TestConfig(tmp_path / "data"))
+    again = make_app(tmp_path / "data")
     with again.app_context():
-        assert "rebuilt at start-up (is missing)" in caplog.text
+        # (a missing index is what a first start looks like: INFO, not a warning)
+        assert "filled at first start: 1 missing" in caplog.text
         assert slugs("退款") == ["a1"]
 
 
-def test_a_corrupt_index_is_rebuilt_at_start_up(app, tmp_path, caplog):
+def test_a_corrupt_table_of_contents_is_rebuilt_at_start_up(app, tmp_path, caplog):
     factories.article("a1", "退款", "申请退款")
-    index_dir = Path(app.config["KB_INDEX_DIR"])
-    for toc in index_dir.glob("_MAIN_*.toc"):
+    for toc in Path(app.config["KB_INDEX_DIR"]).glob("_MAIN_*.toc"):
         toc.write_bytes(b"garbage")
-    from kb_portal.search.index import get_index
-
-    get_index(str(index_dir)).reset()
-    again = create_app(config.TestConfig(tmp_path / "data"))
+    again = make_app(tmp_path / "data")
     with again.app_context():
         assert "is corrupt" in caplog.text
         assert slugs("退款") == ["a1"]
@@ -85,14 +84,21 @@ def test_a_corrupt_index_is_rebuilt_at_start_up(app, tmp_path, caplog):
 
 def test_an_index_from_another_analyzer_version_is_rebuilt(app, tmp_path, caplog):
     factories.article("a1", "退款", "申请退款")
-    index_dir = Path(app.config["KB_INDEX_DIR"])
-    (index_dir / META_FILE).write_text(json.dumps({"analyzer_version": -1}))
-    from kb_portal.search.index import get_index
-
-    get_index(str(index_dir)).reset()
-    again = create_app(config.TestConfig(tmp_path / "data"))
+    meta = Path(app.config["KB_INDEX_DIR"]) / META_FILE
+    meta.write_text(json.dumps(dict(json.loads(meta.read_text()), analyzer_version=-1)))
+    again = make_app(tmp_path / "data")
     with again.app_context():
         assert "analyzer version -1" in caplog.text
+        assert slugs("退款") == ["a1"]
+
+
+def test_an_index_from_the_other_engine_is_rebuilt(app, tmp_path, caplog):
+    factories.article("a1", "退款", "申请退款")
+    other = "reference" if search_state().engine.name == "fast" else "fast"
+    again = make_app(tmp_path / "data", KB_SEARCH_ENGINE=other)
+    with again.app_context():
+        assert "was built by another engine" in caplog.text
+        assert search_state().engine.name == other
         assert slugs("退款") == ["a1"]
 
 
@@ -159,73 +165,134 @@ def test_init_hook_seeds_synonyms_and_fills_the_index(app, runner):
 def test_search_skips_documents_deleted_in_a_segment_that_was_not_merged(app):
     a = factories.article("a1", "退款", "申请退款")
     factories.article("a2", "退款二", "另一篇退款")
-    index = runtime().index
-    from kb_portal.search.reconcile import documents
-
-    doc = next(documents([a.id]))
-    with index.writer() as writer:  # a replacement whose old version stays, marked deleted
-        writer.update_document(**dict(doc, body="改写后的正文：原路退回", text="原路退回"))
-        writer.kb_commit_options = {"merge": False}
-    assert index.searcher().reader().has_deletions()
+    state = search_state()
+    doc = builder(state)(next(sources([a.id])))
+    with state.engine.writing() as session:  # a replacement whose old version stays, deleted
+        session.replace(dict(doc, body="改写后的正文：原路退回", text="原路退回"))
+        session.merge = False
+    assert state.engine.snapshot().has_deletions()
     assert slugs("申请") == [] and slugs("原路") == ["a1"]
     assert sorted(slugs("退款")) == ["a2"]
 
 
 def test_the_index_fingerprint_counts_live_documents_only(app):
-    from kb_portal.search.index import index_state
-    from kb_portal.search.runtime import fingerprint
-
     a = factories.article("a1", "退款", "申请退款")
     factories.article("a2", "换货", "换货流程")
-    index = runtime().index
-    from kb_portal.search.reconcile import documents
-
-    with index.writer() as writer:  # replace a1 without merging: a deleted copy remains
-        writer.update_document(**next(documents([a.id])))
-        writer.kb_commit_options = {"merge": False}
-    reader = index.searcher().reader()
-    state = index_state(reader)
-    assert reader.has_deletions()
-    assert fingerprint(reader) == (len(state), sum(state.values())) == (2, sum(state.values()))
-    assert runtime().in_sync()
-
-
-def _segment_count() -> int:
-    return len(runtime().index.searcher().reader().leaf_readers())
+    state = search_state()
+    with state.engine.writing() as session:  # replace a1 without merging: a deleted copy stays
+        session.replace(builder(state)(next(sources([a.id]))))
+        session.merge = False
+    snapshot = state.engine.snapshot()
+    ix_state = snapshot.state()
+    assert snapshot.has_deletions()
+    assert snapshot.fingerprint() == (2, sum(ix_state.values()))
+    assert state.in_sync()
 
 
 def test_saves_add_small_segments_that_are_merged_once_there_are_many(app):
-    from kb_portal.search.reconcile import MAX_SEGMENTS
-
     for n in range(MAX_SEGMENTS + 3):
         factories.article(f"seg-{n}", f"分段测试{n}", f"第{n}篇 段落合并")
-        assert _segment_count() < MAX_SEGMENTS  # merged right after the save that hit it
+        # merged right after the save that reached the limit
+        assert search_state().engine.snapshot().segment_count() < MAX_SEGMENTS
     assert len(slugs("段落合并")) == MAX_SEGMENTS + 3
-    assert not check(runtime().index)
+    assert not check(search_state())
 
 
-def test_start_up_does_not_wait_for_the_index_lock_when_nothing_changed(app, caplog):
+def test_start_up_takes_no_lock_when_nothing_changed(app, caplog, monkeypatch):
+    caplog.set_level(logging.INFO, logger="kb_portal")
     factories.article("steady", "稳定", "无需改动")
-    with runtime().index.writer(timeout=1) as held:  # another process is writing
-        held.kb_skip_commit = True
-        runtime().startup()  # in sync: returns without asking for the lock
-    assert "another process holds the index lock" not in caplog.text
+    state = search_state()
+    asked = []
+    real_writing = state.engine.writing
+    monkeypatch.setattr(state.engine, "writing",
+                        lambda *a, **kw: asked.append(a) or real_writing(*a, **kw))
+    with _other_process_engine(app).writing(timeout=1) as held:  # another process writes
+        held.discard()
+        state.startup()  # in sync: compares fingerprints and returns
+    assert asked == []
+    assert "skipped" not in caplog.text
     assert slugs("稳定") == ["steady"]
 
 
-def test_on_servers_a_search_repairs_drift_in_the_background(app):
-    import threading
+def test_a_save_waits_the_save_timeout_and_a_command_the_lock_timeout(tmp_path, caplog,
+                                                                     schema_template):
+    """KB_SEARCH_SAVE_TIMEOUT for saves in a request, KB_SEARCH_LOCK_TIMEOUT otherwise."""
+    from ..conftest import running_app
 
+    with running_app(tmp_path / "data", schema_template, KB_SEARCH_SAVE_TIMEOUT=0.2,
+                     KB_SEARCH_LOCK_TIMEOUT=20) as app:
+        state = search_state()
+        with _without_index_updates():
+            a = factories.article("late", "迟到", "等待写锁")
+        holder = _other_process_engine(app)
+
+        def held_for(seconds: float):
+            taken = threading.Event()
+
+            def hold():
+                with holder.writing() as session:
+                    session.discard()
+                    taken.set()
+                    threading.Event().wait(seconds)
+
+            thread = threading.Thread(target=hold)
+            thread.start()
+            assert taken.wait(10)
+            return thread
+
+        thread = held_for(1.0)
+        with app.test_request_context("/"):  # a save in a request: gives up after 0.2 s
+            state.after_change([a.id])
+        assert "search index busy" in caplog.text
+        assert check(state).missing == [a.id]
+        thread.join()
+        thread = held_for(1.0)
+        state.after_change([a.id])  # a command (the importer): waits until the lock is free
+        thread.join()
+        assert not check(state)
+
+
+def test_reindex_honours_the_lock_timeout_and_says_who_holds_the_lock(tmp_path, schema_template):
+    from ..conftest import running_app
+
+    with running_app(tmp_path / "data", schema_template, KB_SEARCH_LOCK_TIMEOUT=0.3) as app:
+        factories.article("a1", "退款", "申请退款")
+        with _without_index_updates():
+            factories.article("a2", "换货", "换货流程")  # drift for check-index --fix
+        taken, release = threading.Event(), threading.Event()
+
+        def hold():
+            with _other_process_engine(app).writing() as session:
+                session.discard()
+                taken.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=hold)
+        thread.start()
+        try:
+            assert taken.wait(10)
+            result = app.test_cli_runner().invoke(args=["kb", "reindex"])
+            fix = app.test_cli_runner().invoke(args=["kb", "check-index", "--fix"])
+        finally:
+            release.set()
+            thread.join()
+    for outcome in (result, fix):
+        assert not isinstance(outcome.exception, IndexBusyError)
+        assert outcome.exit_code == 1 and "is being written by pid" in outcome.output
+        assert "Traceback" not in outcome.output
+
+
+def test_on_servers_a_search_repairs_drift_in_the_background(app):
     with _without_index_updates():
         factories.article("elsewhere", "别处导入", "另一台服务器导入的文章")
-    rt = runtime()
-    rt.in_background = True  # as on a server (tests otherwise repair inside the request)
+    state = search_state()
+    state.in_background = True  # as on a server (tests otherwise repair inside the request)
     try:
-        rt.force_check()
-        rt.maybe_sync()  # returns at once; a thread reconciles
+        state.force_check()
+        state.maybe_sync()  # returns at once; a thread reconciles
         for thread in [t for t in threading.enumerate() if t.name == "kb-search-sync"]:
             thread.join(30)
     finally:
-        rt.in_background = False
-    assert not check(rt.index)
+        state.in_background = False
+    assert not check(state)
     assert slugs("别处导入") == ["elsewhere"]

@@ -38,8 +38,8 @@ def test_results_page_without_query_and_with_bad_parameters(as_role, articles):
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_input_on_the_results_page(as_role, articles, text):
-    response = as_role("agent").get("/search", query_string={"q": text})
+def test_hostile_input_on_the_results_page(module_agent, text):
+    response = module_agent.get("/search", query_string={"q": text})
     assert response.status_code == 200
 
 

@@ -5,7 +5,6 @@ import json
 
 from kb_portal.extensions import db
 from kb_portal.importing import import_paths
-from kb_portal.kb.render_cache import RenderCache
 from kb_portal.training.bank_models import Question
 from kb_portal.training.models import Quiz
 from tests.conftest import csrf_token
@@ -72,19 +71,7 @@ def test_quiz_pages_remember_each_text_and_show_a_failing_one_as_text(quiz, as_r
     app.config["KB_RENDER_BUDGET_SECONDS"] = TIGHT_BUDGET
     _attempt, html = start(as_role("agent"), quiz)
     assert "退款一律**原路**退回。[[[" in html  # as text: readable, not a 500
-    cache = app.extensions["kb_render_cache"]
+    cache = app.extensions["kb_html_cache"]
     assert cache.get("受理投诉后，需要在多长时间内向客户确认已受理？") == \
         "<p>受理投诉后，需要在多长时间内向客户确认已受理？</p>"
     assert cache.get(question.prompt) is None  # a failure is not remembered
-
-
-def test_the_render_cache_forgets_the_least_recently_used_first():
-    cache = RenderCache(max_chars=30)
-    cache.put("a" * 5, "<p>a</p>")  # 13 characters
-    cache.put("b" * 5, "<p>b</p>")  # 26
-    assert cache.get("a" * 5) == "<p>a</p>"  # a is now the most recent
-    cache.put("c" * 5, "<p>c</p>")  # 39 > 30: b goes
-    assert cache.get("b" * 5) is None
-    assert cache.get("a" * 5) and cache.get("c" * 5)
-    cache.put("d" * 40, "too big to keep")
-    assert cache.get("d" * 40) is None and cache.get("c" * 5)

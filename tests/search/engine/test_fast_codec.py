@@ -1,16 +1,18 @@
-"""The fast write path (search/codec.py, search/fields.py) writes what Whoosh itself writes."""
+"""The fast engine's write path (engine/fast/codec.py, fields.py, termpool.py) writes what
+Whoosh itself writes."""
 import random
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.writing import SegmentWriter
 
-from kb_portal.search.analysis import fold_long, latin_words, make_analyzer
-from kb_portal.search.codec import KbSegmentWriter
-from kb_portal.search.fields import MatchText, WordList
-from kb_portal.search.index import make_schema
-from kb_portal.search.termpool import TermPool, packed_count
+from kb_portal.search.analysis import fold_long, latin_words
+from kb_portal.search.engine.fast.codec import KbCodec, KbSegmentWriter
+from kb_portal.search.engine.fast.fields import MatchText, WordList
+from kb_portal.search.engine.fast.termpool import TermPool, packed_count
+from kb_portal.search.engine.schema import AnalyzerTokenizer, make_schema
 
 WORDS = ["退款", "申请", "退款申请流程", "投诉", "客户", "回访", "工单", "E-102", "YF-S2",
          "refund", "refunds", "complaint", "callback", "400-820-6688", "保修", "質保", "的",
@@ -30,9 +32,14 @@ def _documents(count: int, seed: int = 7):
                "updated": 1_700_000_000 + n, "headings": []}
 
 
-def _dump(path):
+@pytest.fixture(scope="module")
+def fast_schema(analyzer):
+    return make_schema(analyzer, MatchText, WordList)
+
+
+def _dump(path, schema):
     """Every term's postings (with block statistics), stored fields, lengths, columns."""
-    ix = whoosh_index.open_dir(str(path))
+    ix = whoosh_index.open_dir(str(path), schema=schema)
     with ix.reader() as reader:
         terms = {}
         for field, text in reader.all_terms():
@@ -48,9 +55,9 @@ def _dump(path):
     return terms, stored, lengths, columns
 
 
-def _build(path, writer_class, docs, **options):
+def _build(path, schema, writer_class, docs, **options):
     path.mkdir()
-    ix = whoosh_index.create_in(str(path), make_schema())
+    ix = whoosh_index.create_in(str(path), schema)
     for chunk in (docs[:150], docs[150:]):  # two segments, then a merge
         writer = writer_class(ix, **options)
         for doc in chunk:
@@ -62,20 +69,24 @@ def _build(path, writer_class, docs, **options):
     return path
 
 
-def test_fast_writer_writes_the_same_index_as_whoosh(tmp_path):
+def test_fast_writer_writes_the_same_index_as_whoosh(tmp_path, fast_schema, analyzer):
     docs = list(_documents(300))
-    ours = _build(tmp_path / "ours", KbSegmentWriter, docs)
-    theirs = _build(tmp_path / "theirs", SegmentWriter, docs, codec=W3Codec())
-    assert _dump(ours) == _dump(theirs)
+    ours = _build(tmp_path / "ours", fast_schema, KbSegmentWriter, docs)
+    theirs = _build(tmp_path / "theirs", fast_schema, SegmentWriter, docs, codec=W3Codec())
+    assert _dump(ours, fast_schema) == _dump(theirs, fast_schema)
+    # and what the reference engine writes: stock fields, stock writer
+    stock_schema = make_schema(analyzer)
+    stock = _build(tmp_path / "stock", stock_schema, SegmentWriter, docs, codec=W3Codec())
+    assert _dump(stock, stock_schema) == _dump(ours, fast_schema)
 
 
-def test_small_block_limit_splits_postings_the_same_way(tmp_path):
-    from kb_portal.search.codec import KbCodec
-
+def test_small_block_limit_splits_postings_the_same_way(tmp_path, fast_schema):
     docs = list(_documents(120, seed=3))
-    ours = _build(tmp_path / "ours", KbSegmentWriter, docs, codec=KbCodec(blocklimit=7))
-    theirs = _build(tmp_path / "theirs", SegmentWriter, docs, codec=W3Codec(blocklimit=7))
-    assert _dump(ours) == _dump(theirs)
+    ours = _build(tmp_path / "ours", fast_schema, KbSegmentWriter, docs,
+                  codec=KbCodec(blocklimit=7))
+    theirs = _build(tmp_path / "theirs", fast_schema, SegmentWriter, docs,
+                    codec=W3Codec(blocklimit=7))
+    assert _dump(ours, fast_schema) == _dump(theirs, fast_schema)
 
 
 def test_word_list_indexes_like_a_keyword_field():
@@ -85,10 +96,10 @@ def test_word_list_indexes_like_a_keyword_field():
         assert fast.index(value) == sorted(plain.index(value))
 
 
-def test_match_text_indexes_like_a_plain_text_field():
-    analyzer = make_analyzer()
-    plain = TEXT(analyzer=analyzer, phrase=False)
-    fast = MatchText(analyzer)
+def test_match_text_indexes_like_a_plain_text_field(analyzer):
+    tokenizer = AnalyzerTokenizer(analyzer)
+    plain = TEXT(analyzer=tokenizer, phrase=False)
+    fast = MatchText(tokenizer)
     for doc in _documents(40, seed=11):
         assert fast.index(doc["text"]) == sorted(plain.index(doc["text"]))
 

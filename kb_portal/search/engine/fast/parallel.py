@@ -1,6 +1,6 @@
 """Index many documents on several cores (Whoosh is pure Python: one process uses one core).
 
-:class:`ParallelAdder` wraps a :class:`~kb_portal.search.codec.KbSegmentWriter`. Documents
+:class:`ParallelAdder` wraps a :class:`~.codec.KbSegmentWriter`. Documents
 are built by the calling process (it alone talks to the database) and handed out in batches:
 a batch goes to a helper process when one is free to take it, otherwise the writer's own
 process indexes it. That balances itself whatever the other work of the calling process costs.
@@ -9,18 +9,27 @@ writer's commit, so readers see all of them at once or none.
 
 Helpers are forked and only touch the index directory, never the database (a forked copy of
 a database connection must not be used). Whoosh's own multi-process writer works the same way.
+
+Helpers must never outlive the writer: forked while it holds the index's write lock, they
+inherit the lock file, and an orphan would keep the index locked (and ~200 MB) for ever. So
+each helper closes its copy of the lock file first thing, asks the kernel to kill it when its
+parent dies (``kb_portal/children.py``), and is recorded in the lock's owner file, from where a
+later writer can clear it should it survive anyway (``engine/locking.py``).
 """
 import multiprocessing
+import os
 import queue
 import time
 
+from ....children import die_with_parent
+from ..interface import EngineError
 from .codec import KbSegmentWriter
 
 BATCH = 20  # documents per hand-out: small enough to balance, big enough to amortise pickling
 HELPER_TIMEOUT = 600.0  # seconds a helper may take to finish its segment after the last batch
 
 
-class IndexHelperError(RuntimeError):
+class IndexHelperError(EngineError):
     """A helper process died or reported an error; the caller's writer should be cancelled."""
 
 
@@ -28,8 +37,9 @@ class ParallelAdder:
     """``with ParallelAdder(writer, procs, build) as adder: adder.add(item)`` adds the new
     document ``build(item)`` for each item; ``build`` runs in whichever process indexes it."""
 
-    def __init__(self, writer: KbSegmentWriter, procs: int, build):
+    def __init__(self, writer: KbSegmentWriter, procs: int, build, owner=None):
         self.writer = writer
+        self.owner = owner  # the lock's LockOwner: helpers are recorded there
         self.build = build
         self.helpers_wanted = max(0, procs - 1)
         self._batch: list[dict] = []
@@ -42,12 +52,16 @@ class ParallelAdder:
             ctx = multiprocessing.get_context("fork")
             self._jobs = ctx.Queue(maxsize=2 * self.helpers_wanted)
             self._results = ctx.Queue()
+            lock = getattr(self.writer, "writelock", None)
             for _ in range(self.helpers_wanted):
                 helper = ctx.Process(target=_helper_main, daemon=True, args=(
-                    self.writer.storage.open_index(self.writer.indexname), self.build,
-                    self._jobs, self._results))
+                    self.writer.storage.open_index(self.writer.indexname,
+                                                   schema=self.writer.schema), self.build,
+                    self._jobs, self._results, os.getpid(), lock))
                 helper.start()
                 self._helpers.append(helper)
+            if self.owner is not None:
+                self.owner.add_helpers([h.pid for h in self._helpers])
         return self
 
     def add(self, item) -> None:
@@ -127,8 +141,14 @@ class ParallelAdder:
                 q.close()
 
 
-def _helper_main(ix, build, jobs, results) -> None:
+def _helper_main(ix, build, jobs, results, parent: int, lock) -> None:
     """A helper: index batches until ``None``, then send back the finished segment."""
+    if lock is not None and lock.fd is not None:
+        # The parent's lock file, inherited by the fork: closing our copy (never unlocking
+        # it) leaves the lock the parent's alone; None stops the lock's finaliser here.
+        os.close(lock.fd)
+        lock.fd = None
+    die_with_parent(parent)
     try:
         # _lk=False: the parent holds the index lock for the whole write.
         writer = KbSegmentWriter(ix, _lk=False)

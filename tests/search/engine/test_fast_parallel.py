@@ -1,19 +1,26 @@
-"""Bulk indexing on several processes (search/parallel.py) gives the index one process gives."""
+"""Bulk indexing on several processes (engine/fast/parallel.py) gives the index one process
+gives."""
 import multiprocessing
 
 import pytest
 from whoosh import index as whoosh_index
 
-from kb_portal.search.codec import KbSegmentWriter
-from kb_portal.search.index import make_schema
-from kb_portal.search.parallel import IndexHelperError, ParallelAdder
+from kb_portal.search.engine.fast.codec import KbSegmentWriter
+from kb_portal.search.engine.fast.fields import MatchText, WordList
+from kb_portal.search.engine.fast.parallel import IndexHelperError, ParallelAdder
+from kb_portal.search.engine.schema import make_schema
 
-from .test_codec import _documents, _dump
+from .test_fast_codec import _documents
 
 
-def _index(path, docs, procs, build=dict):
+@pytest.fixture(scope="module")
+def schema(analyzer):
+    return make_schema(analyzer, MatchText, WordList)
+
+
+def _index(path, schema, docs, procs, build=dict):
     path.mkdir()
-    ix = whoosh_index.create_in(str(path), make_schema())
+    ix = whoosh_index.create_in(str(path), schema)
     writer = KbSegmentWriter(ix)
     try:
         with ParallelAdder(writer, procs, build) as adder:
@@ -26,9 +33,9 @@ def _index(path, docs, procs, build=dict):
     return ix
 
 
-def _by_id(path):
+def _by_id(path, schema):
     """Documents keyed by their id (document numbers depend on which process indexed what)."""
-    ix = whoosh_index.open_dir(str(path))
+    ix = whoosh_index.open_dir(str(path), schema=schema)
     with ix.searcher() as searcher:
         postings = {
             (field, text): sorted(
@@ -40,11 +47,11 @@ def _by_id(path):
     return postings, stored
 
 
-def test_two_processes_index_what_one_process_indexes(tmp_path):
+def test_two_processes_index_what_one_process_indexes(tmp_path, schema):
     docs = list(_documents(400, seed=5))
-    _index(tmp_path / "one", docs, 1)
-    ix = _index(tmp_path / "two", docs, 2)
-    assert _by_id(tmp_path / "two") == _by_id(tmp_path / "one")
+    _index(tmp_path / "one", schema, docs, 1)
+    ix = _index(tmp_path / "two", schema, docs, 2)
+    assert _by_id(tmp_path / "two", schema) == _by_id(tmp_path / "one", schema)
     assert len(ix.reader().leaf_readers()) >= 1
     assert multiprocessing.active_children() == []
 
@@ -55,11 +62,10 @@ def _fails_on_17(doc):
     return doc
 
 
-def test_a_failing_document_cancels_the_whole_write(tmp_path):
+def test_a_failing_document_cancels_the_whole_write(tmp_path, schema):
     path = tmp_path / "ix"
     docs = list(_documents(200, seed=9))
     with pytest.raises((ValueError, IndexHelperError)):
-        _index(path, docs, 2, build=_fails_on_17)
-    assert whoosh_index.open_dir(str(path)).doc_count() == 0
+        _index(path, schema, docs, 2, build=_fails_on_17)
+    assert whoosh_index.open_dir(str(path), schema=schema).doc_count() == 0
     assert multiprocessing.active_children() == []
-    _ = _dump  # the helpers of test_codec are shared

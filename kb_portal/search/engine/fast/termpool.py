@@ -5,7 +5,7 @@ Whoosh's ``PostingPool`` keeps one ``(field, term, docnum, weight, value)`` tupl
 a 5,000-article segment that is 2.5 million tuples to build, sort, marshal and merge. Here each
 term gets arrays of document numbers and weights (about 16 bytes a posting, so nothing needs to
 spill), and only the terms are sorted. :meth:`TermPool.grouped` hands each term's postings to
-:meth:`kb_portal.search.codec.KbFieldWriter.add_grouped` in one piece.
+:meth:`.codec.KbFieldWriter.add_grouped` in one piece.
 
 Fields in Whoosh's ``Frequency`` format (the big match field and the word list) take the
 cheaper :meth:`TermPool.add_counts` path: a posting is a document number and a count in two
@@ -14,7 +14,7 @@ when the segment is written, not per posting while documents are added.
 """
 from array import array
 
-from whoosh.system import pack_uint
+from ..whoosh_private import pack_uint
 
 # Frequency-format values are pack_uint(frequency): share the bytes objects of small counts.
 _PACKED = tuple(pack_uint(n) for n in range(256))

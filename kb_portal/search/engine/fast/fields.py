@@ -1,12 +1,14 @@
-"""Whoosh field types of the schema (:func:`kb_portal.search.index.make_schema`)."""
+"""The fast engine's field types: the match field, the tags and the word list count their
+terms directly (:meth:`_Counted.index_counts`); the segment writer (``codec.py``) takes those
+counts straight into its term pool. ``tests/search/engine/test_fast_codec.py`` checks that
+they index exactly what Whoosh's own ``TEXT``/``KEYWORD`` fields index.
+"""
 import re
 from collections import Counter
 
-from whoosh import columns
-from whoosh.fields import COLUMN, KEYWORD, TEXT
+from whoosh.fields import KEYWORD, TEXT
 from whoosh.formats import Frequency
 
-from .analysis import fold_long, index_term_texts
 from .termpool import packed_count
 
 _SPACE_SEPARATED = re.compile(r"[^ \t\r\n]+")  # Whoosh's SpaceSeparatedTokenizer
@@ -21,8 +23,7 @@ def _frequency_postings(counts: dict[str, int], fmt: Frequency) -> list[tuple]:
 
 
 class _Counted:
-    """A Frequency-format field that can give its terms as ``{text: frequency}``: the
-    segment writer (codec.py) takes that straight into its term pool."""
+    """A Frequency-format field that can give its terms as ``{text: frequency}``."""
 
     def index_counts(self, value) -> dict[str, int]:
         raise NotImplementedError
@@ -38,12 +39,12 @@ class MatchText(_Counted, TEXT):
     the one big match field that was a fifth of the indexing time. The postings are the same.
     """
 
-    def __init__(self, analyzer, **kwargs):
-        super().__init__(analyzer=analyzer, phrase=False, **kwargs)
+    def __init__(self, tokenizer, **kwargs):
+        super().__init__(analyzer=tokenizer, phrase=False, **kwargs)
         assert isinstance(self.format, Frequency)
 
     def index_counts(self, value) -> dict[str, int]:
-        return Counter(index_term_texts(fold_long(value)))
+        return Counter(self.analyzer.analyzer.terms(value))
 
 
 class WordList(_Counted, KEYWORD):
@@ -55,13 +56,3 @@ class WordList(_Counted, KEYWORD):
 
     def index_counts(self, value) -> dict[str, int]:
         return Counter(_SPACE_SEPARATED.findall(value))
-
-
-class StoredNumber(COLUMN):
-    """An unsigned integer kept as a column (for sorting and fast reads) and stored, but not
-    indexed: a NUMERIC field would add 16 postings per document that no query uses."""
-
-    stored = True
-
-    def __init__(self):
-        super().__init__(columns.NumericColumn("Q", default=0))

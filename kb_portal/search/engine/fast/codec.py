@@ -2,9 +2,9 @@
 
 Whoosh is pure Python and spent most of an index build in per-posting Python calls. The
 classes here subclass Whoosh's W3 codec and segment writer and override only write paths;
-Whoosh's own readers read the result, and ``tests/search/test_codec.py`` checks that every
-term's postings and statistics, the stored fields, lengths and columns equal what Whoosh's own
-writer produces:
+Whoosh's own readers read the result, and ``tests/search/engine/test_fast_codec.py`` checks
+that every term's postings and statistics, the stored fields, lengths and columns equal what
+Whoosh's own writer produces:
 
 * :class:`KbSegmentWriter` collects postings per term in a :class:`~.termpool.TermPool`
   instead of one tuple per posting (sorted, spilled to disk and merged by Whoosh);
@@ -14,13 +14,17 @@ writer produces:
 * :class:`KbPostingsWriter` appends a term's postings in slices of the block size, and keeps
   posting lists of fewer than :data:`INLINE_LIMIT` documents inside the term entry.
 
-The codec is pickled into the index's table of contents, so this module's path is part of the
-index (like the analyzer's); :data:`~.analysis.ANALYZER_VERSION` covers changes here too.
+The codec is pickled into the index's segment list, so this module's path is part of the
+index: :data:`kb_portal.search.engine.fast.FastEngine.FORMAT` covers changes here.
 """
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
-
+from ..whoosh_private import (
+    SegmentWriter,
+    W3Codec,
+    W3FieldWriter,
+    W3PostingsWriter,
+    byte_to_length,
+    length_to_byte,
+)
 from .termpool import TermPool
 
 INLINE_LIMIT = 8  # posting lists shorter than this are stored in the term entry
@@ -119,7 +123,7 @@ class KbSegmentWriter(SegmentWriter):
         self._helpers: list = []
 
     def attach_helpers(self, helpers) -> None:
-        """Let ``helpers`` (a :class:`~kb_portal.search.parallel.ParallelAdder`) add the
+        """Let ``helpers`` (a :class:`~.parallel.ParallelAdder`) add the
         segments its processes wrote to this writer's commit, or stop them on cancel."""
         self._helpers.append(helpers)
 
@@ -160,7 +164,7 @@ class KbSegmentWriter(SegmentWriter):
 
     def add_document(self, **fields):
         """Index one document (no ``_boost``/``_stored_*`` keys or vector fields: the schema
-        of :mod:`kb_portal.search.index` uses none)."""
+        of :mod:`..schema` uses none)."""
         self._check_state()
         schema, docnum, perdoc = self.schema, self.docnum, self.perdocwriter
         names = sorted(fields)

@@ -1,0 +1,115 @@
+"""How a query plan is scored, for both engines: BM25 per term, units combined AND-ish.
+
+An engine supplies one thing, :meth:`alternatives` — ``{ref: score}`` of one unit's
+alternatives in one field, BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + ½)/(df + ½)),
+lengths as Whoosh stores them) — and this module does the rest the same way for both:
+
+* one unit must match; with two either may; with three or more a document may miss one, and
+  documents with every unit rank first (a missing unit costs a share of the score);
+* filters keep only the allowed documents;
+* optional units add to the documents that matched, and so do matches of the required units
+  in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`);
+* the query as a phrase in the title (slop 2) multiplies the score by 1.3;
+* the best ``top`` by score, or by a sort column with the score breaking ties.
+"""
+import heapq
+from collections import Counter
+from itertools import chain
+from threading import Lock
+
+from whoosh.query import And, Phrase, Term
+
+from .schema import BONUS_FIELDS, MATCH_FIELD
+
+K1, B = 1.2, 0.75
+PHRASE_BONUS = 1.3
+
+
+def all_of(parts: list[dict]) -> dict[int, float]:
+    """Documents in every dict, scores summed (a single dict is returned as it is)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else {}
+    common = set(parts[0]).intersection(*parts[1:])
+    return {d: sum(p[d] for p in parts) for d in common}
+
+
+def add(into: dict, scores: dict, weight: float) -> None:
+    for d, s in scores.items():
+        into[d] = into.get(d, 0.0) + s * weight
+
+
+def and_ish(units: list[dict]) -> dict[int, float]:
+    """Combine the units' scores (see the module docstring)."""
+    n = len(units)
+    if n == 1:
+        return dict(units[0])
+    need = 1 if n == 2 else n - 1
+    counts = Counter(chain.from_iterable(units))
+    totals = {}
+    for d, c in counts.items():
+        if c >= need:
+            totals[d] = sum(u[d] for u in units if d in u) * (1 + c) / (1 + n)
+    return totals
+
+
+def allowed_refs(searcher, filters: dict | None) -> set[int] | None:
+    """Document refs that pass ``filters`` (None: no filter)."""
+    terms = [Term(name, value) for name, value in (filters or {}).items() if value]
+    if not terms:
+        return None
+    return set(searcher.docs_for_query(And(terms)))
+
+
+def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
+    """Score ``plan`` on ``snapshot`` (an engine's :class:`~.base.BaseSnapshot`)."""
+    units = [snapshot.alternatives(alts, MATCH_FIELD) for alts in plan.required]
+    if not units:
+        return 0, []
+    totals = and_ish(units)
+    if allowed is not None:
+        totals = {d: s for d, s in totals.items() if d in allowed}
+    if not totals:
+        return 0, []
+    for alts in plan.optional:
+        for d, s in snapshot.alternatives(alts, MATCH_FIELD).items():
+            if d in totals:
+                totals[d] += s
+    for field, factor in BONUS_FIELDS.items():
+        for alts in plan.required:
+            for d, s in snapshot.alternatives(alts, field, factor).items():
+                if d in totals:
+                    totals[d] += s
+    if plan.phrase:  # the query as a phrase in the title (the title keeps positions)
+        for d in snapshot.searcher.docs_for_query(Phrase("title", plan.phrase, slop=2)):
+            if d in totals:
+                totals[d] *= PHRASE_BONUS
+    key = (lambda d: (sort_key(d), totals[d])) if sort_key else totals.__getitem__
+    best = heapq.nlargest(top, totals, key=key)
+    return len(totals), [(totals[d], d) for d in best]
+
+
+class BoundedCache:
+    """A small thread-safe LRU mapping: engine caches must not grow with the index's
+    history (every save makes a new segment)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: dict = {}
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.pop(key, None)
+            if value is not None:
+                self._data[key] = value  # most recently used last
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.pop(next(iter(self._data)))
+
+    def __len__(self) -> int:
+        return len(self._data)

@@ -1,0 +1,111 @@
+"""Scoring straight from Whoosh's posting blocks (the fast engine's half of ``combine.py``).
+
+Why not Whoosh's own matcher tree: it walks every matching document through a Python object
+per clause, and an agent's broad query ("客户", a one-character prefix, a synonym group) over
+10,000 articles visits thousands of documents × dozens of clauses — hundreds of milliseconds.
+Here each term's postings are read block by block into a dict (BM25, the same statistics), the
+clauses are combined with dict operations, and only the top results are looked at further.
+That keeps broad queries within tens of milliseconds.
+
+A posting list comes as Whoosh's block matcher (decoded a block at a time through its private
+methods, ``whoosh_private.py``) or, for terms in fewer than 8 documents, as a list matcher
+inside the term entry. Anything else goes through Whoosh's generic matcher interface and is
+counted in the engine's ``fallbacks`` — tests assert that normal use counts none.
+"""
+import math
+
+from ..combine import K1, B, add, all_of
+from ..whoosh_private import FilterMatcher, ListMatcher, W3LeafMatcher
+
+
+class Scorer:
+    """BM25 over one snapshot's segments (one scorer per snapshot, i.e. per generation)."""
+
+    def __init__(self, snapshot):
+        self.engine = snapshot.engine
+        self.searcher = snapshot.searcher
+        self.leaves = snapshot.reader.leaf_readers()  # [(segment reader, docnum offset)]
+        self.total_docs = max(1, self.searcher.doc_count_all())
+        self._avg: dict[str, float] = {}
+
+    def _norm(self, field: str, n: int, reader) -> list[float]:
+        """Per document of one segment: K1 × (1 − B + B × length / average length).
+
+        Kept in the engine's bounded cache per (segment, field, average length): segments
+        never change (deletions do not touch lengths), so a new generation after a save only
+        computes its new small segment."""
+        if field not in self._avg:
+            self._avg[field] = self.searcher.avg_field_length(field, 1.0) or 1.0
+        avg = self._avg[field]
+        key = (self.engine.segment_key(reader, n), field, avg)
+        norms = self.engine.norms.get(key)
+        if norms is None:
+            # Whoosh answers None (not the default) for a zero length stored in a segment
+            # that has the column: an article without tags among tagged ones after a reindex.
+            norms = [K1 * (1 - B + B * (reader.doc_field_length(d, field, 0) or 0) / avg)
+                     for d in range(reader.doc_count_all())]
+            self.engine.norms.put(key, norms)
+        return norms
+
+    def term(self, field: str, text: str) -> dict[int, float]:
+        """{ref: BM25 score} of one term (deleted documents left out)."""
+        df = self.searcher.doc_frequency(field, text)
+        if not df:
+            return {}
+        idf = math.log(1 + (self.total_docs - df + 0.5) / (df + 0.5))
+        c = idf * (K1 + 1)
+        scores: dict[int, float] = {}
+        for n, (reader, offset) in enumerate(self.leaves):
+            if (field, text) not in reader:
+                continue
+            norm = self._norm(field, n, reader)
+            m = _leaf(reader.postings(field, text))
+            if type(m) is W3LeafMatcher:
+                while m.is_active():  # block by block: Whoosh decodes a block into arrays
+                    m._read_ids()
+                    m._read_weights()
+                    scores.update({doc + offset: c * tf / (tf + norm[doc])
+                                   for doc, tf in zip(m._ids, m._weights, strict=True)})
+                    m._next_block()
+            elif type(m) is ListMatcher:  # a short list kept inside the term entry
+                weights = ([m._all_weights] * len(m._ids) if m._all_weights
+                           else m._weights or [1.0] * len(m._ids))
+                scores.update({doc + offset: c * tf / (tf + norm[doc])
+                               for doc, tf in zip(m._ids, weights, strict=True)})
+            else:  # unknown to this engine: Whoosh's generic (slower) matcher interface
+                self.engine.fallbacks["postings"] += 1
+                while m.is_active():
+                    tf = m.weight()
+                    scores[m.id() + offset] = c * tf / (tf + norm[m.id()])
+                    m.next()
+            if reader.has_deletions():
+                for doc in [d for d in scores if offset <= d and reader.is_deleted(d - offset)]:
+                    del scores[doc]
+        return scores
+
+    def unit(self, unit, field: str) -> dict[int, float]:
+        """A unit in ``field``: all its terms (summed), or its joined code form."""
+        scores = all_of([self.term(field, t) for t in unit.terms])
+        if unit.joined:
+            scores = dict(scores)
+            add(scores, self.term(field, unit.joined), 1.0)
+        return scores
+
+    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
+        """Sum of a unit's alternatives, each times its weight."""
+        scores: dict[int, float] = {}
+        for weight, what in alts:
+            if isinstance(what, set):
+                for text in what:
+                    add(scores, self.term(field, text), weight * factor)
+            else:
+                add(scores, all_of([self.unit(u, field) for u in what]), weight * factor)
+        return scores
+
+
+def _leaf(matcher):
+    """The posting-list matcher itself: a segment with deletions wraps it in a filter (the
+    deleted documents are left out by :meth:`Scorer.term` instead)."""
+    while type(matcher) is FilterMatcher:
+        matcher = matcher.child
+    return matcher

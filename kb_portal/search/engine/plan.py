@@ -1,0 +1,35 @@
+"""The query plan an engine runs (built by the product's ``search/query.py``).
+
+A plan is a list of *units* (one thing the user asked for), each a list of alternatives
+``(weight, what)``:
+
+* ``what`` a set of term texts — any of them matches (prefix expansions, typo candidates);
+* ``what`` a list of :class:`Match` — all of them must match (a word, a synonym of several
+  words). A match is its ``terms`` (all in the document, scores summed) plus, for codes, a
+  ``joined`` form (``e102``) whose score is added wherever it occurs.
+
+How units combine is part of the engine contract, so both engines rank alike (see
+``engine/combine.py``): with one unit it must match; with two either may; with three or more a
+document may miss one, and a missing unit costs a share of the score. ``optional`` units add
+score to documents that matched; ``phrase`` (terms in order) earns a bonus when it occurs in
+the title. Any object with ``terms`` and ``joined`` attributes is a match (the query
+builder's ``Unit`` is one).
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Match:
+    """Terms that must all occur, plus an optional joined code form."""
+
+    terms: tuple[str, ...]
+    joined: str = ""
+
+
+@dataclass
+class QueryPlan:
+    """See the module docstring."""
+
+    required: list = field(default_factory=list)
+    optional: list = field(default_factory=list)
+    phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus

@@ -1,0 +1,96 @@
+"""The reference engine: stock Whoosh, public interface only.
+
+Its own writer (Whoosh's ``SegmentWriter`` with the W3 codec and Whoosh's own ``TEXT`` and
+``KEYWORD`` fields, one process) and its own matcher (each unit's alternatives become a Whoosh
+query — ``Or`` of boosted ``And``/``Term`` — scored by Whoosh's matcher tree with a
+:class:`KbBM25` weighting, Whoosh's documented extension point). It is slower, and exists so
+that the fast engine can be checked against something plain: ``tests/search/engine`` runs the
+same suite on both and compares their ranked results on the demo content and on a generated
+corpus.
+"""
+import math
+
+from whoosh.query import And, Or, Term
+from whoosh.scoring import BaseScorer, WeightingModel
+
+from ..base import BaseSnapshot, WhooshEngine
+from ..combine import K1, B
+
+
+class KbBM25(WeightingModel):
+    """BM25 as ``combine.py`` defines it (Whoosh's own BM25F uses another idf)."""
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        return KbBM25Scorer(searcher, fieldname, text)
+
+
+class KbBM25Scorer(BaseScorer):
+    def __init__(self, searcher, fieldname: str, text):
+        parent = searcher.get_parent()  # statistics of the whole index, not one segment
+        df = parent.doc_frequency(fieldname, text)
+        total = max(1, parent.doc_count_all())
+        idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        self.c = idf * (K1 + 1)
+        self.avg = parent.avg_field_length(fieldname, 1.0) or 1.0
+        self.length = searcher.doc_field_length  # this segment's documents
+        self.fieldname = fieldname
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self, matcher) -> float:
+        tf = matcher.weight()
+        # None, not the default, for a zero length stored in a segment (see fast/scoring.py)
+        length = self.length(matcher.id(), self.fieldname, 0) or 0
+        norm = K1 * (1 - B + B * length / self.avg)
+        return self.c * tf / (tf + norm)
+
+
+def unit_query(unit, field: str):
+    """All the unit's terms, or its joined code form (scores added where both match)."""
+    terms = [Term(field, t) for t in unit.terms]
+    query = terms[0] if len(terms) == 1 else And(terms)
+    return Or([query, Term(field, unit.joined)]) if unit.joined else query
+
+
+def alternatives_query(alts, field: str, factor: float = 1.0):
+    clauses = []
+    for weight, what in alts:
+        boost = weight * factor
+        if isinstance(what, set):
+            clauses.extend(Term(field, text, boost=boost) for text in sorted(what))
+        elif what:
+            units = [unit_query(u, field) for u in what]
+            clauses.append(And(units, boost=boost) if len(units) > 1
+                           else units[0].with_boost(boost))
+    return Or(clauses) if clauses else None
+
+
+class ReferenceSnapshot(BaseSnapshot):
+    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
+        query = alternatives_query(alts, field, factor)
+        scores: dict[int, float] = {}
+        if query is None:
+            return scores
+        matcher = query.matcher(self.searcher)
+        while matcher.is_active():
+            scores[matcher.id()] = matcher.score()
+            matcher.next()
+        return scores
+
+
+class ReferenceEngine(WhooshEngine):
+    """See the module docstring."""
+
+    name = "reference"
+    FORMAT = 1
+    snapshot_class = ReferenceSnapshot
+
+    def new_writer(self, ix):
+        return ix.writer()  # timeout 0: raises LockError at once when the lock is taken
+
+    def open_searcher(self, ix):
+        return ix.searcher(weighting=KbBM25())

@@ -1,0 +1,208 @@
+"""The engine interface, the same tests for both engines (``engine`` is parametrised)."""
+import os
+import sys
+import threading
+
+import pytest
+
+from kb_portal.search.engine import IndexBusyError, Match, QueryPlan, make_engine
+
+from .conftest import fill, source
+
+DOCS = [
+    source(1, "refund", "退款政策", "客户申请退款后 3 个工作日内原路退回。", "policy", ["退款"]),
+    source(2, "returns-en", "Returns guide", "Customers returning goods get refunds.", "sop",
+           ["returns"], "en"),
+    source(3, "codes", "YF-S2 error codes", "E-102 means the roller brush is stuck.",
+           "product", ["YF-S2"], "en"),
+    source(4, "callback", "投诉回访规范", "处理完毕后 48 小时内完成回访，退款另行处理。", "sop",
+           ["投诉"]),
+]
+
+
+def plan(*words: str, phrase=()) -> QueryPlan:
+    return QueryPlan([[(1.0, [Match((w,))])] for w in words], [], list(phrase))
+
+
+def slugs(snapshot, result) -> list[str]:
+    return [snapshot.stored(ref)["slug"] for _score, ref in result[1]]
+
+
+@pytest.fixture
+def filled(engine, build):
+    with engine.writing() as session:
+        for doc in DOCS:
+            session.add(build(doc))
+    return engine
+
+
+def test_an_empty_index_has_nothing(engine):
+    snapshot = engine.snapshot()
+    assert snapshot.doc_count() == 0 and snapshot.state() == {}
+    assert snapshot.fingerprint() == (0, 0)
+    assert snapshot.run(plan("退款")) == (0, [])
+
+
+def test_state_and_fingerprint_follow_adds_replaces_and_deletes(filled, build):
+    snapshot = filled.snapshot()
+    assert snapshot.state() == {1: 1001, 2: 1002, 3: 1003, 4: 1004}
+    assert snapshot.state([2, 9]) == {2: 1002}
+    assert snapshot.fingerprint() == (4, 4010)
+    with filled.writing() as session:
+        session.replace(build(source(1, "refund", "退款政策", "改写：原路退回", rev=2001)))
+        session.delete(3)
+        session.merge = False  # a save: the old copy stays in its segment, marked deleted
+    snapshot = filled.snapshot()
+    assert snapshot.has_deletions()
+    assert snapshot.state() == {1: 2001, 2: 1002, 4: 1004}
+    assert snapshot.fingerprint() == (3, 2001 + 1002 + 1004)
+    assert slugs(snapshot, snapshot.run(plan("申请"))) == []
+    assert slugs(snapshot, snapshot.run(plan("原路"))) == ["refund"]
+
+
+def test_a_discarded_session_keeps_the_generation(filled, build):
+    before = filled.snapshot()
+    with filled.writing() as session:
+        assert session.state([1]) == {1: 1001}
+        session.discard()
+    assert filled.snapshot() is before
+
+
+def test_a_failing_session_changes_nothing(filled, build):
+    with pytest.raises(ZeroDivisionError), filled.writing() as session:
+        session.delete(1)
+        raise ZeroDivisionError
+    assert filled.snapshot().state()[1] == 1001
+
+
+def test_clear_keeps_only_what_the_session_added(filled, build):
+    with filled.writing(clear=True) as session:
+        session.add_many(iter(DOCS[:2]), build, 2)
+    assert filled.snapshot().state() == {1: 1001, 2: 1002}
+
+
+def test_run_ranks_filters_sorts_and_cuts(filled):
+    snapshot = filled.snapshot()
+    total, best = snapshot.run(plan("退款"))
+    assert total == 2 and slugs(snapshot, (total, best)) == ["refund", "callback"]
+    assert best[0][0] > best[1][0] > 0
+    assert slugs(snapshot, snapshot.run(plan("退款"), {"category": "sop"})) == ["callback"]
+    assert slugs(snapshot, snapshot.run(plan("退款"), {"tag": "投诉"})) == ["callback"]
+    assert snapshot.run(plan("退款"), {"language": "en"}) == (0, [])
+    assert slugs(snapshot, snapshot.run(plan("退款"), sort="updated")) == ["callback", "refund"]
+    total, best = snapshot.run(plan("退款"), top=1)
+    assert total == 2 and len(best) == 1
+
+
+def test_units_combine_and_ish_with_codes_synonyms_and_phrases(filled):
+    snapshot = filled.snapshot()
+    code = QueryPlan([[(1.0, [Match(("e", "102"), "e102")])]])
+    assert slugs(snapshot, snapshot.run(code)) == ["codes"]
+    either = QueryPlan([[(1.0, [Match(("refund",))]), (0.8, {"退款"})]])
+    assert set(slugs(snapshot, snapshot.run(either))) == {"refund", "returns-en", "callback"}
+    two = snapshot.run(plan("退款", "投诉"))
+    assert slugs(snapshot, two)[0] == "callback" and two[0] == 2  # one of two may be missing
+    three = snapshot.run(plan("退款", "投诉", "原路"))
+    assert three[0] == 2 and set(slugs(snapshot, three)) == {"callback", "refund"}
+    assert snapshot.run(plan("roller", "brush", phrase=["roller", "brush"]))[0] == 1
+
+
+def test_stored_fields_are_the_snippets_source(filled):
+    snapshot = filled.snapshot()
+    ref = snapshot.run(plan("退款"))[1][0][1]
+    fields = snapshot.stored(ref)
+    assert fields["title"] == "退款政策" and "原路退回" in fields["body"]
+    assert len(fields["folded"]) == len(fields["body"])
+    assert {f["slug"] for f in snapshot.all_stored()} == {d.slug for d in DOCS}
+
+
+def test_vocabulary_look_ups(filled):
+    snapshot = filled.snapshot()
+    assert snapshot.doc_frequency("text", "退款") == 2
+    assert snapshot.prefix_terms("words", "ret", 8, 400) == ["returning", "returns"]
+    assert "refunds" in snapshot.near_terms("words", "refunds", 1)
+    assert "refunds" in snapshot.near_terms("words", "refunts", 1)
+    assert snapshot.prefix_terms("text", "退", 8, 400)[0] == "退款"
+
+
+def test_small_segments_are_merged(filled, build):
+    for n in range(12):
+        with filled.writing() as session:
+            session.add(build(source(10 + n, f"s{n}", f"分段{n}", "正文")))
+            session.merge = False
+    before = filled.snapshot().segment_count()
+    assert before == 13
+    filled.merge_small_segments()
+    assert filled.snapshot().segment_count() < before and filled.snapshot().doc_count() == 16
+
+
+def test_a_lock_held_by_a_live_writer_is_waited_for_then_named(filled, analyzer):
+    other = make_engine(filled.name, filled.path, analyzer)
+    with filled.writing() as held:
+        held.discard()
+        with pytest.raises(IndexBusyError) as caught, other.writing(timeout=0.3):
+            pass
+        assert f"pid {os.getpid()}" in str(caught.value)
+    got = threading.Event()
+
+    def later():
+        with other.writing(timeout=5) as session:
+            session.discard()
+            got.set()
+
+    with filled.writing() as held:
+        held.discard()
+        thread = threading.Thread(target=later)
+        thread.start()
+    thread.join(10)
+    assert got.is_set()  # taken once the first writer let go
+
+
+def test_untagged_documents_beside_tagged_ones_score_in_the_tags_field(engine, build):
+    """Whoosh reports a stored zero length as None (an untagged article in a segment with
+    tagged ones); the tags bonus must read it as 0."""
+    with engine.writing(clear=True) as session:
+        session.add_many(iter([source(1, "plain", "退款", "申请退款"),
+                               source(2, "tagged", "发票抬头", "重开", tags=["发票"])]),
+                         build, 2)
+    snapshot = engine.snapshot()
+    assert slugs(snapshot, snapshot.run(plan("发票"))) == ["tagged"]
+    assert slugs(snapshot, snapshot.run(plan("退款"))) == ["plain"]
+
+
+def test_threads_reading_at_once_each_get_correct_answers(engine, build, corpus_sources):
+    """A threaded server's requests search at the same moment: Whoosh's readers keep a file
+    position per open file, so each thread must read through a searcher of its own."""
+    fill(engine, build, corpus_sources)
+    words = ["客户", "退款", "投诉", "工单", "处理", "服务", "custom", "call"]
+    expected = {}
+    for word in words:
+        snapshot = engine.snapshot()
+        expected[word] = [(snapshot.stored(ref)["slug"], round(score, 6))
+                          for score, ref in snapshot.run(plan(word), top=40)[1]]
+    errors, wrong = [], []
+
+    def worker(n: int):
+        try:
+            for i in range(12):
+                word = words[(n + i) % len(words)]
+                snapshot = engine.snapshot()
+                got = [(snapshot.stored(ref)["slug"], round(score, 6))
+                       for score, ref in snapshot.run(plan(word), top=40)[1]]
+                if got != expected[word]:
+                    wrong.append(word)
+        except Exception as exc:  # what a 500 would have been
+            errors.append(repr(exc))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as a loaded server does, and more
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == [] and wrong == []
+    assert all(expected.values())

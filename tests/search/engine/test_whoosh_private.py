@@ -1,0 +1,73 @@
+"""Every private Whoosh name the fast engine relies on still exists (engine/whoosh_private.py),
+and the fast engine never falls back to a slow path in normal use."""
+import ast
+from pathlib import Path
+
+from kb_portal.search import query as query_builder
+from kb_portal.search.engine import whoosh_private
+
+from .conftest import fill, new_engine
+
+ENGINE = Path(whoosh_private.__file__).parent
+
+
+def test_every_private_whoosh_name_the_fast_engine_uses_exists():
+    missing = whoosh_private.missing()
+    assert not missing, (
+        "whoosh-reloaded changed: the fast engine uses these names, which this Whoosh no "
+        "longer has: " + ", ".join(missing) + ". Adapt engine/fast/ (see "
+        "engine/whoosh_private.py) or pin the Whoosh that has them.")
+
+
+def test_the_check_names_what_is_missing(monkeypatch):
+    monkeypatch.setitem(whoosh_private.PRIVATE_NAMES, whoosh_private.W3LeafMatcher,
+                        ("_read_ids", "_read_idz"))
+    assert whoosh_private.missing() == [
+        "whoosh.codec.whoosh3.W3LeafMatcher._read_idz"]
+
+
+def _whoosh_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and \
+                (node.module or "").split(".")[0] == "whoosh":
+            names.add(node.module)
+    return names
+
+
+def test_the_fast_engine_imports_whoosh_internals_only_through_whoosh_private():
+    public = {"whoosh.fields", "whoosh.formats", "whoosh.analysis", "whoosh.query",
+              "whoosh.index", "whoosh.columns", "whoosh.lang.porter", "whoosh.writing",
+              "whoosh.scoring", "whoosh.reading", "whoosh"}
+    for path in sorted(ENGINE.rglob("*.py")):
+        if path.name == "whoosh_private.py":
+            continue
+        internal = _whoosh_imports(path) - public
+        assert not internal, f"{path.relative_to(ENGINE)} imports {internal} directly"
+
+
+def test_the_reference_engine_uses_no_private_name():
+    for path in sorted((ENGINE / "reference").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        private = {node.attr for node in ast.walk(tree)
+                   if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                   and not node.attr.startswith("__")}
+        assert not private, f"{path.name} uses {private}"
+        assert "whoosh_private" not in path.read_text()
+
+
+def test_normal_use_takes_no_slow_path(tmp_path, analyzer, build, synonyms, demo_sources):
+    from bench.relevance_queries import QUERIES
+
+    engine = new_engine("fast", tmp_path / "ix", analyzer, procs=2)
+    fill(engine, build, demo_sources)
+    with engine.writing() as session:  # a save: a small segment with a deleted copy behind
+        session.replace(build(demo_sources[0]))
+        session.merge = False
+    snapshot = engine.snapshot()
+    assert snapshot.has_deletions() and snapshot.segment_count() == 2
+    for _kind, text, _answers in QUERIES:
+        built = query_builder.build(text, analyzer, snapshot, synonyms)
+        assert snapshot.run(built.plan, sort="updated" if "E" in text else None)[0] >= 0
+    snapshot.fingerprint()
+    assert engine.fallbacks == {}

@@ -1,0 +1,54 @@
+"""Search state lives on the app: two apps in one process share nothing; settings are read
+once and checked."""
+import pytest
+
+from kb_portal.extensions import db
+from kb_portal.search.settings import SettingError
+from kb_portal.search.state import search_state
+from kb_portal.search.synonyms import save_group
+from tests import factories
+
+from ..conftest import make_app, running_app
+from .helpers import slugs
+
+
+def test_two_apps_in_one_process_share_nothing(tmp_path, schema_template):
+    words = tmp_path / "words.txt"
+    words.write_text("云帆净水器\n", encoding="utf-8")
+    with running_app(tmp_path / "one", schema_template, KB_SEARCH_USERDICT=str(words)) as one:
+        factories.article("only-in-one", "云帆净水器说明", "退款流程")
+        save_group("退款, 退钱")
+        db.session.commit()
+        assert slugs("退钱") == ["only-in-one"]
+        first = search_state(one)
+        with running_app(tmp_path / "two", schema_template, KB_SEARCH_ENGINE="reference") as two:
+            second = search_state(two)
+            assert slugs("退款") == [] and slugs("退钱") == []
+            factories.article("only-in-two", "别的文章", "退款说明")
+            assert slugs("退款") == ["only-in-two"] and slugs("退钱") == []
+            for part in ("engine", "analyzer", "snippets", "synonyms", "settings"):
+                assert getattr(first, part) is not getattr(second, part), part
+            assert second.engine.name == "reference" and first.engine.name == "fast"
+            assert "云帆净水器" in first.analyzer.segment("云帆净水器")
+            assert "云帆净水器" not in second.analyzer.segment("云帆净水器")
+        with one.app_context():
+            assert slugs("退款") == ["only-in-one"]  # untouched by the second app
+
+
+def test_settings_are_read_once_when_the_app_is_built(app):
+    state = search_state()
+    app.config["KB_SEARCH_SAVE_TIMEOUT"] = "99"
+    assert state.settings.save_timeout == 2.0
+    assert state.engine.lock_timeout == state.settings.lock_timeout == 30.0
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("KB_SEARCH_LOCK_TIMEOUT", "soon", "must be a number of seconds"),
+    ("KB_SEARCH_SAVE_TIMEOUT", "-1", "between 0 and 86400"),
+    ("KB_SEARCH_ENGINE", "lucene", "must be one of fast, reference"),
+    ("KB_SEARCH_STARTUP", "later", "must be one of background, sync, off"),
+    ("KB_SEARCH_USERDICT", "/no/such/file.txt", "no such file"),
+])
+def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, key, value, message):
+    with pytest.raises(SettingError, match=message):
+        make_app(tmp_path / "data", **{key: value})
