@@ -14,7 +14,8 @@ apart; one that grows more than ``SCREEN_RATIO`` times is re-timed at doubling s
 few runs each) and fails only when the fitted growth exponent is above ``MAX_EXPONENT``
 (1 = linear, 2 = quadratic) on two separate measurements, so a busy machine does not make it
 flaky. Doubling stops early once one run takes ``ENOUGH`` seconds: a cubic pattern would
-otherwise take minutes to prove itself.
+otherwise take minutes to prove itself. Before any of that, sizes ramp up from a few characters
+(:func:`explodes`): an exponential pattern is flagged on the way instead of hanging the test.
 """
 import ast
 import importlib
@@ -36,6 +37,8 @@ SMALL = 300  # characters of the pumped part in the screening run
 SCREEN_RATIO = 10.0  # 4× longer input: 4× the time is linear, 16× quadratic
 MAX_EXPONENT = 1.45
 ENOUGH = 0.2  # seconds: a run this long stops the doubling (not a verdict by itself)
+RAMP_START, RAMP_STEP = 8, 1.125  # the ramp up to SMALL that catches explosive patterns first
+EXPLOSIVE = 0.1  # seconds (best of two) for under SMALL characters: linear ones take microseconds
 FAIL_CHARS = ("", "\x00")  # end right after the pump, or with a character nothing expects
 CATEGORY_CHARS = {
     sre_c.CATEGORY_DIGIT: "0", sre_c.CATEGORY_NOT_DIGIT: "a", sre_c.CATEGORY_SPACE: " \n",
@@ -183,12 +186,36 @@ def exponent(regex: re.Pattern, pump: str, tail: str, anchored: bool) -> float:
         sum((x - mean_x) ** 2 for x in xs)
 
 
+def explodes(regex: re.Pattern, pump: str, tail: str, anchored: bool) -> bool:
+    """Whether the pattern takes :data:`EXPLOSIVE` seconds (best of two runs, so one stalled
+    run on a busy machine is no verdict) on an input shorter than :data:`SMALL`, tried at sizes
+    growing by an eighth from :data:`RAMP_START` characters.
+
+    Python's regex engine cannot be interrupted (not even by a signal), so an exponential
+    pattern such as ``(a+)+b`` must be caught on the way up: at 300 characters one scan would
+    outlast the universe, while an eighth more input only multiplies a run still under
+    :data:`EXPLOSIVE` by a small factor (``(a+)+b``: 20 → 23 characters, × 8).
+    """
+    size = RAMP_START
+    while size < SMALL:
+        count = max(1, size // len(pump))
+        if run_time(regex, pump * count + tail, 2, anchored) > EXPLOSIVE:
+            return True
+        size = int(size * RAMP_STEP) + 1
+    return False
+
+
 def super_linear_inputs(pattern: str, flags: int, limit: int = 3,
                         anchored: bool = False) -> list[str]:
     """Up to ``limit`` pumps on which ``pattern`` grows super-linearly (none: it is linear)."""
     regex = re.compile(pattern, flags)
     bad = []
     for pump, tail in itertools.product(pumps(pattern, flags), FAIL_CHARS):
+        if explodes(regex, pump, tail, anchored):
+            bad.append(f"{pump!r}×n + {tail!r} (slow on a short input)")
+            if len(bad) >= limit:
+                break
+            continue
         count = max(1, SMALL // len(pump))
         small = run_time(regex, pump * count + tail, 1, anchored)
         large = run_time(regex, pump * (4 * count) + tail, 1, anchored)

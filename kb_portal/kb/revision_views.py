@@ -11,10 +11,9 @@ from ..extensions import db
 from ..redirects import local_target
 from . import article_page, editing, queries, workflow
 from .diffing import diff_fields, diff_texts
-from .forms import LANGUAGE_CHOICES
 from .models import Revision
 from .services import ConflictError, KbError
-from .views import category_label
+from .views import readable_content
 
 bp = Blueprint("kb_revisions", __name__)
 EMPTY_CONTENT = {"title": "", "body": "", "category_key": "", "tags": [], "language": "",
@@ -68,8 +67,8 @@ def diff(slug: str):
     from_rev = _revision_or_404(article, from_number) if from_number > 0 else None
     mode = "inline" if request.args.get("mode") == "inline" else "side"
     full = request.args.get("full") == "1"
-    old = _readable(editing.revision_content(from_rev)) if from_rev else EMPTY_CONTENT
-    new = _readable(editing.revision_content(to_rev))
+    old = readable_content(editing.revision_content(from_rev)) if from_rev else EMPTY_CONTENT
+    new = readable_content(editing.revision_content(to_rev))
     reviewing = to_rev.id == head.id and head.status == "review"
     return render_template(
         "kb/diff.html", article=article, from_rev=from_rev, to_rev=to_rev, mode=mode, full=full,
@@ -77,13 +76,6 @@ def diff(slug: str):
                                                       context=-1 if full else 3),
         numbers=[r.number for r in _newest_first(article)], reviewing=reviewing,
         **workflow.buttons_context(article, current_user))
-
-
-def _readable(content: dict) -> dict:
-    """Category and language as their names, for the field diff people read."""
-    languages = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
-    return {**content, "category_key": category_label(content["category_key"]),
-            "language": languages.get(content["language"], content["language"])}
 
 
 @bp.route("/a/<slug>/r/<int:number>")

@@ -9,7 +9,7 @@ from ..params import whole_number
 from . import answers, article_page, feedback, health, history, queries, rereads, workflow
 from .diffing import diff_fields, diff_texts
 from .editing import revision_content
-from .forms import FeedbackForm, VerifyForm
+from .forms import LANGUAGE_CHOICES, FeedbackForm, VerifyForm
 from .models import Category, Revision
 
 bp = Blueprint("kb", __name__)
@@ -29,6 +29,13 @@ def category_label(key: str) -> str:
             cat.key: cat.display_name(_locale()) for cat in db.session.scalars(db.select(Category))
         }
     return names.get(key, key)
+
+
+def readable_content(content: dict) -> dict:
+    """Category and language as their names, for the field diff people read."""
+    languages = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
+    return {**content, "category_key": category_label(content["category_key"]),
+            "language": languages.get(content["language"], content["language"])}
 
 
 @bp.route("/")
@@ -109,8 +116,8 @@ def changes(slug: str):
         Revision.number < to_rev.number,
         Revision.number <= request.args.get("from", to_rev.number - 1, type=int))
         .order_by(Revision.number.desc()).limit(1))
-    old = revision_content(from_rev) if from_rev else dict.fromkeys(revision_content(to_rev), "")
-    new = revision_content(to_rev)
+    new = readable_content(revision_content(to_rev))
+    old = readable_content(revision_content(from_rev)) if from_rev else dict.fromkeys(new, "")
     since = db.session.scalars(db.select(Revision).where(
         Revision.article_id == article.id, Revision.status == "published",
         Revision.number > (from_rev.number if from_rev else 0), Revision.number <= to_rev.number)

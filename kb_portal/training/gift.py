@@ -35,10 +35,13 @@ _RESTORE = {"\ue006": "\\", "\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003
             "\ue004": "}", "\ue005": ":", "\ue007": "\n"}
 _FORMATS = {"html": "html", "markdown": "markdown", "plain": "plain", "moodle": "plain"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
-_CLOZE = re.compile(r"^\s*\d*\s*:\s*(MULTICHOICE|MC|MULTIRESPONSE|MR|SHORTANSWER|SA|MW|"
+# Linear on any input (tests/test_regex_linearity.py): no two adjacent \s* that can split the
+# same spaces ("\s*\d*\s*" was quadratic on a run of spaces), and an id or tag is at most 200
+# characters, so a line of "[id:[id:…" without "]" is not scanned to its end from every "[".
+_CLOZE = re.compile(r"^\s*(?:\d+\s*)?:\s*(MULTICHOICE|MC|MULTIRESPONSE|MR|SHORTANSWER|SA|MW|"
                     r"NUMERICAL|NM)\w*\s*:", re.I)
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])+)\]")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f]){1,200})\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f]){1,200})\]")
 _EXTRA = re.compile(r"^//\s*(article|points|tags)\s*:\s*(.*)$")
 
 

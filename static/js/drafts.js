@@ -8,7 +8,7 @@
   if (!form || !window.localStorage) { return; }
   var KEY = "kb-draft:" + form.dataset.draftKey;
   var FIELDS = ["title", "slug", "category", "language", "tags", "owner", "review_by", "summary",
-                "body", "note", "base_revision_id"];
+                "answer", "body", "note", "base_revision_id"];
   var SAVE_DELAY_MS = 1000;
   var statusEl = document.getElementById("editor-status");
 
@@ -42,8 +42,12 @@
       var el = form.elements[name];
       if (el) { el.value = draft.values[name]; }
     });
-    var body = form.elements.body;
-    if (body) { body.dispatchEvent(new Event("input", {bubbles: true})); }
+    // The preview and the answer card follow their fields (the title's input event is not
+    // sent: it would make slug.js replace the restored address).
+    ["body", "answer"].forEach(function (name) {
+      var el = form.elements[name];
+      if (el) { el.dispatchEvent(new Event("input", {bubbles: true})); }
+    });
   }
   function offer(draft) {
     var box = document.createElement("div");
