@@ -9,3 +9,22 @@ these refusals have nothing to do with a file.
 
 class TrainingError(ValueError):
     """A refusal or a validation failure, with a message the user can act on."""
+
+
+def commit_or_flash(change, success: str | None = None) -> bool:
+    """A view's one transaction: run ``change()``; commit and flash ``success`` — or, on a
+    :class:`TrainingError`, roll back and flash its message. True when it was committed."""
+    from flask import flash
+
+    from ..extensions import db
+
+    try:
+        change()
+    except TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..localtime import from_local, to_local
 from . import editing, scheduling
 from .bank_models import Question, QuestionCategory
-from .errors import TrainingError
+from .errors import TrainingError, commit_or_flash
 from .files import dump_quiz
 from .forms import ImportForm, OverrideForm, QuizSettingsForm, split_tags
 from .gift_export import dump_gift
@@ -137,16 +137,10 @@ def quiz_override(quiz_slug: str):
     form = _override_form()
     if form.validate_on_submit():
         person = db.session.get(User, form.user_id.data)
-        try:
-            scheduling.set_override(quiz, person, form.extra_minutes.data or 0,
-                                    form.extra_attempts.data or 0,
-                                    from_local(form.later_close.data))
-        except TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Exceptions for %(name)s saved.", name=person.name), "success")
+        commit_or_flash(lambda: scheduling.set_override(
+            quiz, person, form.extra_minutes.data or 0, form.extra_attempts.data or 0,
+            from_local(form.later_close.data)),
+            _("Exceptions for %(name)s saved.", name=person.name))
     else:
         flash_errors(form)
     return redirect(url_for("training_manage.quiz_edit", quiz_slug=quiz.slug,

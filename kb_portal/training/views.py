@@ -14,7 +14,7 @@ from ..accounts.models import utcnow
 from ..extensions import db
 from ..kb import queries
 from . import certificates, services, tracks
-from .errors import TrainingError
+from .errors import TrainingError, commit_or_flash
 from .grading import feedback_band, quiz_grade
 from .models import Assignment, Attempt, Quiz
 from .presenting import question_views, raw_answers, review_rows, study_articles
@@ -221,13 +221,8 @@ def verify(code: str = ""):
     code = code or request.args.get("code", "")
     found = certificates.find(code) if code else None
     if request.method == "POST" and found is not None and current_user.has_role("trainer"):
-        try:
-            certificates.revoke(found, request.form.get("reason", ""), current_user)
-        except TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Certificate %(code)s revoked.", code=found.code), "success")
+        commit_or_flash(lambda: certificates.revoke(found, request.form.get("reason", ""),
+                                                    current_user),
+                        _("Certificate %(code)s revoked.", code=found.code))
         return redirect(url_for("training.verify", code=found.code))
     return render_template("training/verify.html", code=code, certificate=found)
