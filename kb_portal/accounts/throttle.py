@@ -81,8 +81,9 @@ class LoginThrottle:
         now = self.clock()
         waits = [0.0]
         count, last = self.store.get(account, now)
-        if count:
-            waits.append(last + account_wait(count) - now)
+        delay = account_wait(count)
+        if delay:  # (a failure counted since ``now`` was read must not make a free one wait)
+            waits.append(last + delay - now)
         count, last = self.store.get(addr, now)
         if count >= ADDRESS_LIMIT:
             waits.append(last + ADDRESS_WINDOW - now)

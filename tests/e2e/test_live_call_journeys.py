@@ -234,6 +234,12 @@ def test_section_copy_keeps_list_numbers_and_table_columns(page_as, live_server)
     page.locator("#article-body [id='退款情形'] .copy-section").click()
     page.wait_for_selector("#article-body [id='退款情形'] .copy-section.done")
     assert "情形\t条件\t退款金额" in clipboard(page)
+    # A section's answer card on the page: labelled in the interface language, copied alone.
+    card = page.locator("#article-body .admonition.answer").first
+    assert card.evaluate("c => getComputedStyle(c, '::before').content") == '"答案"'
+    card.locator(".copy-answer").click()
+    page.wait_for_selector("#article-body .admonition.answer .copy-answer.done")
+    assert clipboard(page).startswith("已发起未到账的，把退款流水号告诉客户")
 
 
 def test_a_zero_result_report_reaches_the_trainers_content_gaps(page_as, live_server):
@@ -292,7 +298,7 @@ def test_reread_banner_for_who_read_the_old_text_and_not_for_who_never_read_it(
 
 
 @pytest.mark.parametrize("role", ["agent", "trainer"])
-def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, role):
+def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, live_server, role):
     page = page_as(role, viewport=PHONE, is_mobile=True, has_touch=True)
     page.wait_for_selector("form[data-live-search][data-ready]", state="attached")
     assert page.evaluate("document.querySelector('.topbar').offsetHeight") <= 64
@@ -306,3 +312,10 @@ def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, role)
     page.click("#menu-toggle")
     assert nav.is_hidden()
     shot(page, f"live-phone-home-{role}")
+    page.goto(live_server.url + "/a/complaint-intake")
+    page.wait_for_selector("#checklist[data-ready]")
+    assert "C" not in page.locator("#checklist button").first.inner_text()  # no key hints
+    page.locator("#article-body li.check-step").first.tap()
+    assert page.locator("#article-body li.check-step.ticked").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"live-phone-checklist-{role}")

@@ -109,10 +109,12 @@ def test_a_retried_save_creates_no_second_revision(ctx):
 def test_failed_logins_are_counted_across_workers(ctx):
     sessions = [requests.Session() for _ in range(6)]
     barrier = threading.Barrier(len(sessions))
+    answers = []
 
     def wrong(session):
         barrier.wait()
-        webflow.login(session, ctx.url, "t3", "wrong password", timeout=60)
+        answers.append(webflow.login(session, ctx.url, "t3", "wrong password",
+                                     timeout=60).status_code)
 
     threads = [threading.Thread(target=wrong, args=(s,)) for s in sessions]
     for t in threads:
@@ -121,7 +123,7 @@ def test_failed_logins_are_counted_across_workers(ctx):
         t.join(60)
     with ctx.engine.begin() as conn:
         count = conn.execute(text("SELECT failures FROM login_failure WHERE key = 'acct:t3'"))
-        assert count.scalar_one() == 6  # every worker's failures, none lost
+        assert count.scalar_one() == 6, (answers, server_log(ctx)[-3000:])  # none lost
         conn.execute(text("UPDATE login_failure SET failures = 12 WHERE key = 'acct:t3'"))
     refused = webflow.login(requests.Session(), ctx.url, "t3", PASSWORD)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
