@@ -1,7 +1,7 @@
 """Live search in the real browser: time from the agent's last keystroke to the live result
 list painted, typing pause included (issue 14; bar p50 ≤ 250 ms, p95 ≤ 400 ms).
 
-    .venv/bin/python bench/live_bench.py [--rounds 2] [--delay 90] [--extra 0]
+    .venv/bin/python bench/live_bench.py [--rounds 2] [--delay 90] [--extra 0] [--reuse]
 
 A portal is set up as ``make run`` does (``flask kb init``, ``import articles``, ``demo``) in a
 fresh data dir under ``bench/out/`` (``--extra N`` adds N synthetic articles from
@@ -50,12 +50,14 @@ new MutationObserver(records => {
 """
 
 
-def set_up(extra: int) -> tuple[dict, Path]:
+def set_up(extra: int, reuse: bool) -> tuple[dict, Path]:
     data = OUT / f"live-{extra}"
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
     env = {**os.environ, "KB_DATA_DIR": str(data), "FLASK_APP": "wsgi", "KB_LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
+    if reuse and (data / "demo-accounts.txt").exists():
+        return env, data
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
     flask(env, "init")
     sources = ["articles"]
     if extra:
@@ -111,11 +113,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="passes over the queries")
     parser.add_argument("--delay", type=int, default=90, help="ms between keystrokes")
     parser.add_argument("--extra", type=int, default=0, help="synthetic articles to add")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse bench/out/live-<extra>/ from an earlier run (no re-import)")
     args = parser.parse_args()
     from bench.relevance_queries import QUERIES
 
     queries = [q for _kind, q, _answers in QUERIES]
-    env, data = set_up(args.extra)
+    env, data = set_up(args.extra, args.reuse)
     password = next(line.split("\t")[2] for line in
                     (data / "demo-accounts.txt").read_text().splitlines()
                     if line.startswith("agent\t"))

@@ -17,7 +17,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import transaction
 
 # Packages that still register through this list rather than from their own init_app.
-FEATURE_COMMAND_MODULES = ("kb_portal.search.commands", "kb_portal.training.commands")
+FEATURE_COMMAND_MODULES = ("kb_portal.training.commands",)
 
 
 def command_group(app) -> AppGroup:

@@ -98,6 +98,12 @@ SCHEMAS = {
         "toc": {"type": "array", "items": _obj({
             "level": {"type": "integer"}, "id": {"type": "string"},
             "name": {"type": "string"}})},
+        "answer": {"oneOf": [{"type": "null"}, _ref("AnswerCard")],
+                   "description": "The article's own answer card (front matter `answer:`, or a "
+                   "`!!! answer` above the first heading), if it has one."},
+        "answers": {"type": "array", "items": _ref("AnswerCard"),
+                    "description": "Every answer card of the article: its own first, then each "
+                    "section's `!!! answer` in the order of the sections."},
     }),
     "ArticleList": _obj({
         "articles": {"type": "array", "items": _ref("ArticleSummary")},

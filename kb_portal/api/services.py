@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..kb import article_page, queries
+from ..kb import answers, article_page, queries
 from ..kb.models import Article, ArticleTag, Category, Revision
 
 MAX_PER_PAGE = 100
@@ -115,12 +115,16 @@ def find_article(slug: str, user) -> Article | None:
 
 
 def article_detail(article: Article) -> dict:
-    """One article: the list fields plus the rendered HTML and the Markdown source."""
+    """One article: the list fields plus the rendered HTML, the Markdown source and its answer
+    cards (the article's own in ``answer``; every card, the article's first, in ``answers``), so
+    a CRM sidebar can show the answer without parsing the HTML."""
     rev = article.current
     data = article_summary(article, rev, _category_names())
     data["html"] = article_page.body_html(rev)
     data["markdown"] = rev.body
     data["toc"] = [{"level": h["level"], "id": h["id"], "name": h["name"]} for h in rev.toc]
+    data["answers"] = answers.all_cards(rev)
+    data["answer"] = next((c for c in data["answers"] if not c["section_id"]), None)
     return data
 
 

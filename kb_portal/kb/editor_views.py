@@ -73,6 +73,7 @@ def new_article():
         form.save_key.data = new_save_key()
         form.owner.data = current_user.username
         form.review_by.data = local_today() + timedelta(days=REVIEW_DAYS)
+        form.title.data = (request.args.get("title") or "")[:200] or None  # from a content gap
         _apply_template(form, get_template(request.args.get("template")))
     form.load_choices(_locale())
     if "use_template" in request.form:

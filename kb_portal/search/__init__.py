@@ -3,15 +3,14 @@
 ``search/engine/`` is the one place that knows Whoosh (see its docstring); everything else here
 is the product side and talks to the engine through its interface. :func:`init_app` is the one
 place the feature plugs into the app: settings (read once), the per-app
-:class:`~.state.SearchState` in ``app.extensions["kb_search"]``, the blueprint, the
-``article_changed`` subscription, the ``flask kb init`` hook, the content-gap report link for
-the trainers' content-health page, and the start-up check of the index.
+:class:`~.state.SearchState` in ``app.extensions["kb_search"]``, the blueprint, the ``flask kb``
+commands, the ``article_changed`` subscription, the ``flask kb init`` hook, the content-gap
+report link for the trainers' content-health page, and the start-up check of the index.
 """
 import logging
 
 from flask import current_app, has_app_context
 
-from .. import transaction
 from ..kb.signals import article_changed
 
 log = logging.getLogger(__name__)
@@ -20,6 +19,8 @@ GAP_REPORT_ENDPOINT = "search.analytics"
 
 def init_app(app) -> None:
     """Configure search for ``app`` (called from ``create_app``)."""
+    from ..cli import command_group
+    from . import commands
     from .settings import SearchSettings
     from .state import SearchState
     from .views import bp
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     state.engine.open()
     app.extensions["kb_search"] = state
     app.register_blueprint(bp)
+    commands.register(command_group(app))
     # kb/health.py links to the report without importing this package.
     app.extensions.setdefault("kb_reports", {})["search_gaps"] = GAP_REPORT_ENDPOINT
     app.extensions.setdefault("kb_init_hooks", []).append(_init_hook)
@@ -44,15 +46,10 @@ def _template_helpers() -> dict:
 
 
 def _init_hook() -> None:
-    """``flask kb init``: make sure the index exists and is filled; seed starter synonyms."""
+    """``flask kb init``: make sure the index exists and is filled. (No synonym groups are
+    seeded: the shipped lexicon holds what the starter groups did, and more.)"""
     from .state import search_state
-    from .synonyms import seed_starter_groups
 
-    seeded = seed_starter_groups()
-    transaction.commit()
-    if seeded:
-        log.info("search: added %d starter synonym groups", seeded)
-        search_state().synonyms.invalidate()
     search_state().startup()
 
 

@@ -62,11 +62,11 @@
   var progress = el("span", "checklist-progress");
   var elapsed = el("span", "checklist-time");
   elapsed.setAttribute("aria-live", "off");
-  var start = el("button", "small-button", i18n.start);
+  var touch = window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches;
+  var start = el("button", "small-button", touch ? i18n.startTouch : i18n.start);
   var copyButton = el("button", "small-button primary", i18n.copy);
   var reset = el("button", "small-button", i18n.reset);
   [start, copyButton, reset].forEach(function (b) { b.type = "button"; });
-  var touch = window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches;
   var hint = el("span", "muted small checklist-hint", touch ? i18n.hintTouch : i18n.hint);
   [title, progress, elapsed, start, copyButton, reset, hint].forEach(function (n) { bar.appendChild(n); });
   var layout = body.closest(".article-layout") || body;

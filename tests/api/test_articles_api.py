@@ -38,6 +38,44 @@ def test_an_article_by_slug_has_html_markdown_and_its_table_of_contents(agent_ap
     assert data["url"] == "/a/refund-policy" and data["updated"].endswith("Z")
 
 
+REFUND_BODY = ("## 退款情形\n\n!!! answer\n    质量问题全额退，运费由我们承担。\n\n正文。\n\n"
+               "## 到账时限\n\n### 银行卡\n\n!!! answer\n    银行卡另需 1–5 个工作日。\n\n细节。\n")
+
+
+def test_an_article_carries_its_answer_cards_as_the_document_promises(app, client, users):
+    """The CRM sidebar shows the answer without parsing HTML: the article's own card in
+    ``answer``, every card (the article's first, then the sections' in page order) in
+    ``answers``; an article without cards has ``null`` and ``[]``. Each response is checked
+    against the OpenAPI document (the Article and AnswerCard schemas)."""
+    import schemathesis
+
+    factories.article("refund-policy", "退款政策", REFUND_BODY, category="policy",
+                      answer="仓库收货后 3 个工作日内原路退回。")
+    factories.article("no-cards", "没有答案卡", "## 一节\n只有正文。")
+    token = create_token(users["agent"], "crm")
+    headers = {"Authorization": f"Bearer {token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=headers)
+    operation = schema["/articles/{slug}"]["GET"]
+
+    def get(slug):
+        case = operation.Case(path_parameters={"slug": slug})
+        response = case.call(headers=headers)
+        case.validate_response(response, headers=headers)  # raises when it breaks the document
+        return response.json()
+
+    data = get("refund-policy")
+    assert data["answer"] == {"text": "仓库收货后 3 个工作日内原路退回。", "section_id": "",
+                              "section": ""}
+    assert data["answers"] == [
+        data["answer"],
+        {"text": "质量问题全额退，运费由我们承担。", "section_id": "退款情形",
+         "section": "退款情形"},
+        {"text": "银行卡另需 1–5 个工作日。", "section_id": "银行卡", "section": "银行卡"},
+    ]
+    bare = get("no-cards")
+    assert bare["answer"] is None and bare["answers"] == []
+
+
 def test_a_former_slug_finds_the_renamed_article(agent_api):
     article = factories.article("new-name", "新名字", "正文")
     db.session.add(ArticleSlug(slug="old-name", article_id=article.id))

@@ -65,6 +65,32 @@ def test_home_box_has_focus_live_results_arrows_and_esc_keeps_the_query(page_as)
     assert page.evaluate("window.submitted === undefined") and page.url.endswith("/")
 
 
+def test_the_top_bar_box_on_an_article_is_the_same_component(page_as, live_server):
+    """Mid-call the agent is on an article: "/" reaches the top bar's box, which behaves like
+    the home page's (live list with sections, arrows, Esc keeps the query, Back restores it)."""
+    page = page_as("agent")
+    page.goto(live_server.url + "/a/complaint-intake")
+    page.wait_for_selector("form[data-live-search][data-ready]", state="attached")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-box"
+    results = type_query(page, "search-box", "退款到账")
+    assert results.locator(".live-item").count() >= 3
+    page.keyboard.press("ArrowDown")
+    assert active_index(page, "search-box") == 0
+    assert "到账时限" in results.locator(".live-item.active .live-section").inner_text()
+    page.keyboard.press("Escape")
+    assert results.is_hidden() and page.input_value("#search-box") == "退款到账"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/a/refund-policy\?.*"))
+    page.go_back()
+    page.wait_for_selector("#search-box-results .live-item")
+    assert page.url.endswith("/a/complaint-intake")
+    assert page.input_value("#search-box") == "退款到账"
+    shot(page, "live-top-bar-box-on-article")
+
+
 def test_back_and_reload_bring_back_the_query_and_the_list(page_as):
     page = page_as("agent")
     results = type_query(page, "home-search", "投诉升级")
@@ -201,6 +227,9 @@ def test_sop_checklist_ticked_by_keyboard_survives_reload_and_summary_is_copied(
     page = page_as("agent", **CLIPBOARD)
     page.goto(live_server.url + "/a/complaint-intake")
     page.wait_for_selector("#checklist[data-ready]")
+    revision = page.get_attribute("article[data-article-slug]", "data-revision")
+    sent = []  # nothing reaches the server while the agent ticks and copies
+    page.on("request", lambda r: sent.append(r.url))
     page.keyboard.press("c")  # to the first open step
     page.keyboard.press(" ")
     page.keyboard.press("ArrowDown")
@@ -221,6 +250,10 @@ def test_sop_checklist_ticked_by_keyboard_survives_reload_and_summary_is_copied(
     assert "客户投诉受理与记录规范" in summary and "/a/complaint-intake" in summary
     assert "[x] 1. 核实身份" in summary and "[ ] 2. 倾听并复述问题" in summary
     assert "[x] 3. 询问客户诉求" in summary and "已完成 2 / 6 步" in summary
+    assert re.search(rf"/a/complaint-intake · \S+ {revision}\n", summary), summary
+    assert any(u.endswith("/a/complaint-intake") for u in sent)  # the reload was seen
+    others = [u for u in sent if not u.endswith("/a/complaint-intake") and "/static/" not in u]
+    assert others == [], "the checklist sent its state to the server"
 
 
 def test_section_copy_keeps_list_numbers_and_table_columns(page_as, live_server):
@@ -234,6 +267,12 @@ def test_section_copy_keeps_list_numbers_and_table_columns(page_as, live_server)
     page.locator("#article-body [id='退款情形'] .copy-section").click()
     page.wait_for_selector("#article-body [id='退款情形'] .copy-section.done")
     assert "情形\t条件\t退款金额" in clipboard(page)
+    # A section's answer card on the page: labelled in the interface language, copied alone.
+    card = page.locator("#article-body .admonition.answer").first
+    assert card.evaluate("c => getComputedStyle(c, '::before').content") == '"答案"'
+    card.locator(".copy-answer").click()
+    page.wait_for_selector("#article-body .admonition.answer .copy-answer.done")
+    assert clipboard(page).startswith("已发起未到账的，把退款流水号告诉客户")
 
 
 def test_a_zero_result_report_reaches_the_trainers_content_gaps(page_as, live_server):
@@ -292,7 +331,7 @@ def test_reread_banner_for_who_read_the_old_text_and_not_for_who_never_read_it(
 
 
 @pytest.mark.parametrize("role", ["agent", "trainer"])
-def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, role):
+def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, live_server, role):
     page = page_as(role, viewport=PHONE, is_mobile=True, has_touch=True)
     page.wait_for_selector("form[data-live-search][data-ready]", state="attached")
     assert page.evaluate("document.querySelector('.topbar').offsetHeight") <= 64
@@ -306,3 +345,10 @@ def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, role)
     page.click("#menu-toggle")
     assert nav.is_hidden()
     shot(page, f"live-phone-home-{role}")
+    page.goto(live_server.url + "/a/complaint-intake")
+    page.wait_for_selector("#checklist[data-ready]")
+    assert "C" not in page.locator("#checklist button").first.inner_text()  # no key hints
+    page.locator("#article-body li.check-step").first.tap()
+    assert page.locator("#article-body li.check-step.ticked").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"live-phone-checklist-{role}")

@@ -114,6 +114,16 @@ def test_preview_uses_the_article_renderer_and_reports_broken_links(app, users, 
     assert trainer.post("/kb/preview", data={"body": "x"}).status_code == 400  # CSRF
 
 
+def test_preview_shows_a_sections_answer_card_as_agents_will_see_it(app, users, as_role):
+    trainer = as_role("trainer")
+    body = "## 到账时限\n\n!!! answer\n    银行卡另需 1–5 个工作日。\n\n细节。"
+    token = csrf_token(trainer, "/kb/new")
+    data = trainer.post("/kb/preview", data={"body": body, "csrf_token": token}).get_json()
+    card = re.search(r'<div class="admonition answer">(.*?)</div>', data["html"], re.S)
+    assert card and "银行卡另需 1–5 个工作日。" in card.group(1)
+    assert "细节" not in card.group(1)
+
+
 def test_history_diff_and_restore_pages(app, users, as_role):
     article = draft(users["trainer"], body="客户投诉必须在24小时内受理")
     edit(article, users["trainer"], body="客户投诉必须在48小时内受理")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from kb_portal import create_app
 from kb_portal.config import TestConfig
 from kb_portal.extensions import db
+from kb_portal.kb.answers import all_cards
 from kb_portal.kb.importer import export_articles, import_article_files
 from kb_portal.kb.models import Article, Revision
 from kb_portal.kb.services import ensure_default_categories, get_article
@@ -117,9 +118,13 @@ def test_every_demo_article_imports_and_links_resolve(app):
     slugs = set(db.session.scalars(select(Article.slug)))
     languages = set(db.session.scalars(select(Revision.language)))
     assert languages == {"zh-Hans", "zh-Hant", "en"}
+    carded = []
     for article in db.session.scalars(select(Article)):
         for link in article.published_revision.links:
             assert link["slug"] in slugs, (article.slug, link)
+        if all_cards(article.published_revision):
+            carded.append(article.slug)
+    assert len(carded) >= 20, f"only {len(carded)} demo articles carry an answer card"
 
 
 def test_reimporting_an_unchanged_file_keeps_edits_made_in_the_browser(app, tmp_path, users):

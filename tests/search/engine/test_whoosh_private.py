@@ -71,3 +71,34 @@ def test_normal_use_takes_no_slow_path(tmp_path, analyzer, build, synonyms, demo
         assert snapshot.run(built.plan, sort="updated" if "E" in text else None)[0] >= 0
     snapshot.fingerprint()
     assert engine.fallbacks == {}
+
+
+def test_a_slow_path_is_counted_and_ranks_the_same(tmp_path, analyzer, build, synonyms,
+                                                   demo_sources, monkeypatch):
+    """The counter the test above reads does count: should a Whoosh upgrade hand over its
+    posting lists as classes the fast scorer does not know (simulated by renaming the two it
+    knows), every term goes through Whoosh's generic matcher interface — same ranking, and
+    ``fallbacks`` says so."""
+    from bench.relevance_queries import QUERIES
+    from kb_portal.search.engine.fast import scoring
+
+    engine = new_engine("fast", tmp_path / "ix", analyzer)
+    fill(engine, build, demo_sources)
+    queries = [text for _kind, text, _answers in QUERIES[:12]]
+
+    def ranked():
+        snapshot = engine.snapshot()
+        snapshot.forget("scorer")
+        out = []
+        for text in queries:
+            built = query_builder.build(text, analyzer, snapshot, synonyms)
+            out.append([(snapshot.stored(ref)["slug"], round(score, 6))
+                        for score, ref in snapshot.run(built.plan, top=20)[1]])
+        return out
+
+    expected = ranked()
+    assert engine.fallbacks == {} and any(expected)
+    monkeypatch.setattr(scoring, "W3LeafMatcher", type("RenamedBlockMatcher", (), {}))
+    monkeypatch.setattr(scoring, "ListMatcher", type("RenamedListMatcher", (), {}))
+    assert ranked() == expected
+    assert engine.fallbacks["postings"] > 0
