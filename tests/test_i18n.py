@@ -116,3 +116,12 @@ def test_every_audit_action_is_described_for_the_reader(app):
     missing = sorted(actions - set(described))
     assert not missing, "add to the feature's AUDIT_ACTIONS (kb_portal/audit.py): " + \
         ", ".join(missing)
+
+
+@pytest.mark.parametrize("locale", SHIPPED)
+def test_the_catalogues_pass_babels_checks(locale):
+    """What `pybabel compile` refuses (a msgid read as python-format — "80% up" — whose
+    translation has other conversions) fails here, not as an error in `make translations`."""
+    problems = [f"{msg.id!r}: {'; '.join(map(str, errors))}"
+                for msg, errors in load_catalog(locale).check()]
+    assert not problems, "\n".join(problems)

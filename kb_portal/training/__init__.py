@@ -36,13 +36,19 @@ def init_app(app) -> None:
 
 
 def _score(value) -> str:
-    """A score for people: at most one decimal (``3.7``, ``4``), "—" when there is none."""
+    """A score for people: at most one decimal (``3.7``, ``4``), "—" when there is none.
+
+    Halves round up, as people round (0.25 → 0.3, 6.25 % → 6.3 %), not to the even digit
+    float formatting picks; the shortest repr of the float is what is rounded, so 0.35 → 0.4.
+    """
     import math
+    from decimal import ROUND_HALF_UP, Decimal
 
     if value is None or not math.isfinite(value):
         return "—"
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _template_helpers() -> dict:

@@ -75,6 +75,10 @@ def export_quizzes_command(target, gift):
     click.echo(f"exported {len(quizzes)} quizzes and {len(tracks)} tracks to {target}")
 
 
+OUTCOMES = {"sent": "e-mailed", "logged": "written to the log",
+            "already": "already sent today", "failed": "failed (tried again on the next run)"}
+
+
 @click.command("remind")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The day to remind for (default: today in KB_TIMEZONE).")
@@ -86,7 +90,11 @@ def remind_command(day):
     from ..localtime import local_today
     from .reminders import send_reminders
 
-    counts = send_reminders(_date(day) or local_today(), current_app.config["KB_REMIND_DAYS"])
+    def progress(number, total, user, kind, outcome):
+        click.echo(f"[{number}/{total}] {user.username} ({kind}): {OUTCOMES[outcome]}")
+
+    counts = send_reminders(_date(day) or local_today(), current_app.config["KB_REMIND_DAYS"],
+                            progress)
     click.echo(f"reminders: {counts['sent']} e-mailed, {counts['logged']} written to the log, "
                f"{counts['already']} already sent today, {counts['failed']} failed")
     if counts["failed"]:

@@ -57,7 +57,7 @@ class QuizSettingsForm(KbForm):
     grading_method = SelectField(_l("Grade from several attempts"), choices=[
         SelectChoice(k, GRADING_LABELS[k]) for k in GRADING_METHODS])
     feedback = TextAreaField(_l("Overall feedback by score, one band per line: "
-                                "“80: Well done” (from 80% up)"))
+                                "“80: Well done” (shown from a score of 80 out of 100)"))
     articles = StringField(_l("Articles the quiz covers (slugs, comma separated)"))
 
 

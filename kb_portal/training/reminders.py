@@ -132,30 +132,41 @@ def _recipients(items: list[tuple[Assignment, Due]]) -> dict[tuple[int, str], li
     return out
 
 
-def send_reminders(today: date, horizon: int) -> dict[str, int]:
-    """Send today's digests not sent yet; commits once per message (claim, send, commit)."""
+def send_reminders(today: date, horizon: int, progress=None) -> dict[str, int]:
+    """Send today's digests not sent yet; commits once per message (claim, send, commit).
+
+    ``progress(number, total, user, kind, outcome)`` is called after each recipient (outcome
+    ``sent``, ``logged``, ``already`` or ``failed``) so a long run shows how far it got.
+    """
     counts = {"sent": 0, "logged": 0, "already": 0, "failed": 0}
-    for (user_id, kind), items in _recipients(due_items(today, horizon)).items():
+    recipients = _recipients(due_items(today, horizon))
+    for number, ((user_id, kind), items) in enumerate(recipients.items(), 1):
         user = db.session.get(User, user_id)
-        claim = ReminderLog(user_id=user_id, day=today, kind=kind)
-        db.session.add(claim)
-        try:
-            db.session.flush()
-        except IntegrityError:  # sent earlier today (or by a run going on right now)
-            db.session.rollback()
-            counts["already"] += 1
-            continue
-        try:
-            claim.delivery = _send(_message(user, kind, items)) if user.email else \
-                _no_address(user)
-        except (OSError, smtplib.SMTPException) as exc:
-            db.session.rollback()  # not claimed: the next run tries again
-            log.warning("reminder to %s not sent: %s", user.username, exc)
-            counts["failed"] += 1
-            continue
-        db.session.commit()
-        counts["sent" if claim.delivery == "smtp" else "logged"] += 1
+        outcome = _deliver(user, kind, items, today)
+        counts[outcome] += 1
+        if progress is not None:
+            progress(number, len(recipients), user, kind, outcome)
     return counts
+
+
+def _deliver(user: User, kind: str, items: list[Due], today: date) -> str:
+    """Claim, send and commit one digest; its outcome (see :func:`send_reminders`)."""
+    claim = ReminderLog(user_id=user.id, day=today, kind=kind)
+    db.session.add(claim)
+    try:
+        db.session.flush()
+    except IntegrityError:  # sent earlier today (or by a run going on right now)
+        db.session.rollback()
+        return "already"
+    try:
+        claim.delivery = _send(_message(user, kind, items)) if user.email else \
+            _no_address(user)
+    except (OSError, smtplib.SMTPException) as exc:
+        db.session.rollback()  # not claimed: the next run tries again
+        log.warning("reminder to %s not sent: %s", user.username, exc)
+        return "failed"
+    db.session.commit()
+    return "sent" if claim.delivery == "smtp" else "logged"
 
 
 def _no_address(user: User) -> str:

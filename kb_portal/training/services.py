@@ -35,7 +35,10 @@ GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a s
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of a new attempt, in the order they will be shown: each slot's fixed
-    question, or its random draw from the bank (never the same question twice)."""
+    question, or its random draw from the bank (never the same question twice). A draw leaves
+    out every fixed question of the quiz, even one in a later slot, so an attempt has as many
+    questions as :func:`question_count` promised."""
+    fixed = {s.question for s in quiz.slots if not s.is_random}
     chosen: list[Question] = []
     for slot in quiz.slots:
         if not slot.is_random:
@@ -43,7 +46,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
                 chosen.append(slot.question)
             continue
         candidates = [q for q in bank.pool(slot.category, slot.include_subcategories,
-                                           slot.tags) if q not in chosen]
+                                           slot.tags) if q not in chosen and q not in fixed]
         chosen.extend(rng.sample(candidates, min(slot.count, len(candidates))))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)

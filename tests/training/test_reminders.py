@@ -61,6 +61,12 @@ def assigned(quiz, articles, users):
 def test_one_digest_per_person_per_day_over_real_smtp(assigned, smtp, runner):
     result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "[1/5] " in lines[0] and "[5/5] " in lines[4] and len(lines) == 6
+    assert "late1 (learner): e-mailed" in result.output
+    assert "trainer2 (trainer): e-mailed" in result.output
+    assert lines[-1] == "reminders: 5 e-mailed, 0 written to the log, 0 already sent today, " \
+        "0 failed"
     got = {next(iter(to)): message for to, message in smtp.messages}
     # Three learners; trainer1 assigned two of them, the CLI-assigned one goes to every trainer.
     assert sorted(got) == ["admin1@example.test", "agent1@example.test", "late1@example.test",
@@ -71,6 +77,7 @@ def test_one_digest_per_person_per_day_over_real_smtp(assigned, smtp, runner):
     assert "Agent1" in trainer and "Late1" in trainer and "Admin1" in trainer
     again = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
     assert "0 e-mailed" in again.output and "5 already sent today" in again.output
+    assert again.output.count("): already sent today") == 5
     assert len(smtp.messages) == 5
     runner.invoke(args=["kb", "remind", "--date", (TODAY + timedelta(days=1)).isoformat()])
     assert len(smtp.messages) == 10  # a new day, a new digest
@@ -101,6 +108,7 @@ def test_an_smtp_failure_is_retried_on_the_next_run(assigned, runner, app):
     app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
     assert result.exit_code == 1 and "5 failed" in result.output
+    assert "agent1 (learner): failed (tried again on the next run)" in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(ReminderLog)) == 0
 
 

@@ -221,3 +221,23 @@ def test_an_attempt_started_by_mistake_can_be_withdrawn_and_does_not_count(artic
                        follow_redirects=True).get_data(as_text=True)
     assert "can no longer be withdrawn" in page
     assert db.session.get(Attempt, attempt_id) is not None
+
+
+def test_scores_show_at_most_one_decimal_rounded_as_people_round(app):
+    score = app.jinja_env.filters["score"]
+    assert [score(v) for v in (11 / 3, 4.0, 0.25, 6.25, 0.35, 66.66666, 0, -0.04, 1e-9)] == \
+        ["3.7", "4", "0.3", "6.3", "0.4", "66.7", "0", "0", "0"]
+    assert score(None) == score(float("inf")) == score(float("nan")) == "—"
+
+
+def test_the_result_shows_the_learners_own_answer_next_to_the_right_one(quiz, as_role):
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    response = client.post(f"/training/attempt/{attempt_id}/submit", data=form_for(html, False))
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score: 0.3 of 4 (6.3%)" in result  # the ordering question's one item in place
+    given = re.findall(r'<span class="given">([^<]*)</span>', result)
+    assert given[0] in ("1小时内", "24小时内") and given[1:] == [
+        "110", "1. 受理登记 · 1. 调查核实 · 1. 制定方案并答复 · 1. 回访", "False"]
+    right = re.findall(r'<ul class="correct-answer">(.*?)</ul>', result)
+    assert right[0] == "<li>2小时内</li>" and right[3] == "<li>True</li>"
