@@ -11,7 +11,6 @@ import logging
 
 from flask import current_app, has_app_context
 
-from .. import transaction
 from ..kb.signals import article_changed
 
 log = logging.getLogger(__name__)
@@ -47,15 +46,10 @@ def _template_helpers() -> dict:
 
 
 def _init_hook() -> None:
-    """``flask kb init``: make sure the index exists and is filled; seed starter synonyms."""
+    """``flask kb init``: make sure the index exists and is filled. (No synonym groups are
+    seeded: the shipped lexicon holds what the starter groups did, and more.)"""
     from .state import search_state
-    from .synonyms import seed_starter_groups
 
-    seeded = seed_starter_groups()
-    transaction.commit()
-    if seeded:
-        log.info("search: added %d starter synonym groups", seeded)
-        search_state().synonyms.invalidate()
     search_state().startup()
 
 

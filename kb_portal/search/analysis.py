@@ -113,6 +113,12 @@ def _with_site_words(base: jieba.Tokenizer, userdict: str | None) -> jieba.Token
     return own
 
 
+def stem_word(word: str) -> str:
+    """The Porter stem of a Latin word (anything else as it is); uncached — the analyzer's
+    :attr:`Analyzer.stem` is the cached one for indexing and queries."""
+    return porter_stem(word) if word.isascii() and word.isalpha() else word
+
+
 class FoldedText(str):
     """Text that :func:`fold_long` has already folded: folding it again returns it as is
     (an index document folds its big match text once for two fields)."""
@@ -175,9 +181,7 @@ class Analyzer:
         return list(self.scan(fold_long(text), index))
 
     # -- words ---------------------------------------------------------------------------------
-    @staticmethod
-    def _stem(word: str) -> str:
-        return porter_stem(word) if word.isascii() and word.isalpha() else word
+    _stem = staticmethod(stem_word)
 
     def _segment(self, run: str) -> tuple[str, ...]:
         """jieba words of one CJK run."""

@@ -51,7 +51,11 @@ class GapReport(db.Model):
 
 
 class SynonymGroup(db.Model):
-    """Words that mean the same to an agent (``退款, 退钱, refund``); applied at query time."""
+    """Words that mean the same to an agent (``退款, 退钱, refund``); applied at query time.
+
+    ``narrow > broad`` in the text makes the group one-way: a search for a word on the left
+    also finds articles with a word on the right, not the reverse.
+    """
 
     id = db.Column(db.Integer, primary_key=True)
     terms_text = db.Column(db.Text, nullable=False)  # comma-separated, as the trainer typed it
@@ -60,7 +64,55 @@ class SynonymGroup(db.Model):
 
     @property
     def terms(self) -> list[str]:
-        return split_terms(self.terms_text)
+        return split_terms(self.terms_text.replace(">", ","))
+
+    @property
+    def sides(self) -> tuple[list[str], list[str]]:
+        """(narrow, broad) of a one-way group; (terms, []) of a two-way one."""
+        return split_group(self.terms_text)
+
+    @property
+    def one_way(self) -> bool:
+        return bool(self.sides[1])
+
+
+class LexiconOverride(db.Model):
+    """A trainer's change to a group of the shipped lexicon (``search/lexicon``): switched off,
+    and/or more words. Keyed by the group's stable key, so it survives a new lexicon version."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(80), nullable=False, unique=True)
+    disabled = db.Column(db.Boolean, nullable=False, default=False)
+    extra_text = db.Column(db.Text, nullable=False, default="")
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+
+    @property
+    def extra_terms(self) -> list[str]:
+        return split_terms(self.extra_text)
+
+
+class SuggestionDecision(db.Model):
+    """A trainer's answer to a synonym pair mined from the search log (accepted as a group,
+    accepted one-way, or dismissed), so the pair is not suggested again."""
+
+    __table_args__ = (db.UniqueConstraint("source", "target"),)
+    id = db.Column(db.Integer, primary_key=True)
+    source = db.Column(db.String(200), nullable=False)  # the words that found nothing useful
+    target = db.Column(db.String(200), nullable=False)  # the words whose result was opened
+    decision = db.Column(db.String(12), nullable=False)  # group | one_way | dismissed
+    decided_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    decided_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=True)
+
+
+def split_group(text: str) -> tuple[list[str], list[str]]:
+    """``"滚刷, 边刷 > 耗材"`` → (["滚刷", "边刷"], ["耗材"]); without ``>`` all words are on the
+    left and the right is empty (a two-way group)."""
+    left, arrow, right = (text or "").partition(">")
+    if not arrow:
+        return split_terms(left), []
+    return split_terms(left), [t for t in split_terms(right.replace(">", ","))
+                               if t not in split_terms(left)]
 
 
 def split_terms(text: str) -> list[str]:

@@ -1,57 +1,45 @@
-"""User text → query plan. User text is data, never Whoosh syntax, and nothing here raises.
+"""User text → query plan. User text is data, never engine syntax, and nothing here raises.
 
-The text is analysed with the same analyzer as the index, then grouped into *units* (one thing
-the user asked for: a Chinese word, a run of single characters that must stay together, an
-English word, a product code). Each unit is matched as it is and widened by:
+The text is folded and grouped into *units* (one thing the user asked for: a Chinese word, a
+run of single characters that must stay together, an English word, a product code). First the
+synonym map's members are found in it as phrases, longest first (``扫地机`` ``不回充``
+``charged twice``); each becomes one unit whose other ways to say it are alternatives. The rest
+is analysed with the index's analyzer. Each unit is matched as it is and widened by:
 
-* synonyms (trainer-managed groups, :mod:`kb_portal.search.synonyms`), weight 0.8;
+* synonyms (:mod:`kb_portal.search.synonyms`: the shipped lexicon below the trainers' groups),
+  weight 0.75–0.8; a member in the other language (English for a Chinese query and the reverse)
+  weighs 0.6, so an article in the agent's own words stays ahead;
 * the last unit as a prefix while the user is still typing, weight 0.6;
-* typo tolerance for Latin words the index does not know: one edit from 4 letters, two from 8
-  (plus swapped neighbours), weight 0.5.
+* typo tolerance for Latin words the index does not know (0.5), whose corrections also reach
+  their synonym groups;
+* for units the index does not contain, the fallbacks of :mod:`kb_portal.search.fallback`
+  (sub-words, homophones, character pairs, nearest codes), scored lower.
 
-Units the index cannot match at all, question words and function words become optional. The
-resulting :class:`~.engine.QueryPlan` is scored by the engine (``engine/combine.py``): "AND-ish"
-(with three or more units a document may miss one; documents with every unit rank first), with
-a bonus for matches in the title and the tags, and for the whole query as a phrase in the title.
+Spoken-question wrappers (``怎么办``, ``能不能``, ``是不是``, ``how do I``…), function words and
+units nothing in the index can match only add score: they never decide whether an article
+matches. The resulting :class:`~.engine.QueryPlan` is scored by the engine
+(``engine/combine.py``).
 """
 import logging
 import re
 from dataclasses import dataclass, field
 
 from ..textnorm import fold
-from .analysis import STOP_ZH
+from . import fallback, feedback
 from .engine import QueryPlan
+from .synonyms import Expansion
+from .units import MAX_CHARS, MAX_UNITS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
-MAX_CHARS = 200  # longer input is cut: nobody types more while a caller waits
-MAX_UNITS = 8
-W_SYNONYM, W_PREFIX, W_FUZZY = 0.8, 0.6, 0.5
-# How agents phrase questions; these words never decide whether an article is an answer.
-QUESTION_ZH = frozenset((
-    "怎么办", "怎么", "如何", "怎样", "多久", "多少", "多少钱", "什么", "为什么",
-    "哪里", "哪些", "是否", "能否", "可以", "吗", "呢", "么", "啥", "咋", "办",
-))
-QUESTION_EN = frozenset(("how", "what", "when", "who", "why", "where", "which", "do", "does",
-                         "can", "i", "we", "you", "my", "our", "should"))
-
-
-@dataclass
-class Unit:
-    """One thing the user asked for (see module docstring)."""
-
-    terms: list[str]  # one term, or several that must all match (pairs of characters, code parts)
-    kind: str  # "cjk" | "word" | "code"
-    raw: str  # what the user typed (folded), for prefixes, fuzzy matching and suggestions
-    joined: str = ""  # codes: the joined form ("e102")
-    optional: bool = False  # function words: never required
-
-    @property
-    def key(self) -> str:
-        """What synonym groups are looked up by."""
-        if self.kind == "code":
-            return self.joined
-        return self.raw if self.kind == "cjk" else self.terms[0]
+COMMON_SYNONYM = 0.2  # a synonym in more than this share of the articles is left out
+MAX_EXPANSIONS = 8  # synonyms per unit: the rarest-first cut keeps broad groups cheap
+W_PREFIX, W_FUZZY, W_OTHER_LANGUAGE = 0.6, 0.5, 0.6
+W_CODE_TYPED = 2.0
+W_PART = 0.3  # one word of a phrase alone
+W_BAG = 0.6  # a phrase's words found anywhere in an article, not necessarily together
+_SPACE_RE = re.compile(r"\s+")
+COMMON_SHARE = 0.5  # a unit in more than this share of the articles never decides a match
 
 
 @dataclass
@@ -73,6 +61,10 @@ class Built:
     highlight: Highlight
     folded: str
     plan: QueryPlan = field(default_factory=QueryPlan)
+    codes: dict = field(default_factory=dict)  # a code as typed → nearest existing codes
+    # what it was built with (the analyzer for synonyms' words, the homophone table)
+    analyzer: object = field(default=None, repr=False, compare=False)
+    homophones: object = field(default=None, repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -80,115 +72,160 @@ class Built:
         return not self.plan.required
 
 
-def units_of(text: str, analyzer) -> list[Unit]:
-    """Analyse ``text`` (query mode) and group the pieces into units."""
-    folded = fold(text[:MAX_CHARS])
-    units: list[Unit] = []
-    singles: list = []  # pending run of single CJK characters
-
-    def flush():
-        if singles:
-            raw = "".join(p.text for p in singles)
-            # Unknown words are indexed as pairs of neighbouring characters (analysis.py).
-            pairs = [raw[k:k + 2] for k in range(len(raw) - 1)] or [raw]
-            units.append(Unit(pairs, "cjk", raw, optional=raw in STOP_ZH or raw in QUESTION_ZH))
-            singles.clear()
-
-    pieces = list(analyzer.scan(folded, index=False))
-    i = 0
-    while i < len(pieces):
-        p = pieces[i]
-        if p.kind == "cjk" and len(p.text) == 1 and (not singles or singles[-1].end == p.start):
-            singles.append(p)
-        else:
-            flush()
-            if p.kind == "cjk" and len(p.text) == 1:
-                singles.append(p)
-            elif p.kind == "cjk":
-                units.append(Unit([p.text], "cjk", p.text, optional=p.text in QUESTION_ZH))
-            elif p.kind == "code":
-                parts = []
-                while i + 1 < len(pieces) and pieces[i + 1].kind == "part":
-                    i += 1
-                    parts.append(pieces[i].text)
-                units.append(Unit(parts or [p.text], "code", folded[p.start:p.end], p.text))
-            else:
-                units.append(Unit([p.text], "word", p.raw or p.text,
-                                  optional=p.raw in QUESTION_EN))
-        i += 1
-    flush()
-    return units[:MAX_UNITS]
+def _too_common(unit: Unit, vocab) -> bool:
+    """A single character, or a word in most articles, says too little to decide a match
+    (``不``, ``用``, ``客户`` in a centre's knowledge base): it adds score only."""
+    if unit.kind == "cjk" and len(unit.raw) == 1:
+        return True
+    if vocab is None or unit.kind == "phrase":
+        return False
+    # (A share says little in a handful of articles.)
+    return vocab.doc_count >= 20 and vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count
 
 
-def build(text: str, analyzer, snapshot=None, synonyms=None) -> Built:
-    """Build the query for ``text`` (with the index's vocabulary when ``snapshot`` is given).
-    Never raises: on any problem the result is empty."""
+def build(text: str, analyzer, snapshot=None, synonyms=None, homophones=None) -> Built:
+    """Build the query for ``text`` (with the index's vocabulary when ``snapshot`` is given;
+    ``homophones``: the app's :class:`~.fallback.Homophones`, none without). Never raises: on
+    any problem the result is empty."""
     try:
-        return _build(text or "", analyzer, snapshot, synonyms)
+        return _build(text or "", analyzer, snapshot, synonyms, homophones)
     except Exception:  # a query must never break the page; log and return nothing
         log.exception("could not build a query for %r", (text or "")[:100])
         return Built([], Highlight(), "")
 
 
-def _build(text: str, analyzer, snapshot, synonyms) -> Built:
-    units = units_of(text, analyzer)
+def _build(text: str, analyzer, snapshot, synonyms, homophones) -> Built:
+    synonyms = synonyms or None  # no groups (an empty map, or {}) is no synonyms
+    folded = fold(text[:MAX_CHARS])
+    units = phrase_units(folded, synonyms, analyzer)
     highlight = Highlight()
+    built = Built(units, highlight, folded, analyzer=analyzer, homophones=homophones)
     if not units:
-        return Built([], highlight, "")
+        return built
     vocab = Vocabulary.of(snapshot, analyzer) if snapshot is not None else None
     typing = bool(text) and not text[-1].isspace()
     required, optional = [], []
     for unit in units:
-        alts, known = _alternatives(unit, analyzer, vocab, synonyms,
-                                    typing and unit is units[-1], highlight)
-        # Function words, question words ("怎么办", "how") and words found nowhere in the
-        # index only add score: they must not turn a good answer into no answer.
-        (optional if unit.optional or not known else required).append((unit, alts))
+        last = typing and unit is units[-1]
+        if unit.kind == "phrase":
+            alts, known = _phrase_alternatives(unit, vocab, synonyms, last, built)
+        else:
+            alts, known = _alternatives(unit, vocab, synonyms, last, built)
+        weak = unit.optional or not known or _too_common(unit, vocab)
+        (optional if weak else required).append((unit, alts))
     if not required:
         required, optional = optional, []
-    plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
-                     _phrase([u for u, _ in required]))
-    return Built(units, highlight, fold(text[:MAX_CHARS]), plan)
+    if vocab is not None and len(required) > 1:  # product words match their models' codes
+        for unit, alts in required:
+            if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
+                texts = [unit.raw] + [e.text for e in unit.expansions]
+                codes = feedback.codes_for(snapshot, vocab, unit.raw, alts, texts)
+                if codes:
+                    alts.append((feedback.W_CODES, codes))
+    # An optional unit in a large share of the articles would only spread a little score
+    # over most of them, at the cost of reading its whole posting list: left out.
+    optional = [(u, alts) for u, alts in optional if not _everywhere(u, vocab)]
+    built.plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
+                      _phrase([u for u, _ in required]))
+    return built
 
 
-def _synonyms(unit: Unit, analyzer, synonyms, weight: float, highlight: Highlight,
-              vocab) -> tuple:
-    """Alternatives for the other members of ``unit``'s synonym groups; whether any exists."""
-    alts, known = [], False
-    for alt in synonyms.alternatives(unit) if synonyms is not None else ():
-        alt_units = units_of(alt, analyzer)
-        if alt_units:
-            alts.append((weight, alt_units))
-            known = known or vocab is None or all(vocab.present(u) for u in alt_units)
-            for u in alt_units:
-                _mark(u, highlight)
+def _everywhere(unit: Unit, vocab) -> bool:
+    return (vocab is not None and vocab.doc_count >= 200 and unit.kind != "phrase"
+            and vocab.frequency(unit) > COMMON_SYNONYM * vocab.doc_count)
+
+
+def _expansion_alternatives(expansions: list[Expansion], own_script_cjk: bool, vocab,
+                            built: Built) -> tuple[list, bool]:
+    """Alternatives for synonyms; whether any of them is in the index."""
+    alts, known, scored = [], False, []
+    for e in expansions:
+        alt_units = units_of(e.text, built.analyzer)
+        if not alt_units:
+            continue
+        present = vocab is None or all(vocab.present(u) for u in alt_units)
+        if not present:
+            continue  # nothing to find: costs nothing to leave out
+        rarity = max((vocab.frequency(u) for u in alt_units), default=0) if vocab else 0
+        if vocab is not None and vocab.doc_count >= 200 and \
+                rarity > COMMON_SYNONYM * vocab.doc_count:
+            continue  # a synonym in most articles finds nothing in particular, slowly
+        other_language = own_script_cjk == e.text.isascii()
+        weight = min(e.weight, W_OTHER_LANGUAGE) if other_language else e.weight
+        scored.append((rarity, weight, alt_units))
+    # The rarest members first: they say the most and cost the least to score.
+    for _rarity, weight, alt_units in sorted(scored, key=lambda s: s[0])[:MAX_EXPANSIONS]:
+        alts.append((weight, alt_units))
+        known = True
+        for u in alt_units:
+            _mark(u, built.highlight)
     return alts, known
 
 
-def _alternatives(unit: Unit, analyzer, vocab, synonyms, last: bool, highlight: Highlight):
+def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
+    """A synonym-map member found in the query: itself (all its words), its fallbacks when
+    the index lacks them, and the other members of its groups."""
+    alts, known = [], False
+    own = [u for u in unit.parts if not u.optional] or unit.parts
+    if own and (vocab is None or all(vocab.present(u) for u in own)):
+        alts.append((1.0 if len(own) == 1 else W_BAG, own))
+        known = True
+        for u in own:
+            _mark(u, built.highlight)
+    if len(own) > 1 and vocab is not None:
+        # Never stricter than its words typed apart: each may match alone, scored lower.
+        for part in own:
+            if not part.optional and vocab.present(part) and not _too_common(part, vocab):
+                alts.append((W_PART, [part]))
+                known = True
+                _mark(part, built.highlight)
+    if not known and vocab is not None:
+        for part in own:
+            more, found = _fallbacks(part, vocab, built)
+            alts += more
+            known = known or found
+    cjk = any(not u.raw.isascii() for u in unit.parts)
+    more, found = _expansion_alternatives(unit.expansions, cjk, vocab, built)
+    if last and vocab is not None and own and not known:
+        extra = vocab.prefix_terms(own[-1])
+        if extra:
+            alts.append((W_PREFIX, extra))
+            found = True
+    return alts + more, known or found
+
+
+def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
     """Every way to match one unit, and whether anything in the index can match it."""
-    alts = [(1.0, [unit])]
+    highlight = built.highlight
+    # A product or error code the agent typed is the surest sign of the answer.
+    alts = [(W_CODE_TYPED if fallback.is_code(unit.joined or unit.raw) else 1.0, [unit])]
     _mark(unit, highlight)
     known = vocab is None or vocab.present(unit)
-    more, found = _synonyms(unit, analyzer, synonyms, W_SYNONYM, highlight, vocab)
-    alts += more
-    known = known or found
     if vocab is None:
         return alts, known
     extra = vocab.prefix_terms(unit) if last else set()
-    # Typo tolerance only for words the index does not know: a correctly spelt word's
-    # neighbours are other words, and expanding them costs time and precision.
-    if unit.kind == "word" and not vocab.known(unit.raw):
+    if unit.kind == "word" and not vocab.known(unit.raw) and not (
+            synonyms is not None and synonyms.is_word(unit.raw)):
+        # Typo tolerance only for words the index does not know: a correctly spelt word's
+        # neighbours are other words, and expanding them costs time and precision.
         fuzzy = vocab.fuzzy_terms(unit.raw) - set(unit.terms) - extra
         if fuzzy:
             alts.append((W_FUZZY, fuzzy))
             highlight.latin |= fuzzy
-        if not vocab.present(unit):  # a misspelt word may be a synonym-group member
+        if not known and synonyms is not None:  # a misspelt word may be a synonym member
+            if not fuzzy and len(unit.raw) >= 4:
+                fuzzy = {built.analyzer.stem(w) for w in synonyms.near_words(unit.raw)}
             for stemmed in sorted(fuzzy):
-                more, _found = _synonyms(Unit([stemmed], "word", stemmed), analyzer, synonyms,
-                                         W_FUZZY * W_SYNONYM, highlight, vocab)
-                alts += more
+                more, _found = _expansion_alternatives(
+                    synonyms.expansions((stemmed,)), False, vocab, built)
+                alts += [(w * W_FUZZY / 0.75, what) for w, what in more]
         known = known or bool(fuzzy)
+    if not known or (len(unit.terms) > 1 and unit.kind == "cjk"):
+        # A run of characters the segmenter did not know may hold several words whose pairs
+        # never occur together: its parts may match on their own, scored lower.
+        more, found = _fallbacks(unit, vocab, built)
+        alts += more
+        known = known or found
     extra -= set(unit.terms)
     if extra:
         alts.append((W_PREFIX, extra))
@@ -196,6 +233,35 @@ def _alternatives(unit: Unit, analyzer, vocab, synonyms, last: bool, highlight: 
             highlight.add_text(t)
         known = True
     return alts, known
+
+
+def _fallbacks(unit: Unit, vocab, built: Built) -> tuple[list, bool]:
+    """Alternatives for a unit the index does not contain (see :mod:`fallback`)."""
+    alts = []
+    if unit.kind == "cjk" and len(unit.raw) >= 2:
+        freq = built.analyzer.jieba.FREQ
+        levels = ((fallback.W_SUBWORD, fallback.subwords(unit.raw, freq)),
+                  (fallback.W_HOMOPHONE, _homophones(unit.raw, built.homophones, freq)),
+                  (fallback.W_BIGRAM, fallback.bigrams(unit.raw)))
+        seen = set(unit.terms)
+        for weight, terms in levels:
+            found = {t for t in terms if t not in seen and vocab.present_term(t)}
+            seen |= found
+            if found:
+                alts.append((weight, found))
+                built.highlight.cjk |= found
+    elif unit.kind in ("code", "word") and fallback.is_code(unit.joined or unit.raw):
+        joined = unit.joined or unit.raw
+        near = fallback.near_codes(joined, vocab.code_candidates(joined))
+        if near:
+            alts.append((fallback.W_CODE, set(near)))
+            built.highlight.latin |= set(near)
+            built.codes[unit.raw] = near
+    return alts, bool(alts)
+
+
+def _homophones(raw: str, table, freq: dict) -> list[str]:
+    return list(table.variants(raw, freq)) if table is not None and len(raw) <= 4 else []
 
 
 def _mark(unit: Unit, highlight: Highlight) -> None:
@@ -209,12 +275,12 @@ def _mark(unit: Unit, highlight: Highlight) -> None:
 
 def _phrase(units: list[Unit]) -> list[str]:
     """The units' terms in order, when they form a phrase the title's positions can check."""
-    if len(units) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in units):
+    flat = []
+    for u in units:
+        flat.extend(u.parts if u.kind == "phrase" else [u])
+    if len(flat) < 2 or any(len(u.terms) != 1 and u.kind != "code" for u in flat):
         return []
-    return [u.joined if u.kind == "code" else u.terms[0] for u in units]
-
-
-_SPACE_RE = re.compile(r"\s+")
+    return [u.joined if u.kind == "code" else u.terms[0] for u in flat]
 
 
 def normalise(text: str) -> str:
@@ -222,4 +288,5 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
 
 
-__all__ = ["Built", "Highlight", "Unit", "build", "normalise", "units_of"]
+__all__ = ["MAX_UNITS", "QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Unit", "build",
+           "normalise", "units_of"]

@@ -21,8 +21,9 @@ from . import passages, searchlog
 from . import query as query_builder
 from .documents import tag_filter
 from .engine import IndexCorruptError
+from .fallback import edit_distance, respell
 from .state import search_state
-from .vocab import Vocabulary
+from .vocab import Vocabulary, common_prefix
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +141,16 @@ def _search(state, params: SearchParams) -> SearchResult:
     started = time.perf_counter()
     state.maybe_sync()
     snapshot = state.engine.snapshot()
-    built = query_builder.build(params.q, state.analyzer, snapshot, state.synonyms.current())
+    built = _build(state, params.q, snapshot)
     if built.empty:
         return SearchResult(params.q, 0, [], None, params.page, 1,
                             (time.perf_counter() - started) * 1000)
     filters = _filters(params)
     sort = "updated" if params.sort == "updated" else None
     top = params.page * params.limit
+    # Articles agents opened for this query rank a little higher (clicks.py; the engine
+    # applies it to documents that match only).
+    built.plan.boost = state.clicks.factors(query_builder.normalise(params.q))
     total, best = snapshot.run(built.plan, filters, sort, top)
     page_hits = best[(params.page - 1) * params.limit:top]
     found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
@@ -155,7 +159,7 @@ def _search(state, params: SearchParams) -> SearchResult:
     passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
-    if total <= FEW_HITS:
+    if _wants_correction(state, built, snapshot, total):
         result.did_you_mean = did_you_mean(state, built, snapshot, total, filters)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
@@ -197,26 +201,66 @@ def _hit(state, snapshot, ref: int, score: float, highlight) -> tuple[Hit, passa
                                  names[heading] if heading is not None else "")
 
 
+def _build(state, text: str, snapshot):
+    return query_builder.build(text, state.analyzer, snapshot, state.synonyms.current(),
+                               state.homophones)
+
+
 def did_you_mean(state, built, snapshot, total: int, filters) -> str | None:
-    """A corrected query when Latin words are unknown (or rare) and the corrected query finds
-    at least as much."""
+    """A corrected query: codes one character off become the nearest existing codes (their
+    articles are among the results already), unknown or rare Latin words the nearest indexed
+    word (offered when the corrected query finds at least as much)."""
     vocab = Vocabulary.of(snapshot, state.analyzer)
     text = built.folded
-    changed = False
+    changed = bool(built.codes)
+    unknown = False  # a corrected word was in no article: any answer beats that
+    for typed, near in built.codes.items():
+        text = text.replace(typed, respell(typed, near[0]), 1)
+    smap = state.synonyms.current()
     for unit in built.units:
-        if unit.kind != "word" or vocab.known(unit.raw) > max(1, total):
+        if not _latin_word(unit) or unit.raw in built.codes or \
+                vocab.known(unit.raw) > max(1, total):
             continue
-        better = vocab.correction(unit.raw)
-        if better and vocab.known(better) > vocab.known(unit.raw):
+        better = _correction(unit.raw, vocab, smap)
+        if better and (vocab.known(better) > vocab.known(unit.raw) or
+                       not vocab.known(unit.raw)):
             text = text.replace(unit.raw, better, 1)
             changed = True
-    if not changed:
+            unknown = unknown or not vocab.known(unit.raw)
+    if not changed or text == built.folded:
         return None
-    again = query_builder.build(text + " ", state.analyzer, snapshot, state.synonyms.current())
+    if built.codes:
+        return text
+    again = _build(state, text + " ", snapshot)
     if again.empty:
         return None
     found, _best = snapshot.run(again.plan, filters, top=1)
-    return text if found >= max(total, 1) else None
+    return text if found >= max(total, 1) or (unknown and found) else None
+
+
+def _correction(raw: str, vocab, smap) -> str | None:
+    """The index's nearest word or the lexicon's (``recal`` → ``recall``, which the lexicon
+    knows as 召回), whichever is nearer; then the longer shared beginning, then frequency."""
+    candidates = [w for w in (vocab.correction(raw), *smap.near_words(raw)) if w]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda w: (edit_distance(raw, w), -common_prefix(raw, w),
+                                          -vocab.known(w)))
+
+
+def _wants_correction(state, built, snapshot, total: int) -> bool:
+    """Few results, a code that does not exist, or a Latin word the index does not know."""
+    if total <= FEW_HITS or built.codes:
+        return True
+    vocab = Vocabulary.of(snapshot, state.analyzer)
+    return any(_latin_word(u) and not vocab.known(u.raw) for u in built.units)
+
+
+def _latin_word(unit) -> bool:
+    """A single Latin word as typed (also when it is a lexicon member: ``recal`` stems like
+    ``recall``)."""
+    return unit.kind == "word" or (unit.kind == "phrase" and unit.raw.isascii()
+                                   and unit.raw.isalpha())
 
 
 def log_search(user, params: SearchParams, result, source: str, session_key=None,

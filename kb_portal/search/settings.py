@@ -21,6 +21,10 @@ DEFAULTS = {
     "KB_SEARCH_STARTUP": "background",  # background | sync | off: the start-up reconcile
     "KB_SEARCH_USERDICT": "",  # an extra jieba word list for product names and house terms
     "KB_SEARCH_SYNONYM_SECONDS": "5",  # a worker keeps its copy of the synonym groups this long
+    "KB_SEARCH_LEXICON": "",  # the built-in lexicon: empty (shipped), a file path, or "off"
+    "KB_SEARCH_CLICK_BOOST": "on",  # on | off: articles opened for the same query rank higher
+    "KB_SEARCH_CLICK_BOOST_MAX": "0.2",  # the click boost's ceiling (share of the score)
+    "KB_SEARCH_CLICK_HALF_LIFE": "30",  # days after which a click counts half as much
 }
 
 
@@ -41,6 +45,10 @@ class SearchSettings:
     startup: str
     userdict: str
     synonym_seconds: float
+    lexicon: str  # "" (the shipped file), a path, or "off"
+    click_boost: bool
+    click_boost_max: float
+    click_half_life: float  # days
     bulk_procs: int
     in_background: bool  # servers repair and merge in threads; tests and commands wait
 
@@ -69,13 +77,19 @@ class SearchSettings:
             startup=_choice(cfg, "KB_SEARCH_STARTUP", STARTUP_MODES),
             userdict=str(cfg["KB_SEARCH_USERDICT"] or ""),
             synonym_seconds=_seconds(cfg, "KB_SEARCH_SYNONYM_SECONDS"),
+            lexicon=str(cfg["KB_SEARCH_LEXICON"] or "").strip(),
+            click_boost=_choice(cfg, "KB_SEARCH_CLICK_BOOST", ("on", "off")) == "on",
+            click_boost_max=_number(cfg, "KB_SEARCH_CLICK_BOOST_MAX", 0, 1),
+            click_half_life=_number(cfg, "KB_SEARCH_CLICK_HALF_LIFE", 0.1, 3650),
             bulk_procs=int(cfg.get("KB_BULK_PROCS", 1)),
             # Tests merge and sync in the request, so nothing runs after a test removed its
             # files.
             in_background=not app.testing,
         )
-        if settings.userdict and not Path(settings.userdict).is_file():
-            raise SettingError(f"KB_SEARCH_USERDICT: no such file {settings.userdict!r}")
+        for key, path in (("KB_SEARCH_USERDICT", settings.userdict),
+                          ("KB_SEARCH_LEXICON", settings.lexicon)):
+            if path and path.lower() != "off" and not Path(path).is_file():
+                raise SettingError(f"{key}: no such file {path!r}")
         return settings
 
 
@@ -86,6 +100,16 @@ def _seconds(cfg, key: str) -> float:
         raise SettingError(f"{key} must be a number of seconds, not {cfg[key]!r}") from None
     if not 0 <= value <= 86400:
         raise SettingError(f"{key} must be between 0 and 86400 seconds, not {value:g}")
+    return value
+
+
+def _number(cfg, key: str, low: float, high: float) -> float:
+    try:
+        value = float(cfg[key])
+    except (TypeError, ValueError):
+        raise SettingError(f"{key} must be a number, not {cfg[key]!r}") from None
+    if not low <= value <= high:
+        raise SettingError(f"{key} must be between {low:g} and {high:g}, not {value:g}")
     return value
 
 

@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import reconcile as rc
 from .analysis import Analyzer
+from .clicks import ClickBoost
 from .engine import MISSING, EngineError, IndexBusyError, IndexCorruptError, make_engine
+from .fallback import Homophones
 from .settings import SearchSettings
 from .snippets import Snippets
 from .synonyms import SynonymCache
@@ -31,7 +33,10 @@ class SearchState:
         self.settings = settings
         self.analyzer = Analyzer(settings.cache_dir, settings.userdict or None)
         self.snippets = Snippets(self.analyzer)
-        self.synonyms = SynonymCache(self.analyzer, settings.synonym_seconds)
+        self.synonyms = SynonymCache(settings.lexicon, settings.synonym_seconds)
+        self.clicks = ClickBoost(settings.click_boost, settings.click_boost_max,
+                                 settings.click_half_life)
+        self.homophones = Homophones()
         self.engine = make_engine(settings.engine, settings.index_dir, self.analyzer,
                                   lock_timeout=settings.lock_timeout,
                                   procs=settings.bulk_procs)
@@ -207,6 +212,9 @@ class SearchState:
     def start(self) -> None:
         """Start-up reconcile: in the background for servers (start stays fast), inline in
         tests and when ``KB_SEARCH_STARTUP=sync``; ``off`` skips it."""
+        if self.in_background:  # the homophone table (~1 s) is ready before a query needs it
+            threading.Thread(target=self.homophones.warm, args=(self.analyzer.jieba.FREQ,),
+                             name="kb-search-homophones", daemon=True).start()
         mode = self.settings.startup
         if mode == "off":
             return

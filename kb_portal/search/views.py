@@ -1,6 +1,6 @@
 """Search pages: results (works without JavaScript), result opening (click log), and the
 trainers' synonym and search-analytics pages. Thin: the work is in ``services.py``,
-``searchlog.py`` and ``synonyms.py``; each view commits once."""
+``searchlog.py``, ``synonym_services.py`` and ``suggestions.py``; each view commits once."""
 import logging
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,7 +24,8 @@ from .. import transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..kb.models import Category
-from . import drafts, gaps, searchlog, synonyms
+from . import drafts, gaps, searchlog, suggestions, synonym_services
+from .analysis import ANALYZER_VERSION
 from .models import SynonymGroup
 from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
 from .state import search_state
@@ -31,6 +33,20 @@ from .state import search_state
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 PERIODS = (1, 7, 30, 90)
+ANALYTICS_VIEWS = ("zero", "no_click", "top")
+# The lexicon's subjects (its "@ section" names) as trainers read them.
+LEXICON_SUBJECTS = {
+    "billing": _l("Billing and invoices"), "refunds": _l("Refunds, returns and exchanges"),
+    "delivery": _l("Delivery and logistics"), "orders": _l("Orders"),
+    "complaints": _l("Complaints and escalation"), "compensation": _l("Compensation"),
+    "warranty": _l("Warranty and repair"), "faults": _l("Device faults and resets"),
+    "network": _l("Network and connectivity"), "accounts": _l("Accounts and passwords"),
+    "privacy": _l("Privacy and personal data"), "marketing": _l("Marketing and outbound calls"),
+    "scheduling": _l("Scheduling, shifts and leave"), "quality": _l("Quality inspection"),
+    "kpi": _l("KPIs"), "conduct": _l("Service conduct"), "tickets": _l("Tickets"),
+    "channels": _l("Channels and regions"), "general": _l("General"),
+    "one-way": _l("Narrower words"),
+}
 
 
 @bp.route("/search")
@@ -132,50 +148,110 @@ def open_result():
 @bp.route("/search/synonyms")
 @require("trainer")
 def synonym_list():
-    """Trainers edit the synonym groups applied to every search."""
-    return render_template("search/synonyms.html", groups=synonyms.all_groups())
+    """Trainers' groups, suggestions mined from the search log, and the built-in lexicon."""
+    text = (request.args.get("q") or "")[:60]
+    section = (request.args.get("section") or "")[:40]
+    lexicon = search_state().synonyms.lexicon
+    return render_template(
+        "search/synonyms.html", groups=synonym_services.all_groups(),
+        suggestions=suggestions.mined(), lexicon=lexicon, sections=lexicon.sections(),
+        rows=synonym_services.lexicon_rows(text, section), q=text, section=section,
+        draft=(request.args.get("terms") or "")[:400], analyzer_version=ANALYZER_VERSION,
+        subjects=LEXICON_SUBJECTS)
+
+
+def _saved(action, success: str):
+    """Run a synonym service, commit or roll back, flash the outcome, back to the page."""
+    try:
+        action()
+    except synonym_services.SynonymError as exc:
+        transaction.rollback()
+        flash(synonym_error_message(exc), "error")
+    else:
+        transaction.commit()
+        # This worker's next search uses the edit at once (the others notice it within
+        # KB_SEARCH_SYNONYM_SECONDS).
+        search_state().synonyms.invalidate()
+        flash(success, "success")
+    back = {k: v[:60] for k in ("q", "section") if (v := request.form.get(k))}
+    return redirect(url_for("search.synonym_list", **back))
 
 
 @bp.post("/search/synonyms")
 @require("trainer")
 def synonym_create():
-    group = synonyms.save_group(request.form.get("terms", ""), current_user)
-    _commit_synonyms()
-    if group is None:
-        flash(_("A synonym group needs at least two words, separated by commas."), "error")
-    else:
-        flash(_("Synonym group added."), "success")
-    return redirect(url_for("search.synonym_list"))
+    return _saved(lambda: synonym_services.save_group(request.form.get("terms", ""),
+                                                      current_user), _("Synonym group added."))
 
 
 @bp.post("/search/synonyms/<int:group_id>")
 @require("trainer")
 def synonym_update(group_id: int):
-    """Save a group; ``delete`` (or fewer than two words) removes it.
+    """Save a group, or remove it with ``delete``.
 
     :raise 404: when there is no such group.
     """
     group = db.session.get(SynonymGroup, group_id) or abort(404)
-    text = "" if request.form.get("delete") else request.form.get("terms", "")
-    saved = synonyms.save_group(text, current_user, group)
-    _commit_synonyms()
-    flash(_("Synonym group saved.") if saved else _("Synonym group removed."), "success")
-    return redirect(url_for("search.synonym_list"))
+    if request.form.get("delete"):
+        removed = group.terms_text
+        return _saved(lambda: synonym_services.delete_group(group),
+                      _("Synonym group removed: %(words)s", words=removed))
+    return _saved(lambda: synonym_services.save_group(request.form.get("terms", ""),
+                                                      current_user, group),
+                  _("Synonym group saved."))
 
 
-def _commit_synonyms() -> None:
-    """Commit, and let this worker's next search use the edit at once (the others notice it
-    within ``KB_SEARCH_SYNONYM_SECONDS``)."""
-    transaction.commit()
-    search_state().synonyms.invalidate()
+@bp.post("/search/synonyms/built-in/<key>")
+@require("trainer")
+def lexicon_update(key: str):
+    """Switch a built-in group on or off, and set the words trainers added to it."""
+    enabled = request.form.get("enabled") == "1"
+    return _saved(lambda: synonym_services.set_lexicon_group(
+        key, enabled, request.form.get("extra", ""), current_user),
+        _("Built-in group saved.") if enabled else _("Built-in group switched off."))
+
+
+@bp.post("/search/synonyms/suggestions")
+@require("trainer")
+def suggestion_decide():
+    """Accept a mined pair as a group or one-way, or dismiss it."""
+    decision = request.form.get("decision", "")
+    source = (request.form.get("source") or "")[:200]
+    target = (request.form.get("target") or "")[:200]
+    done = {"group": _("Suggestion accepted as a synonym group."),
+            "one_way": _("Suggestion accepted as a one-way synonym."),
+            "dismissed": _("Suggestion dismissed.")}.get(decision, "")
+    return _saved(lambda: synonym_services.decide(source, target, decision, current_user),
+                  done)
+
+
+def synonym_error_message(exc) -> str:
+    """The trainer-facing wording of a :class:`synonym_services.SynonymError`."""
+    if isinstance(exc, synonym_services.DuplicateGroupError):
+        if exc.built_in:
+            return _("Nothing to add: the built-in group “%(group)s” already joins these "
+                     "words.", group=exc.existing)
+        return _("Nothing to add: the group “%(group)s” already joins these words.",
+                 group=exc.existing)
+    return {
+        "too_few": _("A synonym group needs at least two words, separated by commas."),
+        "too_many": _("A synonym group holds at most 40 words."),
+        "same_words": _("These words are the same once case, width and traditional or "
+                        "simplified characters are ignored."),
+        "unknown_group": _("There is no such built-in group."),
+    }.get(exc.code, _("That could not be saved."))
 
 
 @bp.route("/search/analytics")
 @require("trainer")
 def analytics():
-    """Top queries, queries without results and queries whose results nobody opened."""
+    """Queries without results, queries whose results nobody opened, and the top queries: one
+    list at a time (``view``), each row with what a trainer does about it."""
     days = request.args.get("days", 7, type=int)
     if days not in PERIODS:
         days = 7
+    view = request.args.get("view")
+    if view not in ANALYTICS_VIEWS:
+        view = "zero"
     return render_template("search/analytics.html", report=searchlog.report(days),
-                           periods=PERIODS)
+                           periods=PERIODS, view=view, views=ANALYTICS_VIEWS)

@@ -10,6 +10,7 @@ document: typos and prefixes are about what people type, not about stems.
 from collections import OrderedDict
 
 from .engine import MATCH_FIELD, WORDS_FIELD
+from .fallback import edit_distance
 
 MAX_EXPANSIONS = 8
 SCAN_LIMIT = 400  # lexicon entries looked at per prefix: bounds the work for one-letter prefixes
@@ -22,6 +23,8 @@ class Vocabulary:
     def __init__(self, snapshot, analyzer):
         self.snapshot = snapshot
         self.stem = analyzer.stem
+        self.doc_count = snapshot.doc_count()
+        self._df: dict[str, int] = {}
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
@@ -76,30 +79,73 @@ class Vocabulary:
         stems.discard(stem(raw))
         return self._frequent(MATCH_FIELD, stems)
 
+    def df(self, term: str) -> int:
+        """Documents with ``term`` in the match field (asked many times per query: synonyms,
+        fallbacks and feedback all check their terms)."""
+        found = self._df.get(term)
+        if found is None:
+            if len(self._df) > CACHE_SIZE * 4:
+                self._df.clear()
+            found = self._df[term] = self.snapshot.doc_frequency(MATCH_FIELD, term)
+        return found
+
     def present(self, unit) -> bool:
         """Whether the unit itself (all its terms, or its joined code) is in the index."""
-        def df(term):
-            return self.snapshot.doc_frequency(MATCH_FIELD, term) > 0
-
-        if unit.joined and df(unit.joined):
+        if unit.joined and self.df(unit.joined):
             return True
-        return all(df(t) for t in unit.terms)
+        return all(self.df(t) for t in unit.terms)
+
+    def present_term(self, term: str) -> bool:
+        """Whether one term occurs in the index."""
+        return self.df(term) > 0
+
+    def frequency(self, unit) -> int:
+        """In how many documents the unit's rarest term occurs (its joined form for codes)."""
+        if unit.joined:
+            return self.df(unit.joined)
+        return min((self.df(t) for t in unit.terms), default=0)
+
+    def code_candidates(self, joined: str) -> list[str]:
+        """Indexed terms within one edit of a code (two from 7 characters) that begin with
+        its first character, most frequent first: the codes it may be a typo of."""
+        maxdist = 2 if len(joined) >= 7 else 1
+
+        def near():
+            found = self.snapshot.near_terms(MATCH_FIELD, joined, maxdist)
+            return sorted(found, key=lambda t: -self.df(t))
+
+        return self._cached(("code", joined), near)
 
     def known(self, raw: str) -> int:
         """In how many documents the word ``raw`` appears."""
         return self.snapshot.doc_frequency(WORDS_FIELD, raw)
 
     def correction(self, raw: str) -> str | None:
-        """The most frequent indexed word closest to ``raw``, for "did you mean"."""
+        """The indexed word to offer for ``raw`` in "did you mean": the nearest by edit
+        distance (swaps count one), then the one sharing the longest beginning with what was
+        typed, then the most frequent — so ``recal`` gets ``recall``, never a frequent word
+        that merely lies as near (``real``) or nearer in letters but not in intent."""
         if len(raw) < 3 or not raw.isascii() or not raw.isalpha():
             return None
 
         def best():
-            for maxdist in (1, 2) if len(raw) >= 5 else (1,):
-                near = [w for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
-                        if w != raw]
-                if near:
-                    return self._frequent(WORDS_FIELD, near)[0]
-            return None
+            maxdist = 2 if len(raw) >= 5 else 1
+            near = [w for w in self.snapshot.near_terms(WORDS_FIELD, raw, maxdist)
+                    if w != raw and w.isalpha()]
+            if not near:
+                return None
+            return min(near, key=lambda w: (edit_distance(raw, w, maxdist),
+                                            -common_prefix(raw, w),
+                                            -self.known(w), w))
 
         return self._cached(("dym", raw), best)
+
+
+def common_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` begin with alike."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

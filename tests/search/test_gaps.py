@@ -13,8 +13,9 @@ from ..conftest import csrf_token
 @pytest.fixture
 def opened(app, users):
     """Agents searched in their own words and opened the return-shipping policy."""
-    # Written in other words than the agents', so their searches find nothing.
-    article = factories.article("return-shipping", "寄回费用规则", "质量问题来回邮费由公司承担。",
+    # Written in other words than the agents' (and than the lexicon's), so their searches
+    # find nothing.
+    article = factories.article("return-shipping", "责任划分规则", "质量问题由公司承担。",
                                 category="policy")
     heater = factories.article("heater-recall", "电暖器召回", "召回登记。", category="product")
     for query, target in (("退货运费谁出", article), ("退货的运费", article),
@@ -37,7 +38,7 @@ def test_similar_searches_lead_to_what_agents_opened_and_its_category(opened):
 def test_zero_result_page_offers_suggestions_and_the_report_form(opened, as_role):
     page = as_role("agent").get("/search?q=退货运费几天").get_data(as_text=True)
     assert 'id="zero-results"' in page
-    assert "寄回费用规则" in page and 'action="/search/report"' in page
+    assert "责任划分规则" in page and 'action="/search/report"' in page
     assert "/c/policy" in page
 
 
@@ -65,7 +66,7 @@ def test_reports_are_counted_per_query_shown_to_trainers_and_dismissed(app, as_r
         "q": "x", "csrf_token": csrf_token(agent, "/search")}).status_code == 403
 
 
-def test_content_health_lists_searched_articles_without_an_answer_card(app, users):
+def test_content_health_lists_searched_articles_without_an_answer_card(app, users, as_role):
     bare = factories.article("bare", "没有卡片", "正文")
     carded = factories.article("carded", "有卡片", "正文", answer="一句话答案。")
     blocks = factories.article("blocks", "有段落卡片", "## 一\n\n!!! answer\n    段落答案。")
@@ -74,3 +75,7 @@ def test_content_health_lists_searched_articles_without_an_answer_card(app, user
                                    clicked_article_id=article.id))
     db.session.commit()
     assert [(a.slug, n) for a, n in gaps.searched_without_card()] == [("bare", 2)]
+    page = as_role("trainer").get("/kb/health").get_data(as_text=True)
+    listed = page.split('id="no-answer-card"', 1)[1].split("</ul>", 1)[0]
+    assert "/a/bare/edit" in listed and "没有卡片" in listed
+    assert "/a/carded/edit" not in listed and "/a/blocks/edit" not in listed

@@ -82,14 +82,14 @@ def test_open_without_a_slug_goes_home(as_role):
 def test_trainer_edits_synonym_groups(as_role, articles):
     client = as_role("trainer")
     token = csrf_token(client, "/search/synonyms")
-    client.post("/search/synonyms", data={"terms": "退款, 退钱，refund", "csrf_token": token})
+    client.post("/search/synonyms", data={"terms": "退款, 银子回笼，refund", "csrf_token": token})
     group = db.session.scalar(select(SynonymGroup))
-    assert group.terms == ["退款", "退钱", "refund"]
-    page = as_role("agent").get("/search?q=退钱").get_data(as_text=True)
+    assert group.terms == ["退款", "银子回笼", "refund"]
+    page = as_role("agent").get("/search?q=银子回笼").get_data(as_text=True)
     assert "slug=refund-flow" in page
-    client.post(f"/search/synonyms/{group.id}", data={"terms": "退款, 退费",
+    client.post(f"/search/synonyms/{group.id}", data={"terms": "退款, 银子回来",
                                                      "csrf_token": token})
-    assert db.session.get(SynonymGroup, group.id).terms == ["退款", "退费"]
+    assert db.session.get(SynonymGroup, group.id).terms == ["退款", "银子回来"]
     client.post(f"/search/synonyms/{group.id}", data={"delete": "1", "csrf_token": token})
     assert db.session.get(SynonymGroup, group.id) is None
 
@@ -114,9 +114,17 @@ def test_analytics_shows_top_zero_result_and_unopened_queries(as_role, articles)
     for q in ("退款", "不存在的词语", "refund"):
         agent.get("/search", query_string={"q": q}).close()
     agent.get("/search/open?slug=returns-en&q=refund&rank=1")
-    page = as_role("trainer").get("/search/analytics?days=30").get_data(as_text=True)
-    zero = page.split("Queries without results")[1].split("Queries whose results")[0]
-    no_click = page.split("Queries whose results nobody opened")[1].split("Top queries")[0]
+    trainer = as_role("trainer")
+
+    def rows(view):
+        page = trainer.get(f"/search/analytics?days=30&view={view}").get_data(as_text=True)
+        return page.split("<tbody>")[1].split("</tbody>")[0]
+
+    zero, no_click, top = rows("zero"), rows("no_click"), rows("top")
     assert "不存在的词语" in zero and "退款" not in zero
     assert "退款" in no_click and "refund" not in no_click
+    assert all(q in top for q in ("退款", "不存在的词语", "refund"))
+    # every row says what to do about it
+    assert "Write an article" in zero and "title=%E4%B8%8D%E5%AD%98" in zero
+    assert "Add a synonym" in no_click and "See results" in no_click
     assert as_role("trainer").get("/search/analytics?days=bogus").status_code == 200

@@ -33,7 +33,7 @@ MISSING = "is missing"  # the reason on a first start (not a problem: logged as 
 
 
 class BaseSnapshot(Snapshot):
-    """One Whoosh searcher (one generation). Engines add :meth:`alternatives`."""
+    """One Whoosh searcher (one generation). Engines add :meth:`alternative`."""
 
     def __init__(self, engine: "WhooshEngine", searcher):
         self.engine = engine
@@ -42,9 +42,15 @@ class BaseSnapshot(Snapshot):
         self._memo: dict = {}
 
     # -- what engines provide -------------------------------------------------------------
-    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
-        """``{ref: score}`` of one unit's alternatives in ``field`` (see ``combine.py``)."""
+    def alternative(self, what, field: str) -> dict[int, float]:
+        """``{ref: score}`` of one alternative of a unit in ``field``: a set of terms (any,
+        scores summed) or a list of matches (all, summed); see ``combine.py``."""
         raise NotImplementedError
+
+    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
+        """``{ref: score}`` of one unit's ``(weight, what)`` alternatives (``combine.dismax``)."""
+        return combine.dismax((weight * factor, self.alternative(what, field))
+                              for weight, what in alts)
 
     def _fingerprint(self) -> tuple[int, int]:
         count = total = 0
@@ -99,6 +105,16 @@ class BaseSnapshot(Snapshot):
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self.reader.doc_frequency(field, term)
+
+    def refs_with(self, field: str, term: str) -> list[int]:
+        with self.engine.reading():
+            if (field, term) not in self.reader:
+                return []
+            return [d for d in self.reader.postings(field, term).all_ids()
+                    if not self.reader.is_deleted(d)]
+
+    def ref_of(self, doc_id: int) -> int | None:
+        return self.searcher.document_number(id=str(doc_id))
 
     def prefix_terms(self, field: str, prefix: str, limit: int, scan: int) -> list[str]:
         # iter_prefix hands over each term's statistics, so ranking costs no extra look-ups.

@@ -1,14 +1,22 @@
 """How a query plan is scored, for both engines: BM25 per term, units combined AND-ish.
 
-An engine supplies one thing, :meth:`alternatives` — ``{ref: score}`` of one unit's
-alternatives in one field, BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + ½)/(df + ½)),
-lengths as Whoosh stores them) — and this module does the rest the same way for both:
+An engine supplies one thing, :meth:`alternative` — ``{ref: score}`` of one alternative of a
+unit in one field, BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + ½)/(df + ½)), lengths as
+Whoosh stores them; the terms of a set summed, the units of a list all required and summed) —
+and this module does the rest the same way for both:
 
+* a unit scores its best alternative (times its weight) plus :data:`TIE` of the others
+  (:func:`dismax`): a document that says one thing five ways (an overview naming a product in
+  every synonym) must not outrank the one that answers the rest of the question;
 * one unit must match; with two either may; with three or more a document may miss one, and
   documents with every unit rank first (a missing unit costs a share of the score);
 * filters keep only the allowed documents;
 * optional units add to the documents that matched, and so do matches of the required units
-  in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`);
+  in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`) — the latter only for
+  documents that matched every unit, when any did: when no article has both the product and
+  the problem the caller named, the one titled with the product must not outrank the one that
+  covers the problem;
+* the plan's ``boost`` (clicks) multiplies the score of documents that matched;
 * the query as a phrase in the title (slop 2) multiplies the score by 1.3;
 * the best ``top`` by score, or by a sort column with the score breaking ties.
 """
@@ -23,6 +31,28 @@ from .schema import BONUS_FIELDS, MATCH_FIELD
 
 K1, B = 1.2, 0.75
 PHRASE_BONUS = 1.3
+TIE = 0.2  # share of a unit's other matching alternatives added to its best one
+
+
+def dismax(scored) -> dict[int, float]:
+    """``scored``: ``(weight, {ref: score})`` per alternative. Per document, the best weighted
+    score plus :data:`TIE` times the sum of the others."""
+    best: dict[int, float] = {}
+    rest: dict[int, float] = {}
+    for weight, scores in scored:
+        for d, sc in scores.items():
+            sc *= weight
+            old = best.get(d)
+            if old is None:
+                best[d] = sc
+            elif sc > old:
+                rest[d] = rest.get(d, 0.0) + old
+                best[d] = sc
+            else:
+                rest[d] = rest.get(d, 0.0) + sc
+    for d, sc in rest.items():
+        best[d] += TIE * sc
+    return best
 
 
 def all_of(parts: list[dict]) -> dict[int, float]:
@@ -38,18 +68,19 @@ def add(into: dict, scores: dict, weight: float) -> None:
         into[d] = into.get(d, 0.0) + s * weight
 
 
-def and_ish(units: list[dict]) -> dict[int, float]:
-    """Combine the units' scores (see the module docstring)."""
+def and_ish(units: list[dict]) -> tuple[dict[int, float], set | None]:
+    """Combine the units' scores (see the module docstring); also the documents that matched
+    every unit (None: with one unit, all did)."""
     n = len(units)
     if n == 1:
-        return dict(units[0])
+        return dict(units[0]), None
     need = 1 if n == 2 else n - 1
     counts = Counter(chain.from_iterable(units))
     totals = {}
     for d, c in counts.items():
         if c >= need:
             totals[d] = sum(u[d] for u in units if d in u) * (1 + c) / (1 + n)
-    return totals
+    return totals, {d for d, c in counts.items() if c == n}
 
 
 def allowed_refs(searcher, filters: dict | None) -> set[int] | None:
@@ -65,7 +96,7 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
     units = [snapshot.alternatives(alts, MATCH_FIELD) for alts in plan.required]
     if not units:
         return 0, []
-    totals = and_ish(units)
+    totals, complete = and_ish(units)
     if allowed is not None:
         totals = {d: s for d, s in totals.items() if d in allowed}
     if not totals:
@@ -74,11 +105,16 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
         for d, s in snapshot.alternatives(alts, MATCH_FIELD).items():
             if d in totals:
                 totals[d] += s
-    for field, factor in BONUS_FIELDS.items():
-        for alts in plan.required:
-            for d, s in snapshot.alternatives(alts, field, factor).items():
-                if d in totals:
-                    totals[d] += s
+    if complete is None or complete:  # no title or tags bonus when no document has it all
+        for field, factor in BONUS_FIELDS.items():
+            for alts in plan.required:
+                for d, s in snapshot.alternatives(alts, field, factor).items():
+                    if d in totals and (complete is None or d in complete):
+                        totals[d] += s
+    for doc_id, factor in plan.boost.items():  # clicks: only what matched anyway
+        d = snapshot.ref_of(doc_id)
+        if d in totals:
+            totals[d] *= factor
     if plan.phrase:  # the query as a phrase in the title (the title keeps positions)
         for d in snapshot.searcher.docs_for_query(Phrase("title", plan.phrase, slop=2)):
             if d in totals:

@@ -11,7 +11,8 @@ Whoosh stays behind ``engine/``.
   sees it, add / replace / delete documents, add many (on several cores where the engine can).
 * :class:`Snapshot` — one generation of the index, never changing under the reader: its state
   and fingerprint, running a query plan with filters and a top-k, vocabulary look-ups
-  (prefixes, typo candidates, frequencies), the stored text snippets are cut from.
+  (prefixes, typo candidates, document frequencies, the documents of a rare term), the stored
+  text snippets are cut from.
 
 A *document* is a dict of the fields in :mod:`.schema`; documents are identified by their
 integer ``id`` and carry the revision ``rev`` they were built from (the state is
@@ -151,6 +152,15 @@ class Snapshot(ABC):
     @abstractmethod
     def doc_frequency(self, field: str, term: str) -> int:
         """In how many documents ``term`` occurs in ``field`` (deleted ones may count)."""
+
+    @abstractmethod
+    def refs_with(self, field: str, term: str) -> list[int]:
+        """The live documents with ``term`` in ``field`` (meant for rare terms: the product
+        reads the titles of the few articles that name a product)."""
+
+    @abstractmethod
+    def ref_of(self, doc_id: int) -> int | None:
+        """The reference of the live document with this ``id`` (None when there is none)."""
 
     @abstractmethod
     def prefix_terms(self, field: str, prefix: str, limit: int, scan: int) -> list[str]:

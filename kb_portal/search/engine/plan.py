@@ -8,12 +8,14 @@ A plan is a list of *units* (one thing the user asked for), each a list of alter
   words). A match is its ``terms`` (all in the document, scores summed) plus, for codes, a
   ``joined`` form (``e102``) whose score is added wherever it occurs.
 
-How units combine is part of the engine contract, so both engines rank alike (see
-``engine/combine.py``): with one unit it must match; with two either may; with three or more a
-document may miss one, and a missing unit costs a share of the score. ``optional`` units add
-score to documents that matched; ``phrase`` (terms in order) earns a bonus when it occurs in
-the title. Any object with ``terms`` and ``joined`` attributes is a match (the query
-builder's ``Unit`` is one).
+How alternatives and units combine is part of the engine contract, so both engines rank alike
+(see ``engine/combine.py``): a unit scores its best alternative plus a fifth of the others
+(disjunction-max with a tie-break); with one unit it must match; with two either may; with
+three or more a document may miss one, and a missing unit costs a share of the score.
+``optional`` units add score to documents that matched; ``phrase`` (terms in order) earns a
+bonus when it occurs in the title; ``boost`` (document ``id`` → factor, the click boost)
+multiplies the score of documents that matched anyway — it never adds one. Any object with
+``terms`` and ``joined`` attributes is a match (the query builder's ``Unit`` is one).
 """
 from dataclasses import dataclass, field
 
@@ -33,3 +35,4 @@ class QueryPlan:
     required: list = field(default_factory=list)
     optional: list = field(default_factory=list)
     phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
+    boost: dict = field(default_factory=dict)  # document id → factor ≥ 1 (only if matched)

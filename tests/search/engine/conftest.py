@@ -12,19 +12,20 @@ from pathlib import Path
 import pytest
 
 from kb_portal.kb.files import read_article_file
+from kb_portal.search import lexicon
 from kb_portal.search.documents import Source, document
 from kb_portal.search.engine import ENGINES, make_engine
-from kb_portal.search.models import split_terms
 from kb_portal.search.snippets import Snippets
-from kb_portal.search.synonyms import STARTER_GROUPS, SynonymMap
+from kb_portal.search.synonyms import build_map
 
 ROOT = Path(__file__).resolve().parents[3]
 UPDATED = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
-def synonyms(analyzer):
-    return SynonymMap([split_terms(text) for text in STARTER_GROUPS], analyzer)
+def synonyms():
+    """The shipped lexicon, as an app without trainers' groups uses it."""
+    return build_map(lexicon.load(lexicon.LEXICON_FILE))
 
 
 def source(n: int, slug: str, title: str, body: str, category: str = "sop",

@@ -107,6 +107,39 @@ def test_units_combine_and_ish_with_codes_synonyms_and_phrases(filled):
     assert snapshot.run(plan("roller", "brush", phrase=["roller", "brush"]))[0] == 1
 
 
+def test_a_unit_scores_its_best_alternative_plus_a_fifth_of_the_others(filled):
+    snapshot = filled.snapshot()
+    ref = snapshot.ref_of(4)  # callback: 退款 and 投诉 both occur
+    alone = snapshot.alternatives([(1.0, {"退款"})], "text")[ref]
+    other = snapshot.alternatives([(0.5, {"投诉"})], "text")[ref]
+    both = snapshot.alternatives([(1.0, {"退款"}), (0.5, {"投诉"})], "text")[ref]
+    assert both == pytest.approx(max(alone, other) + 0.2 * min(alone, other))
+    summed = snapshot.alternatives([(1.0, {"退款", "投诉"})], "text")[ref]  # one alternative
+    assert summed == pytest.approx(alone + 2 * other)
+
+
+def test_the_boost_multiplies_matched_documents_only(filled):
+    snapshot = filled.snapshot()
+    plain = {ref: score for score, ref in snapshot.run(plan("退款"))[1]}
+    boosted = plan("退款")
+    boosted.boost = {4: 1.2, 3: 1.2}  # callback matches; codes does not
+    total, best = snapshot.run(boosted)
+    assert total == 2 and snapshot.ref_of(3) not in {ref for _s, ref in best}
+    callback = snapshot.ref_of(4)
+    assert {ref: s for s, ref in best}[callback] == pytest.approx(1.2 * plain[callback])
+    assert snapshot.ref_of(99) is None
+
+
+def test_the_title_bonus_goes_to_documents_with_every_unit(filled):
+    snapshot = filled.snapshot()
+    # 退款 is in refund's title, but only callback has 投诉 too: no title bonus for refund
+    total, best = snapshot.run(plan("退款", "投诉"))
+    scores = {snapshot.stored(ref)["slug"]: s for s, ref in best}
+    body_only = QueryPlan([[(1.0, [Match(("退款",))])], [(1.0, [Match(("投诉",))])]])
+    assert scores["callback"] > scores["refund"] and total == 2
+    assert snapshot.run(body_only)[0] == 2
+
+
 def test_stored_fields_are_the_snippets_source(filled):
     snapshot = filled.snapshot()
     ref = snapshot.run(plan("退款"))[1][0][1]
@@ -123,6 +156,8 @@ def test_vocabulary_look_ups(filled):
     assert "refunds" in snapshot.near_terms("words", "refunds", 1)
     assert "refunds" in snapshot.near_terms("words", "refunts", 1)
     assert snapshot.prefix_terms("text", "退", 8, 400)[0] == "退款"
+    titled = [snapshot.stored(ref)["slug"] for ref in snapshot.refs_with("title", "退款")]
+    assert titled == ["refund"] and snapshot.refs_with("title", "nowhere") == []
 
 
 def test_small_segments_are_merged(filled, build):

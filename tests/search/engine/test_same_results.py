@@ -8,6 +8,7 @@ either order.
 """
 import pytest
 
+from bench.callers_queries import QUERIES as CALLERS
 from bench.relevance_queries import QUERIES
 from kb_portal.search import query as query_builder
 
@@ -50,14 +51,15 @@ def generated(tmp_path_factory, analyzer, build, corpus_sources):
 
 
 def test_same_ranking_on_the_demo_articles(demo, analyzer, synonyms):
+    """Both relevance suites, through the shipped lexicon (synonyms, fallbacks, codes)."""
     fast, reference = demo
     compared = 0
-    for _kind, text, _answers in QUERIES:
+    for _kind, text, _answers in QUERIES + CALLERS:
         for typed in (text, text + " "):  # still typing (prefixes) and finished
             assert ranked(fast, analyzer, synonyms, typed) == \
                 ranked(reference, analyzer, synonyms, typed), typed
             compared += 1
-    assert compared == 2 * len(QUERIES)
+    assert compared == 2 * len(QUERIES + CALLERS)
 
 
 def test_same_ranking_with_filters_and_sorting_on_the_demo_articles(demo, analyzer, synonyms):

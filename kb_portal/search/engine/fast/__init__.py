@@ -25,8 +25,8 @@ CACHE_SEGMENTS = 256  # per-segment cache entries kept (segments come and go wit
 
 
 class FastSnapshot(BaseSnapshot):
-    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
-        return self.memo("scorer", Scorer).alternatives(alts, field, factor)
+    def alternative(self, what, field: str) -> dict[int, float]:
+        return self.memo("scorer", Scorer).alternative(what, field)
 
     def _fingerprint(self) -> tuple[int, int]:
         """A segment never changes except for deletions, so its (documents, sum of revisions)

@@ -91,16 +91,14 @@ class Scorer:
             add(scores, self.term(field, unit.joined), 1.0)
         return scores
 
-    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
-        """Sum of a unit's alternatives, each times its weight."""
-        scores: dict[int, float] = {}
-        for weight, what in alts:
-            if isinstance(what, set):
-                for text in what:
-                    add(scores, self.term(field, text), weight * factor)
-            else:
-                add(scores, all_of([self.unit(u, field) for u in what]), weight * factor)
-        return scores
+    def alternative(self, what, field: str) -> dict[int, float]:
+        """One alternative: any of a set of terms (summed), or all of a list of matches."""
+        if isinstance(what, set):
+            scores: dict[int, float] = {}
+            for text in what:
+                add(scores, self.term(field, text), 1.0)
+            return scores
+        return all_of([self.unit(u, field) for u in what])
 
 
 def _leaf(matcher):

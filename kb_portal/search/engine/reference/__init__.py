@@ -1,12 +1,13 @@
 """The reference engine: stock Whoosh, public interface only.
 
 Its own writer (Whoosh's ``SegmentWriter`` with the W3 codec and Whoosh's own ``TEXT`` and
-``KEYWORD`` fields, one process) and its own matcher (each unit's alternatives become a Whoosh
-query — ``Or`` of boosted ``And``/``Term`` — scored by Whoosh's matcher tree with a
-:class:`KbBM25` weighting, Whoosh's documented extension point). It is slower, and exists so
-that the fast engine can be checked against something plain: ``tests/search/engine`` runs the
-same suite on both and compares their ranked results on the demo content and on a generated
-corpus.
+``KEYWORD`` fields, one process) and its own matcher (each alternative of a unit becomes a
+Whoosh query — ``Or`` of ``Term`` for a set, ``And`` of the units' queries for a list — scored
+by Whoosh's matcher tree with a :class:`KbBM25` weighting, Whoosh's documented extension
+point; ``combine.dismax`` weighs and combines them, as for the fast engine). It is slower,
+and exists so that the fast engine can be checked against something plain:
+``tests/search/engine`` runs the same suite on both and compares their ranked results on the
+demo content and on a generated corpus.
 """
 import math
 
@@ -56,22 +57,18 @@ def unit_query(unit, field: str):
     return Or([query, Term(field, unit.joined)]) if unit.joined else query
 
 
-def alternatives_query(alts, field: str, factor: float = 1.0):
-    clauses = []
-    for weight, what in alts:
-        boost = weight * factor
-        if isinstance(what, set):
-            clauses.extend(Term(field, text, boost=boost) for text in sorted(what))
-        elif what:
-            units = [unit_query(u, field) for u in what]
-            clauses.append(And(units, boost=boost) if len(units) > 1
-                           else units[0].with_boost(boost))
-    return Or(clauses) if clauses else None
+def alternative_query(what, field: str):
+    """Any term of a set (scores summed), or every unit of a list (summed); None: nothing."""
+    if isinstance(what, set):
+        terms = [Term(field, text) for text in sorted(what)]
+        return Or(terms) if len(terms) > 1 else (terms[0] if terms else None)
+    units = [unit_query(u, field) for u in what]
+    return And(units) if len(units) > 1 else (units[0] if units else None)
 
 
 class ReferenceSnapshot(BaseSnapshot):
-    def alternatives(self, alts, field: str, factor: float = 1.0) -> dict[int, float]:
-        query = alternatives_query(alts, field, factor)
+    def alternative(self, what, field: str) -> dict[int, float]:
+        query = alternative_query(what, field)
         scores: dict[int, float] = {}
         if query is None:
             return scores

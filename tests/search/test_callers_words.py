@@ -1,0 +1,103 @@
+"""Never empty while an answer exists: each fallback level, spoken-question wrappers,
+cross-language through the lexicon, code tolerance and "did you mean"."""
+import pytest
+
+from kb_portal.search import fallback
+from kb_portal.search.query import build
+from kb_portal.search.state import search_state
+from tests import factories
+
+from .helpers import run, slugs
+
+
+@pytest.fixture
+def corpus(app):
+    factories.article("invoice", "发票抬头修改", "发票抬头写错时可以申请重开发票。",
+                      category="policy")
+    factories.article("refund", "退款到账时限", "退款在仓库收货后三个工作日内原路退回。",
+                      category="policy")
+    factories.article("faults", "YF-S2 故障代码",
+                      "E-108 充电异常：擦拭充电触片。E-109 主电机故障。", category="product",
+                      tags=["YF-S2"])
+    factories.article("overview", "YF-S2 扫地机器人介绍", "扫地机器人的价格与参数。",
+                      category="product", tags=["YF-S2", "扫地机器人"])
+    factories.article("filters", "CJ-W5 filter guide", "Replace the CJ-W5 filter every year.",
+                      category="product", language="en")
+    factories.article("recall", "Heater recall", "Some heaters are recalled: check the batch.",
+                      category="product", language="en")
+    factories.article("hotline", "台湾客服专线", "台湾客服专线 0800-021-688 每日服务。")
+
+
+def test_a_word_the_index_never_saw_falls_back_to_its_sub_words(corpus):
+    # jieba keeps 开发票 as one word; the articles only have 发票 and 开
+    built = build("开发票抬头写错了能改吗", search_state().analyzer)
+    assert built.units  # builds without an index
+    assert slugs("开发票抬头写错了能改吗")[:1] == ["invoice"]
+
+
+def test_then_to_homophones_of_a_mistyped_character(corpus):
+    assert "退宽" not in fallback.subwords("退宽", search_state().analyzer.jieba.FREQ)
+    assert slugs("退宽")[:1] == ["refund"]  # 宽 for 款: same pinyin
+
+
+def test_then_to_character_pairs(corpus):
+    # no dictionary word inside, no homophone: the pairs 抬头/头修 that occur still match
+    assert "invoice" in slugs("抬头修理厂")
+
+
+def test_the_fallbacks_score_below_the_word_itself(corpus):
+    factories.article("exact", "开发票须知", "开发票的流程。")
+    assert slugs("开发票")[0] == "exact"
+
+
+def test_spoken_question_wrappers_never_decide_a_match(corpus):
+    bare = slugs("退款")
+    for spoken in ("退款怎么办", "退款能不能", "可不可以退款", "退款是不是", "请问退款呢",
+                   "how do I refund"):
+        assert slugs(spoken)[:1] == bare[:1], spoken
+    assert slugs("怎么办") == slugs("能不能") == []  # a wrapper alone matches nothing
+
+
+def test_sharing_words_or_characters_never_gives_an_empty_page(corpus):
+    for q in ("发票抬头写错了能改吗", "抬头错了", "到账要几天", "扫地机不充电怎么办"):
+        assert run(q).total > 0, q
+    assert run("完全无关的天气预报").total == 0  # sharing nothing still finds nothing
+
+
+def test_cross_language_through_the_lexicons_english_members(corpus):
+    assert slugs("滤芯")[:1] == ["filters"]  # Chinese query, English article
+    assert slugs("召回")[:1] == ["recall"]
+    assert slugs("refund")[:1] == ["refund"]  # English query, Chinese article
+    assert slugs("invoice title")[:1] == ["invoice"]
+
+
+def test_a_product_word_finds_the_articles_of_its_model(corpus):
+    # the fault article never says 扫地机; the overview, titled with it, names the model
+    assert slugs("扫地机 充电异常")[:1] == ["faults"]
+
+
+@pytest.mark.parametrize("typed, shown, slug", [
+    ("yf-s3", "yf-s2", "faults"), ("E-1O9", "e-109", "faults"), ("cjw6", "cjw5", "filters"),
+    ("0800-021-668", "0800-021-688", "hotline")])
+def test_a_code_one_character_off_finds_the_nearest_code(corpus, typed, shown, slug):
+    result = run(typed)
+    assert result.did_you_mean == shown
+    assert slug in [h.slug for h in result.results]
+
+
+def test_an_exact_code_is_not_corrected(corpus):
+    result = run("E-109")
+    assert result.did_you_mean is None and result.results[0].slug == "faults"
+
+
+def test_did_you_mean_for_latin_words_weighs_distance_then_frequency(corpus):
+    factories.article("read", "Reading list", "read read read real real " * 20, language="en")
+    assert run("recal").did_you_mean == "recall"  # not the frequent "read" or "real"
+    assert run("heatr").did_you_mean == "heater"
+
+
+def test_edit_distance_counts_a_swap_as_one():
+    assert fallback.edit_distance("refnud", "refund") == 1
+    assert fallback.edit_distance("e1o9", "e109") == 1
+    assert fallback.edit_distance("abc", "xyz", limit=1) == 2  # stops early, above the limit
+    assert fallback.respell("yf-s3", "yfs2") == "yf-s2"
