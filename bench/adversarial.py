@@ -42,7 +42,7 @@ from ops.cluster import Portal, Postgres
 
 from . import adversarial_index as index_cases
 from . import webflow
-from .htmlforms import editor_form
+from .htmlforms import editor_form, new_article_form
 
 HANG_SECONDS = 5.0
 PASSWORD = "adversarial bench pw 7"
@@ -144,15 +144,17 @@ class Context:
                 "WHERE a.slug = :slug"), {"slug": slug}).scalar_one()
         return head_id, body, count
 
-    def save_all_at_once(self, entries, slug: str = SLUG) -> list:
-        """POST every (session, form) to the editor at the same instant (a barrier)."""
+    def save_all_at_once(self, entries, slug: str = SLUG, path: str | None = None) -> list:
+        """POST every (session, form) to the editor of ``slug`` (or to ``path``) at the same
+        instant (a barrier)."""
         barrier = threading.Barrier(len(entries))
         responses = [None] * len(entries)
+        url = self.url + (path or f"/a/{slug}/edit")
 
         def run(i, session, form):
             barrier.wait()
             responses[i] = self.send(lambda: session.post(
-                f"{self.url}/a/{slug}/edit", data=form, allow_redirects=False, timeout=120))
+                url, data=form, allow_redirects=False, timeout=120))
 
         threads = [threading.Thread(target=run, args=(i, s, f))
                    for i, (s, f) in enumerate(entries)]
@@ -194,7 +196,7 @@ def races(ctx: Context) -> None:
 
 def retries(ctx: Context) -> None:
     """A save sent twice — one after the other, and both at once (a retry racing the
-    original): the second must add nothing."""
+    original): the second must add nothing; likewise a new article's create."""
     session = ctx.session(TRAINERS[0])
     for n in range(max(1, ctx.args.rounds // 4)):
         for together in (False, True):
@@ -213,6 +215,25 @@ def retries(ctx: Context) -> None:
                                            for a in answers):
                 ctx.counts.lost_edits += 1
                 ctx.note(f"retry {n}: answers {[a and a.status_code for a in answers]}")
+        created_twice(ctx, session, n)
+
+
+def created_twice(ctx: Context, session, n: int) -> None:
+    """A new article's create sent twice at once (its response lost, the browser retried):
+    one article, both answers the editor of it."""
+    title = f"重试新建 {n}：{time.time_ns()}"
+    form = new_article_form(session, ctx.url)
+    form.update(title=title, slug=f"retry-create-{time.time_ns()}", body="新文章正文。\n",
+                note="retry create")
+    answers = ctx.save_all_at_once([(session, form), (session, dict(form))], path="/kb/new")
+    with ctx.engine.connect() as conn:
+        made = conn.execute(text("SELECT count(*) FROM revision WHERE title = :t"),
+                            {"t": title}).scalar_one()
+    ctx.counts.duplicates += max(0, made - 1)
+    codes = [a and a.status_code for a in answers]
+    if made != 1 or codes != [302, 302]:  # a refused retry tells the writer a create failed
+        ctx.counts.lost_edits += made == 0 or codes != [302, 302]
+        ctx.note(f"retried create {n}: answers {codes}, articles {made}")
 
 
 def bodies(ctx: Context) -> None:

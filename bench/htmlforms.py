@@ -60,3 +60,8 @@ def editor_form(session, base: str, slug: str) -> dict[str, str]:
     """Every field of the editor for ``slug`` as the browser would send it (incl. the CSRF
     token, the base revision and the editing session's idempotency key)."""
     return read_form(session.get(f"{base}/a/{slug}/edit", timeout=60).text, "editor-form")
+
+
+def new_article_form(session, base: str) -> dict[str, str]:
+    """Every field of the new-article editor (with its editing session's idempotency key)."""
+    return read_form(session.get(f"{base}/kb/new", timeout=60).text, "editor-form")

@@ -1,19 +1,22 @@
 """The database's ground rules (kb_portal/database.py, issue 11 point 13): the SQLite file is
-private, every connection runs in WAL mode with a busy timeout, and a reader holding a
-transaction open no longer makes a search-log write fail with "database is locked"."""
+private, every connection runs in WAL mode with a busy timeout, a reader holding a
+transaction open no longer makes a search-log write fail with "database is locked", and a
+write that still meets the lock (a writer longer than the timeout) is retried."""
 import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from kb_portal import create_app
 from kb_portal.config import TestConfig
 from kb_portal.database import sqlite_path
 from kb_portal.extensions import db
-from kb_portal.search import searchlog
+from kb_portal.search import searchlog, services
 from kb_portal.search.models import SearchEvent
+
+from .conftest import running_app
 
 SQLITE_ONLY = pytest.mark.skipif(
     not TestConfig(Path("/tmp/kb-probe")).SQLALCHEMY_DATABASE_URI.startswith("sqlite"),
@@ -53,6 +56,34 @@ def test_a_search_is_logged_while_another_process_holds_a_read_transaction(app, 
         reader.rollback()
         reader.close()
     assert db.session.scalar(select(func.count()).select_from(SearchEvent)) == 1
+
+
+@SQLITE_ONLY
+def test_a_search_log_write_that_finds_the_database_locked_is_retried(tmp_path,
+                                                                      schema_template):
+    """Another writer holds the lock past the busy timeout: the first write fails with
+    "database is locked" — the writer lets go when it does — and the retry stores the row."""
+    with running_app(tmp_path / "data", schema_template, KB_SQLITE_BUSY_MS=50) as app:
+        holder = sqlite3.connect(sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"]),
+                                 isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock
+        failures = []
+
+        def let_go(context):
+            failures.append(str(context.original_exception))
+            if holder.in_transaction:
+                holder.execute("COMMIT")
+
+        event.listen(db.engine, "handle_error", let_go)
+        try:
+            with app.test_request_context("/search?q=退款流程"):
+                services.log_search(None, services.SearchParams(q="退款流程"),
+                                    services.SearchResult("退款流程", 3, []), "page")
+        finally:
+            event.remove(db.engine, "handle_error", let_go)
+            holder.close()
+        assert failures and "locked" in failures[0]  # the first try did meet the lock
+        assert db.session.scalar(select(func.count()).select_from(SearchEvent)) == 1
 
 
 def test_an_error_page_survives_a_broken_transaction(app, users):

@@ -121,14 +121,25 @@ def _saved_with_key(save_key: str | None, **where) -> Revision | None:
         .limit(1))
 
 
+def created_with_key(save_key: str | None, actor) -> Article | None:
+    """The article ``actor`` created in the editing session ``save_key``, if any.
+
+    Also what the editor asks after a create failed on a taken address: a retry racing its own
+    original fails that way once the original commits (the INSERT waits for it), and is then
+    the same create, already done.
+    """
+    earlier = _saved_with_key(save_key, author_id=actor.id, number=1)
+    return earlier.article if earlier is not None else None
+
+
 def create_article(data: ArticleInput, actor, note: str = "") -> Article:
     """Create a draft article with its first revision; audit and notify (not committed).
 
     A retried create (same ``save_key`` by the same author) returns the article it made.
     """
-    earlier = _saved_with_key(data.save_key, author_id=actor.id, number=1)
+    earlier = created_with_key(data.save_key, actor)
     if earlier is not None:
-        return earlier.article
+        return earlier
     validate_input(data)
     if note_is_required(None, data.category_key) and not note.strip():
         raise KbError(_l("A change note is required."))

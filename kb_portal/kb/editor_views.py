@@ -88,22 +88,36 @@ def new_article():
         if has_markers(form.body.data or ""):
             flash(_("Resolve the conflict blocks (<<<<<<< … >>>>>>>) before saving."), "error")
         else:
-            try:
-                article = editing.create_article(form.to_input(), current_user,
-                                                 note=form.note.data or "")
-                if request.form.get("submit_review") and article.status == "draft":
-                    workflow.submit_for_review(article, current_user, article.head_revision_id)
-                transaction.commit()
-            except KbError as exc:
-                transaction.rollback()
-                flash(str(exc), "error")
-            else:
+            article = _create(form)
+            if article is not None:
                 flash(_("Article created as a draft."), "success")
                 return redirect(url_for("kb_editor.edit_article", slug=article.slug))
     return render_template("kb/editor.html", form=form, article=None,
                            templates=article_templates(), attachments=[],
                            chosen_template=request.args.get("template", ""),
                            slug_auto=_slug_follows_title(form))
+
+
+def _create(form):
+    """Create the article of ``form`` in one transaction; None (and a message) when refused.
+
+    A create that fails because its address got taken may be a retry that raced its own
+    original (same editing session): once that one is committed it is the answer.
+    """
+    try:
+        article = editing.create_article(form.to_input(), current_user,
+                                         note=form.note.data or "")
+        if request.form.get("submit_review") and article.status == "draft":
+            workflow.submit_for_review(article, current_user, article.head_revision_id)
+        transaction.commit()
+        return article
+    except KbError as exc:
+        transaction.rollback()
+        article = editing.created_with_key(editing.clean_save_key(form.save_key.data),
+                                           current_user)
+        if article is None:
+            flash(str(exc), "error")
+        return article
 
 
 def _slug_follows_title(form) -> bool:

@@ -168,19 +168,21 @@ def adopt_unattached(article, body: str) -> int:
 
 
 def may_read(att: Attachment, user) -> bool:
-    """Whether ``user`` may fetch ``att``: trainers always; agents only when an article they
-    can read uses it — its own article is published, or (a file reused elsewhere) the
-    published text of another article links to it. Drafts' files stay with the drafts."""
+    """Whether ``user`` may fetch ``att``: trainers always; agents only when text they can
+    read links to it — the published revision of its own article (checked first: one row),
+    or of another published article reusing it. Drafts' files stay with the drafts, also a
+    file added in a pending draft of an article that is already published."""
     if user.has_role("trainer"):
         return True
+    url = file_url(att)
     if att.article_id is not None:
         owner = db.session.get(Article, att.article_id)
-        if owner is not None and owner.is_published:
+        if owner is not None and owner.is_published and url in owner.published_revision.body:
             return True
     return db.session.scalar(
         select(Revision.id).join(Article, Article.published_revision_id == Revision.id)
         .where(Article.status == "published",
-               Revision.body.contains(file_url(att), autoescape=True)).limit(1)) is not None
+               Revision.body.contains(url, autoescape=True)).limit(1)) is not None
 
 
 def is_image(att: Attachment) -> bool:

@@ -5,8 +5,9 @@ HTTP clients released together by a barrier, on SQLite (``make test``) and on Po
 Asserted for every race: exactly one save wins (302), every other one gets the conflict page
 (409) that shows its own text; never a 5xx; the winner's text is the article's text; one new
 revision per race. A save retried with the same editing session (its response was lost)
-creates no second revision, even when the retry races the original. Few rounds here — many
-in ``bench/adversarial.py``, whose harness these tests share.
+creates no second revision, even when the retry races the original (a new article's create
+likewise makes one article). Few rounds here — many in ``bench/adversarial.py``, whose harness
+these tests share.
 """
 import contextlib
 import html
@@ -19,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bench import webflow
 from bench.adversarial import PASSWORD, SLUG, TRAINERS, Context, prepare
-from bench.htmlforms import editor_form
+from bench.htmlforms import editor_form, new_article_form
 from ops.cluster import Portal
 
 from ..conftest import new_postgres_database
@@ -104,6 +105,20 @@ def test_a_retried_save_creates_no_second_revision(ctx):
     responses = ctx.save_all_at_once([(session, form), (session, dict(form))])
     assert [r.status_code for r in responses] == [302, 302]
     assert ctx.head()[1:] == (form["body"], before + 2)
+
+
+def test_a_retried_create_makes_one_article(ctx):
+    """A new article sent twice at once (the first answer lost): the retry waits for the
+    original's INSERT, finds the address taken — by its own create — and answers with it."""
+    session = ctx.session(TRAINERS[1])
+    form = new_article_form(session, ctx.url)
+    form.update(title="重试的新文章", slug="retried-create", body="正文。\n", note="new")
+    responses = ctx.save_all_at_once([(session, form), (session, dict(form))], path="/kb/new")
+    assert [r.status_code for r in responses] == [302, 302], server_log(ctx)[-3000:]
+    assert {r.headers["Location"] for r in responses} == {"/a/retried-create/edit"}
+    with ctx.engine.connect() as conn:
+        made = conn.execute(text("SELECT count(*) FROM revision WHERE title = '重试的新文章'"))
+        assert made.scalar_one() == 1
 
 
 def test_failed_logins_are_counted_across_workers(ctx):

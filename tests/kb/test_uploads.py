@@ -41,6 +41,8 @@ def test_an_image_is_stored_and_served_inline_with_safe_headers(app, users, trai
     att = db.session.scalars(select(Attachment)).one()
     assert att.content_type == "image/png" and att.article_id is not None
     assert (app.config["KB_UPLOAD_DIR"] + "/" + att.stored_name).endswith(".png")
+    edit(article, users["trainer"], body=data["markdown"], note="picture")
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
     served = as_role("agent").get(data["url"])
     assert served.status_code == 200 and served.data == PNG
     assert served.headers["Content-Type"] == "image/png"
@@ -108,10 +110,26 @@ def test_a_drafts_attachments_follow_the_drafts_visibility(app, users, trainer, 
     agent = as_role("agent")
     article = draft(users["trainer"])
     url = upload(trainer, "draft.png", PNG, article="refund-rules").get_json()["url"]
+    edit(article, users["trainer"], body=f"![草稿图]({url})", note="picture")
     assert agent.get(url).status_code == 404  # the draft is not the agents' yet
     assert trainer.get(url).status_code == 200
     act(workflow.publish, article, users["trainer"], article.head_revision_id)
     assert agent.get(url).status_code == 200
+
+
+def test_a_file_added_in_a_pending_draft_waits_for_its_publication(app, users, trainer,
+                                                                    as_role):
+    """The article is published, the new image is only in the draft revision on top of it."""
+    agent = as_role("agent")
+    article = draft(users["trainer"])
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
+    url = upload(trainer, "next.png", PNG, article="refund-rules").get_json()["url"]
+    edit(article, users["trainer"], body=f"![新流程]({url})", note="new picture")
+    assert agent.get(url).status_code == 404
+    act(workflow.publish, article, users["trainer"], article.head_revision_id)
+    assert agent.get(url).status_code == 200
+    act(workflow.archive, article, users["trainer"], article.head_revision_id, note="gone")
+    assert agent.get(url).status_code == 404  # archived: agents no longer read it
 
 
 def test_files_uploaded_before_the_article_existed_join_it_when_saved(app, users, trainer,
