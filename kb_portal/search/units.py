@@ -38,6 +38,7 @@ QUESTION_EN = frozenset((
     "should", "could", "would", "is", "am", "were", "been", "being", "has", "have", "had",
     "please", "get", "got", "need", "want", "help", "not", "no", "up", "out", "any", "some",
     "just", "still", "also", "very", "too", "much", "many", "about", "from", "so", "than",
+    "another", "other", "others", "after", "before", "during", "while", "again", "ever",
 ))
 
 
