@@ -22,8 +22,13 @@ def regrade_quiz(quiz_slug: str):
         changes = regrade.apply(quiz, current_user)
         db.session.commit()
         flash(_("Regraded: %(n)d attempts changed.", n=len(changes)), "success")
+        waiting = regrade.waiting(quiz)
+        if waiting:
+            flash(_("%(n)d attempts still in progress show an earlier version: regrade again "
+                    "once they are submitted.", n=len(waiting)), "warning")
         return redirect(url_for("training_reports.report_quiz", quiz_slug=quiz.slug))
-    return render_template("training/regrade.html", quiz=quiz, changes=regrade.plan(quiz))
+    return render_template("training/regrade.html", quiz=quiz, changes=regrade.plan(quiz),
+                           waiting=regrade.waiting(quiz))
 
 
 def _number(text: str) -> float:

@@ -131,6 +131,16 @@ def _submitted(quiz: Quiz) -> list[Attempt]:
         .order_by(Attempt.user_id, Attempt.number)).all()
 
 
+def waiting(quiz: Quiz) -> list[Attempt]:
+    """Attempts still in progress that show an older version of a question. They are graded
+    on submission against the version they show, so the trainer is told to regrade again
+    once they are in (moving a learner's question under their feet is worse)."""
+    return [a for a in db.session.scalars(select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.started_at)).all()
+        if any(_regraded(r) is not None for r in a.responses)]
+
+
 def plan(quiz: Quiz) -> list[AttemptChange]:
     """The dry run: which attempts a regrade changes and by how much (nothing is written)."""
     return [c for c in (_attempt_change(a, write=False) for a in _submitted(quiz)) if c]

@@ -70,7 +70,10 @@ def test_trainer_creates_from_template_with_preview_and_submits(page_as, live_se
     page.set_input_files("#editor-upload", files=[
         {"name": "流程图.png", "mimeType": "image/png", "buffer": PNG}])
     page.wait_for_selector("#preview img[src^='/files/']")
-    page.wait_for_function("document.querySelector('#preview img').naturalWidth === 1")
+    # A function predicate: a string expression is eval'd when polled, which the CSP refuses.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#preview img');"
+        " return img !== null && img.naturalWidth === 1; }")
     assert "![流程图](/files/" in body(page).input_value()
 
     # Leaving with unsaved changes asks first; dismissing keeps the text.

@@ -352,3 +352,7 @@ def test_phone_header_is_at_most_64px_with_a_menu_and_touch_hints(page_as, live_
     assert page.locator("#article-body li.check-step.ticked").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, f"live-phone-checklist-{role}")
+    page.goto(live_server.url + "/search?q=退款到账")  # the full results page fits too
+    assert page.locator(".search-page .live-section").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"live-phone-results-{role}")

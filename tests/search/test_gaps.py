@@ -66,7 +66,7 @@ def test_reports_are_counted_per_query_shown_to_trainers_and_dismissed(app, as_r
         "q": "x", "csrf_token": csrf_token(agent, "/search")}).status_code == 403
 
 
-def test_content_health_lists_searched_articles_without_an_answer_card(app, users):
+def test_content_health_lists_searched_articles_without_an_answer_card(app, users, as_role):
     bare = factories.article("bare", "没有卡片", "正文")
     carded = factories.article("carded", "有卡片", "正文", answer="一句话答案。")
     blocks = factories.article("blocks", "有段落卡片", "## 一\n\n!!! answer\n    段落答案。")
@@ -75,3 +75,7 @@ def test_content_health_lists_searched_articles_without_an_answer_card(app, user
                                    clicked_article_id=article.id))
     db.session.commit()
     assert [(a.slug, n) for a, n in gaps.searched_without_card()] == [("bare", 2)]
+    page = as_role("trainer").get("/kb/health").get_data(as_text=True)
+    listed = page.split('id="no-answer-card"', 1)[1].split("</ul>", 1)[0]
+    assert "/a/bare/edit" in listed and "没有卡片" in listed
+    assert "/a/carded/edit" not in listed and "/a/blocks/edit" not in listed

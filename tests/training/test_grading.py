@@ -157,3 +157,32 @@ def test_a_trainers_mark_is_audited_shown_and_kept_by_regrades(quiz, users, as_r
     assert short.fraction == 1 and short.final_fraction == 0.5 and attempt.score == 3.5
     with pytest.raises(TrainingError):
         grading.override(short, -1, "no", users["trainer"])
+
+
+def test_an_attempt_in_progress_is_named_and_regraded_once_submitted(quiz, users, as_role):
+    """An attempt started before the key change keeps the version it shows until submitted
+    (graded against it); the regrade page names it, and the next regrade corrects it."""
+    open_attempt = services.start_attempt(quiz, users["agent"])
+    db.session.commit()
+    question = next(q for q in quiz.fixed_questions if q.key == "refund-original")
+    question.definition, question.version = {"answer": False}, question.version + 1
+    db.session.commit()
+    assert regrade.waiting(quiz) == [open_attempt] and regrade.plan(quiz) == []
+    client = as_role("trainer")
+    page = client.get(f"/training/manage/grading/quizzes/{quiz.slug}/regrade")
+    waiting = re.search(r'id="regrade-waiting">(.*?)</p>', page.get_data(as_text=True), re.S)
+    assert "Agent1 (#1)" in waiting.group(1)
+    applied = client.post(f"/training/manage/grading/quizzes/{quiz.slug}/regrade",
+                          follow_redirects=True,
+                          data={"csrf_token": csrf_token(client, "/training/manage")})
+    assert "1 attempts still in progress show an earlier version" in \
+        applied.get_data(as_text=True)
+
+    services.save_answers(open_attempt, right_answers(open_attempt))  # "true": the old key
+    services.submit_attempt(open_attempt)
+    db.session.commit()
+    assert open_attempt.score == 4 and regrade.waiting(quiz) == []
+    (change,) = regrade.plan(quiz)
+    assert change.attempt == open_attempt and change.difference == -1
+    regrade.apply(quiz, users["trainer"])
+    assert open_attempt.score == 3
