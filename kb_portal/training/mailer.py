@@ -26,6 +26,7 @@ class Outbox:
         self.url = url or ""
         self.client: smtplib.SMTP | None = None
         self.broken: Exception | None = None
+        self.sent = 0
 
     def __enter__(self) -> "Outbox":
         return self
@@ -46,7 +47,13 @@ class Outbox:
         if self.broken is not None:
             raise smtplib.SMTPException(f"not tried: the server failed earlier ({self.broken})")
         try:
-            self._connected().send_message(message)
+            try:
+                self._connected().send_message(message)
+            except smtplib.SMTPServerDisconnected:
+                if self.sent == 0:
+                    raise
+                self.client = None  # an idle connection the server closed: reconnect once
+                self._connected().send_message(message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused):
             raise  # about this message only; the connection is still good
         except (OSError, smtplib.SMTPException) as exc:
@@ -54,6 +61,7 @@ class Outbox:
             log.warning("SMTP server %s failed (%s): the remaining messages wait for the "
                         "next run", urlsplit(self.url).hostname, exc)
             raise
+        self.sent += 1
         return "smtp"
 
     def _connected(self) -> smtplib.SMTP:

@@ -181,3 +181,33 @@ def test_the_learner_home_page_shows_the_notice(assigned, as_role, app):
     app.config["KB_REMIND_DAYS"] = 400  # "today" is the real date here: everything is soon
     page = as_role("agent").get("/").get_data(as_text=True)
     assert 'id="training-notice"' in page and "2 steps are due soon." in page
+
+
+def test_the_outbox_reconnects_once_when_the_server_closed_an_idle_connection():
+    from email.message import EmailMessage
+
+    from kb_portal.training.mailer import Outbox
+
+    def message(to):
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"] = "kb@example.test", to, "提醒"
+        m.set_content("正文")
+        return m
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    with Outbox(f"smtp://127.0.0.1:{port}") as outbox:
+        outbox.send(message("a@example.test"))
+        controller.stop()  # the server goes away and comes back: the old connection is dead
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            assert outbox.send(message("b@example.test")) == "smtp"
+        finally:
+            controller.stop()
+    assert [to for to, _m in inbox.messages] == [["a@example.test"], ["b@example.test"]]
+    assert outbox.broken is None and len(set(inbox.peers)) == 2
