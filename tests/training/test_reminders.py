@@ -37,14 +37,24 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp(app):
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        return s.getsockname()[1]
+
+
+def serve(inbox: Inbox, port: int, **options) -> Controller:
+    """A real SMTP server (aiosmtpd) for ``inbox`` on a loopback port, started."""
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp(app):
+    port = free_port()
+    inbox = Inbox()
+    controller = serve(inbox, port)
     app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     yield inbox
     controller.stop()
@@ -104,12 +114,9 @@ def test_steps_due_later_than_the_horizon_wait(assigned, smtp, runner):
 
 def test_one_connection_per_run_and_a_refused_address_fails_only_its_message(
         assigned, runner, app):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     inbox = Inbox(refuse={"agent1@example.test"})
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = serve(inbox, port)
     app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     try:
         result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
@@ -134,13 +141,9 @@ def test_the_smtp_url_carries_the_login(assigned, runner, app):
         logins.append((mechanism, data.login.decode(), data.password.decode()))
         return AuthResult(success=data.password == b"p@ss:w/rd", handled=False)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, auth_require_tls=False,
-                            authenticator=authenticator)
-    controller.start()
+    controller = serve(inbox, port, auth_require_tls=False, authenticator=authenticator)
     try:
         app.config["KB_SMTP_URL"] = f"smtp://kb%40centre:wrong@127.0.0.1:{port}"
         refused = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
@@ -163,9 +166,7 @@ def test_without_smtp_the_messages_go_to_the_log(assigned, runner, app, caplog):
 
 
 def test_an_smtp_failure_is_retried_on_the_next_run(assigned, runner, app, caplog):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens there
+    port = free_port()  # nothing listens there
     app.config["KB_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     with caplog.at_level("WARNING", logger="kb_portal.training"):
         result = runner.invoke(args=["kb", "remind", "--date", TODAY.isoformat()])
@@ -194,17 +195,13 @@ def test_the_outbox_reconnects_once_when_the_server_closed_an_idle_connection():
         m.set_content("正文")
         return m
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = serve(inbox, port)
     with Outbox(f"smtp://127.0.0.1:{port}") as outbox:
         outbox.send(message("a@example.test"))
         controller.stop()  # the server goes away and comes back: the old connection is dead
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
+        controller = serve(inbox, port)
         try:
             assert outbox.send(message("b@example.test")) == "smtp"
         finally:
