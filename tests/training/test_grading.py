@@ -186,3 +186,19 @@ def test_an_attempt_in_progress_is_named_and_regraded_once_submitted(quiz, users
     assert change.attempt == open_attempt and change.difference == -1
     regrade.apply(quiz, users["trainer"])
     assert open_attempt.score == 3
+
+
+def test_the_pass_mark_and_bands_compare_the_figure_the_learner_is_shown(quiz, users, as_role):
+    """3 of 4 plus a mark of 0.19999 (rounded weights such as GIFT's 33.333% give such
+    marks): 79.99975% is shown as 80% and must pass a pass mark of 80% and reach its band."""
+    quiz.feedback_bands = [{"min": 80, "text": "Ready."}, {"min": 0, "text": "Not yet."}]
+    attempt = _take(quiz, users["agent"], False)  # the short answer is wrong: 3 of 4
+    short = next(r for r in attempt.responses if r.type == "short_text")
+    grading.override(short, 0.19999, "号码写错一位，思路正确", users["trainer"])
+    db.session.commit()
+    assert attempt.percent == pytest.approx(79.99975) and attempt.passed
+    assert grading.has_passed(quiz, users["agent"])
+    assert grading.feedback_band(quiz, attempt.percent) == "Ready."
+    assert not grading.reaches(79.949, 80) and grading.reaches(79.95, 80)
+    page = as_role("agent").get(f"/training/attempt/{attempt.id}/result").get_data(as_text=True)
+    assert "(80%)" in page and "Passed" in page and "Not passed" not in page
