@@ -171,18 +171,20 @@ def may_read(att: Attachment, user) -> bool:
     """Whether ``user`` may fetch ``att``: trainers always; agents only when text they can
     read links to it — the published revision of its own article (checked first: one row),
     or of another published article reusing it. Drafts' files stay with the drafts, also a
-    file added in a pending draft of an article that is already published."""
+    file added in a pending draft of an article that is already published.
+
+    The body is searched in the database: an article page's images must not each fetch a
+    possibly megabyte-long text."""
     if user.has_role("trainer"):
         return True
-    url = file_url(att)
-    if att.article_id is not None:
-        owner = db.session.get(Article, att.article_id)
-        if owner is not None and owner.is_published and url in owner.published_revision.body:
-            return True
-    return db.session.scalar(
-        select(Revision.id).join(Article, Article.published_revision_id == Revision.id)
-        .where(Article.status == "published",
-               Revision.body.contains(url, autoescape=True)).limit(1)) is not None
+    linked = (select(Revision.id)
+              .join(Article, Article.published_revision_id == Revision.id)
+              .where(Article.status == "published",
+                     Revision.body.contains(file_url(att), autoescape=True)).limit(1))
+    if att.article_id is not None and \
+            db.session.scalar(linked.where(Article.id == att.article_id)) is not None:
+        return True
+    return db.session.scalar(linked) is not None
 
 
 def is_image(att: Attachment) -> bool:

@@ -182,11 +182,14 @@ def import_training_files(paths: list[Path], actor=None, progress=None) -> Impor
             report.errors.append((str(path), str(exc)))
     parsed.sort(key=lambda item: ("bank", "quiz", "track").index(item[0]))
     for kind, path, doc in parsed:
+        savepoint = db.session.begin_nested()  # a file refused half-way leaves nothing behind
         try:
             outcome, skipped = _apply(kind, doc, path.stem, actor)
         except TrainingError as exc:
+            savepoint.rollback()
             report.errors.append((str(path), str(exc)))
             continue
+        savepoint.commit()
         for s in skipped:
             entry = (f"{path}:{s.line}", f"question “{s.title}” skipped: {s.reason}")
             report.skipped.append(entry)

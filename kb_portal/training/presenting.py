@@ -57,6 +57,15 @@ def visible_article(article):
     return article if article.is_published or current_user.has_role("trainer") else None
 
 
+def section_name(article, anchor: str) -> str:
+    """The heading a learner reads for ``anchor`` ("Refund window", not ``refund-window``);
+    the anchor itself when the heading is gone from the article's current text."""
+    if article is None or not anchor:
+        return ""
+    return next((entry["name"] for entry in article.current.toc if entry["id"] == anchor),
+                anchor)
+
+
 def review_rows(attempt: Attempt) -> list[dict]:
     """Per question: the prompt, right or not, and (as the quiz allows) answer and explanation."""
     review = "explanations" if current_user.has_role("trainer") else attempt.quiz.review
@@ -77,6 +86,7 @@ def review_rows(attempt: Attempt) -> list[dict]:
                                        for note in qtype.feedback(definition, r.answer)],
                      "explanation_html": question_html(q.explanation, r.prompt_format)
                      if q.explanation and review == "explanations" else "",
-                     "article_link": link, "article_anchor": q.article_anchor,
+                     "article_link": link,
+                     "article_section": section_name(article, q.article_anchor),
                      "article_title": article.current.title if article else ""})
     return rows

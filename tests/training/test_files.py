@@ -125,3 +125,22 @@ def test_a_track_with_a_missing_quiz_is_rejected(app, articles, tmp_path):
 
 def test_quiz_to_file_matches_the_imported_file(app, quiz):
     assert quiz_to_file(quiz) == parse_quiz(QUIZ_YAML, "x")
+
+
+def test_a_file_refused_half_way_leaves_nothing_behind(app, articles, tmp_path):
+    """The slot check fails after the quiz, its bank category and its questions were written:
+    none of it may stay (the files imported with it do)."""
+    from kb_portal.training.bank_models import QuestionCategory
+
+    folder = tmp_path / "quizzes"
+    _write(folder, "complaint-process.yaml", QUIZ_YAML)
+    _write(folder, "half.yaml", QUIZ_YAML.replace("slug: complaint-process", "slug: half")
+           .replace("title: 投诉处理流程测验", "title: 半途")
+           + "slots:\n  - question: intake-ack\n"
+           "  - {question: nowhere, category: 投诉处理流程测验}\n")
+    report = import_paths([folder])
+    assert "no question 'nowhere'" in dict(report.errors)[str(folder / "half.yaml")]
+    assert db.session.scalars(db.select(Quiz.slug)).all() == ["complaint-process"]
+    assert db.session.scalar(db.select(QuestionCategory).where(
+        QuestionCategory.name == "半途")) is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Question)) == 4

@@ -241,3 +241,20 @@ def test_the_result_shows_the_learners_own_answer_next_to_the_right_one(quiz, as
         "110", "1. 受理登记 · 1. 调查核实 · 1. 制定方案并答复 · 1. 回访", "False"]
     right = re.findall(r'<ul class="correct-answer">(.*?)</ul>', result)
     assert right[0] == "<li>2小时内</li>" and right[3] == "<li>True</li>"
+
+
+def test_the_study_link_names_the_section_by_its_heading(app, as_role):
+    from tests import factories
+
+    from .conftest import make_quiz
+
+    factories.article("refunds", "Refund policy", "## Refund window\nThirty days.\n")
+    quiz = make_quiz("title: Refunds\nslug: refunds-quiz\nquestions:\n"
+                     "  - {id: w, type: true_false, prompt: Thirty days?, answer: true,\n"
+                     "     article: 'refunds#refund-window'}\n")
+    client = as_role("agent")
+    attempt_id, html = start(client, quiz)
+    response = client.post(f"/training/attempt/{attempt_id}/submit", data=form_for(html, False))
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'class="article-section-link" href="([^"]+)">([^<]+)</a>', result)
+    assert link.groups() == ("/a/refunds#refund-window", "Refund policy › Refund window")
