@@ -58,16 +58,18 @@ def _look_up(snapshot, vocab, alts, texts) -> set[str]:
                 terms.add(item)
             elif len(item.terms) == 1 and not item.joined:
                 terms.add(item.terms[0])
-    docs: set[int] = set()
+    # Ordered by field, term and article id, never by ref: which articles are looked at must
+    # not depend on the index's segment layout (the engines, and two builds, differ in it).
+    docs: dict[int, None] = {}
     for field in ("title", "tags"):
-        for term in terms:
+        for term in sorted(terms):
             if snapshot.doc_frequency(field, term) > limit:
                 return set()
-            docs |= set(snapshot.refs_with(field, term))
+            docs.update(dict.fromkeys(snapshot.refs_with(field, term)))
             if len(docs) > limit:
                 return set()
     codes = set()
-    for ref in sorted(docs)[:MAX_DOCS * 3]:
+    for ref in list(docs)[:MAX_DOCS * 3]:
         fields = snapshot.stored(ref)
         head = fold(f"{fields.get('title', '')} {fields.get('tags', '')}")
         if any(t in head for t in texts):

@@ -104,17 +104,21 @@ def _build(text: str, analyzer, snapshot, synonyms, homophones) -> Built:
         return built
     vocab = Vocabulary.of(snapshot, analyzer) if snapshot is not None else None
     typing = bool(text) and not text[-1].isspace()
-    required, optional = [], []
+    # Units by how much they may decide: telling ones; known but too common; words nothing in
+    # the index matches; wrappers. With none of the first, the common ones decide; with none
+    # of those either, all of them (what the words share with articles, however little).
+    tiers: list[list] = [[], [], [], []]
     for unit in units:
         last = typing and unit is units[-1]
         if unit.kind == "phrase":
             alts, known = _phrase_alternatives(unit, vocab, synonyms, last, built)
         else:
             alts, known = _alternatives(unit, vocab, synonyms, last, built)
-        weak = unit.optional or not known or _too_common(unit, vocab)
-        (optional if weak else required).append((unit, alts))
-    if not required:
-        required, optional = optional, []
+        tier = 3 if unit.optional else 2 if not known else 1 if _too_common(unit, vocab) else 0
+        tiers[tier].append((unit, alts))
+    first = min(next(n for n, tier in enumerate(tiers) if tier), 2)
+    required = [item for tier in tiers[first:first + 1 if first < 2 else 4] for item in tier]
+    optional = [item for tier in tiers[first + 1:] for item in tier]
     if vocab is not None and len(required) > 1:  # product words match their models' codes
         for unit, alts in required:
             if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:

@@ -28,7 +28,8 @@ QUESTION_ZH = frozenset((
     "吧", "了", "的话", "什么时候", "啊", "哪个", "谁", "几", "我", "你", "他", "她", "您",
     "你们", "我们", "这个", "那个", "一直", "还", "就", "都", "又", "没", "不了", "怎么回事",
     "呐", "咩", "点样", "点算", "唔该", "系唔系",
-    "可唔可以", "有冇", "嘅", "咗", "一个", "一下子", "一些", "这些", "那些", "怎么会",
+    "可唔可以", "有冇", "嘅", "咗", "几耐", "几时", "几多", "点解", "边个", "边度", "乜嘢",
+    "系咪", "得唔得", "使唔使", "一个", "一下子", "一些", "这些", "那些", "怎么会",
     "为啥", "干嘛", "到底", "是什么", "什么意思", "能否", "可否", "是否", "还能不能", "还可以",
 ))
 QUESTION_EN = frozenset((
@@ -37,6 +38,7 @@ QUESTION_EN = frozenset((
     "should", "could", "would", "is", "am", "were", "been", "being", "has", "have", "had",
     "please", "get", "got", "need", "want", "help", "not", "no", "up", "out", "any", "some",
     "just", "still", "also", "very", "too", "much", "many", "about", "from", "so", "than",
+    "another", "other", "others", "after", "before", "during", "while", "again", "ever",
 ))
 
 
@@ -141,10 +143,12 @@ def _member_at(tokens, i: int, synonyms):
         if "".join(t[0] for t in tokens[i:i + n]) in QUESTION_ZH:
             wrapper = (i + n - 1, (), True)
             break
-    if synonyms is None or tokens[i][3]:
+    if synonyms is None:
         return wrapper
     best = None
-    for skip in (False, True):  # members with wrapper characters in them ("不想要了"), or not
+    # Members with wrapper words in them ("不想要了", "not charging"), then with those skipped.
+    # A member may begin with a wrapper word only when it is longer than that word.
+    for skip in (False,) if tokens[i][3] else (False, True):
         keys, ends = [], []
         for j in range(i, len(tokens)):
             if len(keys) >= synonyms.longest:
@@ -154,7 +158,7 @@ def _member_at(tokens, i: int, synonyms):
                 ends.append(j)
         for n in range(len(keys), 0, -1):
             key = tuple(keys[:n])
-            if key in synonyms and not (n == 1 and _wrapper(key[0])):
+            if key in synonyms and not (n == 1 and (_wrapper(key[0]) or tokens[i][3])):
                 if best is None or ends[n - 1] > best[0]:
                     best = (ends[n - 1], key, False)
                 break

@@ -39,15 +39,15 @@ def _score(value) -> str:
     """A score for people: at most one decimal (``3.7``, ``4``), "—" when there is none.
 
     Halves round up, as people round (0.25 → 0.3, 6.25 % → 6.3 %), not to the even digit
-    float formatting picks; the shortest repr of the float is what is rounded, so 0.35 → 0.4.
+    float formatting picks (:func:`.grading.one_decimal`, which pass marks compare too).
     """
     import math
-    from decimal import ROUND_HALF_UP, Decimal
+
+    from .grading import one_decimal
 
     if value is None or not math.isfinite(value):
         return "—"
-    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:f}".rstrip("0").rstrip(".")
+    text = f"{one_decimal(value):f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

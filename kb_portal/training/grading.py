@@ -4,6 +4,8 @@ Submission, regrading and manual overrides all end in :func:`total_attempt` and
 :func:`after_grading`, so an attempt's score, its pass/fail and the learner's track steps can
 never disagree with the responses. Functions flush; the caller commits.
 """
+from decimal import ROUND_HALF_UP, Context, Decimal
+
 from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
@@ -21,6 +23,21 @@ AUDIT_ACTIONS = {
 }
 
 
+_ANY_FLOAT = Context(prec=400)  # the largest float has 309 digits before the point
+
+
+def one_decimal(value: float) -> Decimal:
+    """``value`` as people read it: one decimal, halves rounded up (0.25 → 0.3). Pass marks
+    and grade bands compare this figure, so a learner shown "80%" is never told they missed a
+    pass mark of 80% (79.996 from GIFT's 33.333% weights)."""
+    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP,
+                                                context=_ANY_FLOAT)
+
+
+def reaches(percent: float, mark: float) -> bool:
+    return one_decimal(percent) >= Decimal(repr(float(mark)))
+
+
 def total_attempt(attempt: Attempt) -> None:
     """Set ``score``, ``max_score``, ``percent`` and ``passed`` from the graded responses.
 
@@ -32,7 +49,7 @@ def total_attempt(attempt: Attempt) -> None:
     attempt.max_score = max_score
     attempt.score = round(score, 6)
     attempt.percent = round(100 * score / max_score, 4) if max_score else 0.0
-    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.passed = reaches(attempt.percent, attempt.quiz.pass_mark)
 
 
 def quiz_grade(quiz: Quiz, user) -> float | None:
@@ -55,14 +72,14 @@ def quiz_grade(quiz: Quiz, user) -> float | None:
 
 def has_passed(quiz: Quiz, user) -> bool:
     grade = quiz_grade(quiz, user)
-    return grade is not None and grade >= quiz.pass_mark
+    return grade is not None and reaches(grade, quiz.pass_mark)
 
 
 def feedback_band(quiz: Quiz, percent: float | None) -> str:
     """The overall feedback for ``percent``: the band with the highest minimum reached."""
     if percent is None:
         return ""
-    return next((b["text"] for b in quiz.feedback_bands if percent >= b["min"]), "")
+    return next((b["text"] for b in quiz.feedback_bands if reaches(percent, b["min"])), "")
 
 
 def after_grading(attempt: Attempt) -> None:

@@ -19,6 +19,10 @@ def regrade_quiz(quiz_slug: str):
     """GET: what a regrade would change (nothing is written). POST: do it."""
     quiz = quiz_or_404(quiz_slug)
     if request.method == "POST":
+        if request.form.get("plan") != regrade.digest(regrade.plan(quiz)):
+            flash(_("The regrade changed since you looked at it (the questions were edited "
+                    "or attempts came in): check it again."), "warning")
+            return redirect(url_for("training_grading.regrade_quiz", quiz_slug=quiz.slug))
         changes = regrade.apply(quiz, current_user)
         db.session.commit()
         flash(_("Regraded: %(n)d attempts changed.", n=len(changes)), "success")
@@ -27,8 +31,9 @@ def regrade_quiz(quiz_slug: str):
             flash(_("%(n)d attempts still in progress show an earlier version: regrade again "
                     "once they are submitted.", n=len(waiting)), "warning")
         return redirect(url_for("training_reports.report_quiz", quiz_slug=quiz.slug))
-    return render_template("training/regrade.html", quiz=quiz, changes=regrade.plan(quiz),
-                           waiting=regrade.waiting(quiz))
+    changes = regrade.plan(quiz)
+    return render_template("training/regrade.html", quiz=quiz, changes=changes,
+                           plan=regrade.digest(changes), waiting=regrade.waiting(quiz))
 
 
 def _number(text: str) -> float:

@@ -13,6 +13,8 @@ Otherwise the response keeps its version and is listed as not regraded, with the
 prompt the learner read is never changed. A trainer's manual mark (an override) is kept.
 :func:`plan` is the dry run; :func:`apply` makes the same changes and writes one audit entry.
 """
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -139,6 +141,15 @@ def waiting(quiz: Quiz) -> list[Attempt]:
         Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
         .order_by(Attempt.started_at)).all()
         if any(_regraded(r) is not None for r in a.responses)]
+
+
+def digest(changes: list[AttemptChange]) -> str:
+    """A fingerprint of a plan, so that applying it can check it is still the one the trainer
+    reviewed (another edit in between would regrade what nobody looked at)."""
+    text = json.dumps([[c.attempt.id, c.before, c.after,
+                        [[s.number, s.before, s.after] for s in c.slots],
+                        [number for number, _reason in c.not_regraded]] for c in changes])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def plan(quiz: Quiz) -> list[AttemptChange]:

@@ -5,9 +5,9 @@ listing them; each trainer gets one listing their learners' (the trainer who ass
 track; tracks assigned from the command line go to every active trainer). A
 :class:`.models.ReminderLog` row per person, day and kind is claimed before sending and
 committed after, so the command can run from cron as often as liked: one message per person per
-day, and a failed send is retried on the next run. Messages go out through ``KB_SMTP_URL``
-(``smtp://user:password@host:port``, ``smtp+starttls://…`` or ``smtps://…``); with none set
-they are written to the log. The learner's home page shows the same facts
+day, and a failed send is retried on the next run. Messages go out through
+:class:`.mailer.Outbox` (``KB_SMTP_URL``, one connection per run; with none set they are
+written to the log). The learner's home page shows the same facts
 (:func:`notice_for`).
 """
 import logging
@@ -15,7 +15,6 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..extensions import db
+from .mailer import Outbox
 from .models import Assignment, ReminderLog
 from .tracks import progress
 
@@ -98,26 +98,6 @@ def _message(user: User, kind: str, items: list[Due]) -> EmailMessage:
     return message
 
 
-def _send(message: EmailMessage) -> str:
-    """Deliver through ``KB_SMTP_URL``, or log it; returns ``smtp`` or ``log``."""
-    url = current_app.config.get("KB_SMTP_URL")
-    if not url:
-        log.info("reminder (no KB_SMTP_URL, not sent) to %s: %s\n%s", message["To"],
-                 message["Subject"], message.get_content())
-        return "log"
-    parts = urlsplit(url)
-    secure = parts.scheme == "smtps"
-    client = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
-        parts.hostname or "localhost", parts.port or (465 if secure else 25), timeout=30)
-    with client:
-        if parts.scheme == "smtp+starttls":
-            client.starttls()
-        if parts.username:
-            client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
-    return "smtp"
-
-
 def _recipients(items: list[tuple[Assignment, Due]]) -> dict[tuple[int, str], list[Due]]:
     trainers = db.session.scalars(select(User).where(
         User.active.is_(True), User.role.in_(("trainer", "admin")))).all()
@@ -140,16 +120,17 @@ def send_reminders(today: date, horizon: int, progress=None) -> dict[str, int]:
     """
     counts = {"sent": 0, "logged": 0, "already": 0, "failed": 0}
     recipients = _recipients(due_items(today, horizon))
-    for number, ((user_id, kind), items) in enumerate(recipients.items(), 1):
-        user = db.session.get(User, user_id)
-        outcome = _deliver(user, kind, items, today)
-        counts[outcome] += 1
-        if progress is not None:
-            progress(number, len(recipients), user, kind, outcome)
+    with Outbox(current_app.config.get("KB_SMTP_URL")) as outbox:
+        for number, ((user_id, kind), items) in enumerate(recipients.items(), 1):
+            user = db.session.get(User, user_id)
+            outcome = _deliver(outbox, user, kind, items, today)
+            counts[outcome] += 1
+            if progress is not None:
+                progress(number, len(recipients), user, kind, outcome)
     return counts
 
 
-def _deliver(user: User, kind: str, items: list[Due], today: date) -> str:
+def _deliver(outbox: Outbox, user: User, kind: str, items: list[Due], today: date) -> str:
     """Claim, send and commit one digest; its outcome (see :func:`send_reminders`)."""
     claim = ReminderLog(user_id=user.id, day=today, kind=kind)
     db.session.add(claim)
@@ -159,7 +140,7 @@ def _deliver(user: User, kind: str, items: list[Due], today: date) -> str:
         db.session.rollback()
         return "already"
     try:
-        claim.delivery = _send(_message(user, kind, items)) if user.email else \
+        claim.delivery = outbox.send(_message(user, kind, items)) if user.email else \
             _no_address(user)
     except (OSError, smtplib.SMTPException) as exc:
         db.session.rollback()  # not claimed: the next run tries again

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..localtime import iso
 from .bank_models import Question
+from .grading import one_decimal
 from .models import Assignment, Attempt, Quiz, Response
 from .tracks import progress
 
@@ -174,7 +175,7 @@ def attempts_csv() -> str:
                   iso(a.started_at), iso(a.submitted_at),
                   a.duration_seconds if a.duration_seconds is not None else "",
                   a.score if a.score is not None else "", a.max_score,
-                  round(a.percent, 1) if a.percent is not None else "",
+                  float(one_decimal(a.percent)) if a.percent is not None else "",
                   "" if a.passed is None else int(a.passed), int(a.late)] for a in attempts))
 
 

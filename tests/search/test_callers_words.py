@@ -101,3 +101,23 @@ def test_edit_distance_counts_a_swap_as_one():
     assert fallback.edit_distance("e1o9", "e109") == 1
     assert fallback.edit_distance("abc", "xyz", limit=1) == 2  # stops early, above the limit
     assert fallback.respell("yf-s3", "yfs2") == "yf-s2"
+
+
+def test_a_member_may_begin_with_a_wrapper_word(app):
+    # "not" alone never decides a match, but "not charging" is a lexicon member (充电异常)
+    state = search_state()
+    built = build("robot vacuum not charging", state.analyzer, None, state.synonyms.current())
+    assert "not charging" in [u.raw for u in built.units if u.kind == "phrase"]
+    assert not [u for u in built.units if u.raw == "not"]
+
+
+def test_a_common_word_decides_before_a_question_word(app):
+    factories.article("k1", "说明一", "款。")
+    factories.article("k2", "说明二", "怎么办才好。")
+    assert slugs("怎么办 款") == ["k1"]  # the wrapper only adds score
+
+
+def test_cantonese_question_words_never_decide(app):
+    state = search_state()
+    built = build("保養期幾耐", state.analyzer, None, state.synonyms.current())
+    assert [u.raw for u in built.units if u.optional] == ["几耐"]

@@ -44,9 +44,16 @@ def test_two_processes_writing_concurrently_lose_nothing(app):
 def test_a_searcher_sees_another_processes_write(app):
     base = _seed()
     assert slugs("种子") == ["seed"]
+    engine = search_state().engine
+    before = engine.snapshot()
+    assert engine.snapshot() is before  # nothing changed: the open searcher is kept
     p = _fork(search_state(), 0, 1, base)
     p.start()
     p.join(60)
+    assert p.exitcode == 0
+    after = engine.snapshot()  # the other process committed: a new searcher
+    assert after is not before and 100000 in after.state()
+    assert 100000 not in before.state()  # the old generation stays as it was
 
 
 def test_threads_of_one_process_each_read_through_their_own_searcher(app):

@@ -1,6 +1,7 @@
 """A damaged index segment (issue 11 point 9): 4 KB of random bytes written into a real segment
 file is found by ``flask kb check-index`` and at start-up, and repaired; a search that trips
 over it never answers 500 — the page and the API say 503 while the index is rebuilt."""
+import json
 import logging
 import random
 import threading
@@ -112,3 +113,20 @@ def test_a_save_that_finds_a_damaged_segment_rebuilds_and_indexes_the_change(ind
     factories.article("fresh", "新文章", "别的内容")  # a command's save: repaired right away
     assert slugs("新文章") == ["fresh"] and len(slugs("退款")) == 30
     assert search_state().engine.verify(full=True) == []
+
+
+def test_every_commit_records_checksums_and_start_up_compares_them(indexed):
+    """Start-up compares checksums (fast) instead of decoding every segment: each commit
+    records its new segments' digests, and a changed byte is a mismatch."""
+    engine = search_state().engine
+    checksums = Path(indexed.config["KB_INDEX_DIR"]) / "kb_segments.json"
+    before = json.loads(checksums.read_text())
+    assert len(before) == engine.snapshot().segment_count() == 1
+    factories.article("fresh", "新文章", "别的内容")  # a save: a small new segment
+    after = json.loads(checksums.read_text())
+    assert len(after) == engine.snapshot(live=True).segment_count() == 2
+    assert set(before) < set(after)
+    segment = damage(indexed.config["KB_INDEX_DIR"], "middle")
+    problems = engine.verify()
+    assert [p.segment for p in problems] == [segment.stem]
+    assert "checksum mismatch" in problems[0].reason

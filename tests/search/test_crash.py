@@ -20,6 +20,7 @@ from kb_portal.extensions import db
 from kb_portal.kb.importer import import_article_files
 from kb_portal.kb.signals import article_changed
 from kb_portal.search.engine import make_engine
+from kb_portal.search.reconcile import check, reconcile
 from kb_portal.search.state import search_state
 from tests import factories
 
@@ -153,3 +154,47 @@ def test_the_background_repair_logs_why_it_could_not_run(tmp_path, caplog, schem
         assert "could not bring the index up to date" in caplog.text
         assert f"pid {os.getpid()}" in caplog.text
         db.session.rollback()
+
+
+@pytest.mark.parametrize("stage", ["rendering", "indexing"])
+def test_kill_9_of_import_leaves_no_helper_and_a_reindex_repairs(big_app, tmp_path, stage):
+    """``flask kb import`` forks twice: a pool parses and renders the files, then the index's
+    helpers index them. Killed in either stage, no child of it survives and the index lock
+    is free for the next write."""
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for n in range(ARTICLES):
+        (folder / f"more-{n:03d}.md").write_text(
+            f"---\ntitle: 导入中断第{n}篇\ncategory: sop\n---\n"
+            + f"## 步骤\n\n核对订单 NEW-{n:05d} 后登记。\n" * 6, encoding="utf-8")
+    owner = Path(big_app.config["KB_INDEX_DIR"]) / "kb_writer.json"
+    proc = flask_kb(big_app, "import", str(folder), KB_BULK_PROCS="2")
+    children: set[int] = set()
+
+    def indexing() -> bool:
+        try:
+            record = json.loads(owner.read_text())
+        except (OSError, ValueError):
+            return False
+        return record["owner"]["pid"] == proc.pid and bool(record["helpers"])
+
+    def reached() -> bool:
+        found = children_of(proc.pid)
+        children.update(found)
+        return indexing() if stage == "indexing" else len(found) >= 2 and not indexing()
+
+    wait_for(reached, what=f"the import to reach {stage}")
+    leftovers = [ProcessId.of(pid) for pid in children]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    try:
+        wait_for(lambda: not any(h.alive() for h in leftovers), 30, "the helpers to die")
+    finally:
+        for helper in leftovers:  # should the test fail, leave no orphan on the machine
+            helper.kill()
+    db.session.rollback()  # see what the import committed
+    state = search_state(big_app)
+    with state.engine.writing(timeout=5) as session:  # the lock is free
+        session.discard()
+    reconcile(state)
+    assert not check(state)

@@ -97,8 +97,23 @@ def test_regrade_after_a_key_correction_dry_run_then_apply(quiz, users, as_role)
     (change,) = regrade.plan(quiz)
     assert (change.before, change.after, change.difference) == (4, 3, -1)
 
-    client.post(f"/training/manage/grading/quizzes/{quiz.slug}/regrade",
-                data={"csrf_token": csrf_token(client, "/training/manage")})
+    reviewed = re.search(r'name="plan" value="(\w+)"', dry.get_data(as_text=True)).group(1)
+    url = f"/training/manage/grading/quizzes/{quiz.slug}/regrade"
+    token = csrf_token(client, "/training/manage")
+    # Another trainer corrects a second key meanwhile: the reviewed plan is stale.
+    other = next(q for q in quiz.fixed_questions if q.key == "refund-original")
+    other.definition, other.version = {"answer": False}, other.version + 1
+    db.session.commit()
+    stale = client.post(url, data={"csrf_token": token, "plan": reviewed},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "The regrade changed since you looked at it" in stale
+    db.session.refresh(attempt)
+    assert attempt.score == 4  # nothing applied
+    other.definition, other.version = {"answer": True}, other.version + 1
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    client.post(url, data={"csrf_token": token,
+                           "plan": re.search(r'name="plan" value="(\w+)"', page).group(1)})
     db.session.refresh(attempt)
     assert attempt.score == 3 and attempt.percent == 75
     response = attempt.responses[slot]
@@ -162,19 +177,23 @@ def test_a_trainers_mark_is_audited_shown_and_kept_by_regrades(quiz, users, as_r
 def test_an_attempt_in_progress_is_named_and_regraded_once_submitted(quiz, users, as_role):
     """An attempt started before the key change keeps the version it shows until submitted
     (graded against it); the regrade page names it, and the next regrade corrects it."""
+    submitted = _take(quiz, users["trainer2"], True)
     open_attempt = services.start_attempt(quiz, users["agent"])
     db.session.commit()
     question = next(q for q in quiz.fixed_questions if q.key == "refund-original")
     question.definition, question.version = {"answer": False}, question.version + 1
     db.session.commit()
-    assert regrade.waiting(quiz) == [open_attempt] and regrade.plan(quiz) == []
+    assert regrade.waiting(quiz) == [open_attempt]
+    assert [c.attempt for c in regrade.plan(quiz)] == [submitted]
     client = as_role("trainer")
     page = client.get(f"/training/manage/grading/quizzes/{quiz.slug}/regrade")
-    waiting = re.search(r'id="regrade-waiting">(.*?)</p>', page.get_data(as_text=True), re.S)
+    html = page.get_data(as_text=True)
+    waiting = re.search(r'id="regrade-waiting">(.*?)</p>', html, re.S)
     assert "Agent1 (#1)" in waiting.group(1)
     applied = client.post(f"/training/manage/grading/quizzes/{quiz.slug}/regrade",
-                          follow_redirects=True,
-                          data={"csrf_token": csrf_token(client, "/training/manage")})
+                          follow_redirects=True, data={
+                              "csrf_token": csrf_token(client, "/training/manage"),
+                              "plan": re.search(r'name="plan" value="(\w+)"', html).group(1)})
     assert "1 attempts still in progress show an earlier version" in \
         applied.get_data(as_text=True)
 
@@ -186,3 +205,19 @@ def test_an_attempt_in_progress_is_named_and_regraded_once_submitted(quiz, users
     assert change.attempt == open_attempt and change.difference == -1
     regrade.apply(quiz, users["trainer"])
     assert open_attempt.score == 3
+
+
+def test_the_pass_mark_and_bands_compare_the_figure_the_learner_is_shown(quiz, users, as_role):
+    """3 of 4 plus a mark of 0.19999 (rounded weights such as GIFT's 33.333% give such
+    marks): 79.99975% is shown as 80% and must pass a pass mark of 80% and reach its band."""
+    quiz.feedback_bands = [{"min": 80, "text": "Ready."}, {"min": 0, "text": "Not yet."}]
+    attempt = _take(quiz, users["agent"], False)  # the short answer is wrong: 3 of 4
+    short = next(r for r in attempt.responses if r.type == "short_text")
+    grading.override(short, 0.19999, "号码写错一位，思路正确", users["trainer"])
+    db.session.commit()
+    assert attempt.percent == pytest.approx(79.99975) and attempt.passed
+    assert grading.has_passed(quiz, users["agent"])
+    assert grading.feedback_band(quiz, attempt.percent) == "Ready."
+    assert not grading.reaches(79.949, 80) and grading.reaches(79.95, 80)
+    page = as_role("agent").get(f"/training/attempt/{attempt.id}/result").get_data(as_text=True)
+    assert "(80%)" in page and "Passed" in page and "Not passed" not in page

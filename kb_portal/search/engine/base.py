@@ -110,8 +110,10 @@ class BaseSnapshot(Snapshot):
         with self.engine.reading():
             if (field, term) not in self.reader:
                 return []
-            return [d for d in self.reader.postings(field, term).all_ids()
+            ids = self.reader.column_reader("id", translate=True)
+            refs = [d for d in self.reader.postings(field, term).all_ids()
                     if not self.reader.is_deleted(d)]
+            return sorted(refs, key=lambda d: int(ids[d]))
 
     def ref_of(self, doc_id: int) -> int | None:
         return self.searcher.document_number(id=str(doc_id))

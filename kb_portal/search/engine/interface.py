@@ -156,7 +156,10 @@ class Snapshot(ABC):
     @abstractmethod
     def refs_with(self, field: str, term: str) -> list[int]:
         """The live documents with ``term`` in ``field`` (meant for rare terms: the product
-        reads the titles of the few articles that name a product)."""
+        reads the titles of the few articles that name a product), in order of their ``id``:
+        refs follow the index's segment layout, which differs between engines and between
+        two builds of one index (parallel writers), so a product that takes the first few
+        must not take them in ref order."""
 
     @abstractmethod
     def ref_of(self, doc_id: int) -> int | None:

@@ -160,6 +160,20 @@ def test_vocabulary_look_ups(filled):
     assert titled == ["refund"] and snapshot.refs_with("title", "nowhere") == []
 
 
+def test_refs_with_come_in_article_order_whatever_the_segments(engine, build):
+    """Refs follow the segment layout; what the product takes the first few of must not."""
+    with engine.writing() as session:
+        for n in (7, 5):
+            session.add(build(source(n, f"a{n}", f"回充故障{n}", "正文")))
+    with engine.writing() as session:
+        session.add(build(source(6, "a6", "回充故障6", "正文")))
+        session.merge = False
+    snapshot = engine.snapshot()
+    assert snapshot.segment_count() == 2
+    assert [snapshot.stored(ref)["slug"] for ref in snapshot.refs_with("title", "回充")] == \
+        ["a5", "a6", "a7"]
+
+
 def test_small_segments_are_merged(filled, build):
     for n in range(12):
         with filled.writing() as session:
