@@ -166,18 +166,23 @@ def save_article(article: Article, data: ArticleInput, actor, base_revision_id: 
 
     Returns the new revision, or None when only article-level metadata changed (or nothing).
     A save repeated with the same ``data.save_key`` (its response was lost) returns the
-    revision the first one made; a later save from the same editing session builds on it.
+    revision the first one made — also when someone else saved on top of it meanwhile: the
+    repeat changes nothing, as the original would have; a later save from the same editing
+    session builds on it.
 
     :raise ConflictError: when someone saved since the editor opened the article.
     :raise KbError: on invalid input or a missing required change note.
     """
     validate_input(data, article)
+    own = _saved_with_key(data.save_key, article_id=article.id)
+    if own is not None and revision_content(own) == data.content():
+        return own  # a replay of a save already made (also when others saved since)
     rendered = render_body(data.body)  # before the lock: keep the locked part short
     _lock_for_save(article, data.save_key, base_revision_id)
     head = article.head_revision
     content_changed = data.content() != revision_content(head)
     if not content_changed and data.save_key and head.save_key == data.save_key:
-        return head  # a replay of the save that made the head
+        return head  # a replay that raced its original (it waited in the lock)
     if content_changed and note_is_required(article, data.category_key) and not note.strip():
         raise KbError(_l("A change note is required for this article."))
     changes = _apply_metadata(article, data, actor)

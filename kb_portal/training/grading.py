@@ -4,7 +4,7 @@ Submission, regrading and manual overrides all end in :func:`total_attempt` and
 :func:`after_grading`, so an attempt's score, its pass/fail and the learner's track steps can
 never disagree with the responses. Functions flush; the caller commits.
 """
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
@@ -23,11 +23,15 @@ AUDIT_ACTIONS = {
 }
 
 
+_ANY_FLOAT = Context(prec=400)  # the largest float has 309 digits before the point
+
+
 def one_decimal(value: float) -> Decimal:
     """``value`` as people read it: one decimal, halves rounded up (0.25 → 0.3). Pass marks
     and grade bands compare this figure, so a learner shown "80%" is never told they missed a
     pass mark of 80% (79.996 from GIFT's 33.333% weights)."""
-    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP,
+                                                context=_ANY_FLOAT)
 
 
 def reaches(percent: float, mark: float) -> bool:

@@ -38,6 +38,17 @@ def test_second_save_from_the_same_base_is_a_conflict_not_a_lost_update(app, use
     assert article.revisions.count() == 2
 
 
+def test_a_save_replayed_after_someone_else_saved_is_the_same_save(app, users):
+    """Its answer was lost and the browser sent it again, late: no conflict, nothing new."""
+    article = draft(users["trainer"])
+    base = article.head_revision_id
+    mine = edit(article, users["trainer"], body="my text", base=base, save_key="replay-key-1")
+    edit(article, users["trainer2"], body="their text")
+    again = edit(article, users["trainer"], body="my text", base=base, save_key="replay-key-1")
+    assert again.id == mine.id and article.revisions.count() == 3
+    assert article.head_revision.body == "their text"
+
+
 def test_change_note_policy_published_is_the_default(app, users):
     article = draft(users["trainer"], note="")
     edit(article, users["trainer"], body="no note while a draft", note="")

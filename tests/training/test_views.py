@@ -228,6 +228,7 @@ def test_scores_show_at_most_one_decimal_rounded_as_people_round(app):
     assert [score(v) for v in (11 / 3, 4.0, 0.25, 6.25, 0.35, 66.66666, 0, -0.04, 1e-9)] == \
         ["3.7", "4", "0.3", "6.3", "0.4", "66.7", "0", "0", "0"]
     assert score(None) == score(float("inf")) == score(float("nan")) == "—"
+    assert score(1e300) == "1" + "0" * 300 and score(-2.5) == "-2.5"  # never an error
 
 
 def test_the_result_shows_the_learners_own_answer_next_to_the_right_one(quiz, as_role):
