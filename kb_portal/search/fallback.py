@@ -26,9 +26,6 @@ from .analysis import joined
 W_SUBWORD, W_HOMOPHONE, W_BIGRAM, W_CODE = 0.6, 0.5, 0.35, 0.7
 MAX_HOMOPHONES = 40  # per character, most frequent first: bounds the look-ups
 MAX_CODES = 3
-CODE_RE = re.compile(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]+|[0-9]{4,}")
-
-
 def subwords(raw: str, freq: dict) -> list[str]:
     """Dictionary words (``freq``: jieba's) of 2 and 3 characters inside ``raw`` (longer than
     them)."""
@@ -89,7 +86,9 @@ class Homophones:
 
 def is_code(term: str) -> bool:
     """Letters and digits mixed (``yfs2``, ``e109``) or a long number (``0800021688``)."""
-    return bool(CODE_RE.fullmatch(term))
+    # Only ever matched whole (inline, so the linearity test knows it is anchored: scanned from
+    # every position of a long run the look-aheads would be quadratic).
+    return bool(re.fullmatch(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]+|[0-9]{4,}", term))
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
