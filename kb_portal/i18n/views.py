@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user
 
+from .. import transaction
 from ..accounts.access import public
-from ..extensions import db
 from .locales import CODES, SESSION_KEY
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -34,5 +34,5 @@ def switch():
     session[SESSION_KEY] = locale
     if current_user.is_authenticated and current_user.locale != locale:
         current_user.locale = locale
-        db.session.commit()
+        transaction.commit()
     return redirect(_back(request.form.get("next")))

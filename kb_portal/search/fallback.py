@@ -18,6 +18,7 @@ The pinyin table is built once per app from its analyzer's jieba dictionary (on 
 search state, ``search_state().homophones``): in a background thread when a server starts,
 else the first time a query needs it.
 """
+import re
 import threading
 
 from .analysis import joined
@@ -25,9 +26,6 @@ from .analysis import joined
 W_SUBWORD, W_HOMOPHONE, W_BIGRAM, W_CODE = 0.6, 0.5, 0.35, 0.7
 MAX_HOMOPHONES = 40  # per character, most frequent first: bounds the look-ups
 MAX_CODES = 3
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
 def subwords(raw: str, freq: dict) -> list[str]:
     """Dictionary words (``freq``: jieba's) of 2 and 3 characters inside ``raw`` (longer than
     them)."""
@@ -87,12 +85,10 @@ class Homophones:
 
 
 def is_code(term: str) -> bool:
-    """Letters and digits mixed (``yfs2``, ``e109``) or a long number (``0800021688``).
-    (Plain string tests: a regex with look-aheads here is quadratic on long words.)"""
-    if term.isdigit():
-        return len(term) >= 4 and term.isascii()
-    return bool(term) and set(term) <= _ALNUM and any(c.isdigit() for c in term) \
-        and any(c.isalpha() for c in term)
+    """Letters and digits mixed (``yfs2``, ``e109``) or a long number (``0800021688``)."""
+    # Only ever matched whole (inline, so the linearity test knows it is anchored: scanned from
+    # every position of a long run the look-aheads would be quadratic).
+    return bool(re.fullmatch(r"(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]+|[0-9]{4,}", term))
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
