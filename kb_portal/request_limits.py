@@ -18,6 +18,8 @@ with the number. The editor answers with its own page that keeps the draft.
 from flask import Request, current_app, request
 from flask_babel import gettext as _
 
+from .request_text import TextParameters
+
 URLENCODED = "application/x-www-form-urlencoded"
 MB = 1024 * 1024
 
@@ -60,7 +62,10 @@ def too_large_message() -> str:
 
 
 class LimitedRequest(Request):
-    """Flask's request with the limits a view declared with :func:`body_limit`."""
+    """Flask's request with the limits a view declared with :func:`body_limit` (and its
+    parameters without NUL characters, see :mod:`kb_portal.request_text`)."""
+
+    parameter_storage_class = TextParameters
 
     def declared(self, name: str):
         """What the view of this request declared with :func:`body_limit` (or None)."""

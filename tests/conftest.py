@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,7 +94,8 @@ def app(tmp_path, schema_template):
 def module_agent(tmp_path_factory, schema_template):
     """One app for a whole module, with two articles and a logged-in agent's client: for the
     many read-only cases (hostile inputs) that need no app of their own."""
-    with running_app(tmp_path_factory.mktemp("module") / "data", schema_template) as app:
+    data_dir = tmp_path_factory.mktemp("module") / "data"
+    with separate_app(data_dir, schema_template) as app:
         factories.user("agent1", "agent")
         factories.article("refund-flow", "退款流程", "客户可以申请退款，3 个工作日内到账。",
                           category="policy", tags=["退款"])
@@ -103,6 +104,22 @@ def module_agent(tmp_path_factory, schema_template):
         client = app.test_client()
         assert login(client, "agent1").status_code == 302
         yield client
+
+
+@contextmanager
+def separate_app(data_dir, schema_template, **settings):
+    """:func:`running_app` with a database of its own, for an app that lives beside others (a
+    module-scoped fixture beside the per-test apps, a second app in one test).
+
+    On SQLite each data directory has its own file anyway. On PostgreSQL the tests share one
+    database: a second app there would see the first one's rows, and the per-test ``drop_all``
+    would drop its tables, or wait for ever on its open session.
+    """
+    base = os.environ.get("KB_TEST_DATABASE_URL")
+    with ExitStack() as stack:
+        if base:
+            settings["SQLALCHEMY_DATABASE_URI"] = stack.enter_context(new_postgres_database(base))
+        yield stack.enter_context(running_app(data_dir, schema_template, **settings))
 
 
 @pytest.fixture

@@ -154,7 +154,8 @@ def _error_response(code: int) -> dict:
 
 
 PAGE_TEXT = "Page number, from 1."
-FILTER_TEXT = "Only articles with this {} (exact match)."
+FILTER_TEXT = ("Only articles with this {} (exact match; control characters are refused, NUL "
+               "characters dropped, as from every parameter).")
 
 PATHS = {
     "/search": {"get": {
@@ -187,9 +188,9 @@ PATHS = {
                        "newest `updated` seen last time.",
         "parameters": [
             _query("category", FILTER_TEXT.format("category key"),
-                   {"type": "string", "maxLength": 40, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}),
+                   {"type": "string", "maxLength": 40, "pattern": "^[^\\x01-\\x1f\\x7f]*$"}),
             _query("tag", FILTER_TEXT.format("tag"),
-                   {"type": "string", "maxLength": 80, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}),
+                   {"type": "string", "maxLength": 80, "pattern": "^[^\\x01-\\x1f\\x7f]*$"}),
             _query("updated_since", "Only articles changed at or after this time (RFC 3339, "
                                     "e.g. 2026-05-01T08:00:00Z).", TIME),
             _query("page", PAGE_TEXT, {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,

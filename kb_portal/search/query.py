@@ -288,8 +288,10 @@ def _phrase(units: list[Unit]) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """The form queries are logged and grouped under: folded, single-spaced, trimmed."""
-    return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS])).strip()
+    """The form queries are logged and grouped under: folded, single-spaced, trimmed, without
+    NUL (which PostgreSQL text cannot hold; requests drop it already, services may be called
+    with anything)."""
+    return _SPACE_RE.sub(" ", fold((text or "")[:MAX_CHARS].replace("\x00", ""))).strip()
 
 
 __all__ = ["MAX_UNITS", "QUESTION_EN", "QUESTION_ZH", "Built", "Highlight", "Unit", "build",

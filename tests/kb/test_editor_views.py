@@ -176,3 +176,15 @@ def test_editing_via_a_former_slug_redirects(app, users, as_role):
     edit(article, users["trainer"], slug="after")
     response = as_role("trainer").get("/a/before/edit")
     assert response.status_code == 302 and response.headers["Location"].endswith("/a/after/edit")
+
+
+def test_a_nul_character_in_the_form_is_dropped_not_a_500(app, users, as_role):
+    # PostgreSQL text cannot hold U+0000 (a DataError, answered 500); text pasted from some
+    # programs carries it. Every request parameter drops it (kb_portal/request_text.py).
+    draft(users["trainer"])
+    trainer = as_role("trainer")
+    data = form_data(trainer, "/a/refund-rules/edit", body="新\x00正文", note="改\x00")
+    response = trainer.post("/a/refund-rules/edit", data=data)
+    assert response.status_code == 302
+    revision = get_article("refund-rules").head_revision
+    assert revision.body == "新正文" and revision.note == "改"

@@ -24,7 +24,7 @@ from kb_portal.search.reconcile import check, reconcile
 from kb_portal.search.state import search_state
 from tests import factories
 
-from ..conftest import running_app
+from ..conftest import running_app, separate_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 330  # above the parallel-indexing threshold (300)
@@ -73,8 +73,8 @@ def big_app(tmp_path_factory, schema_template):
             f"---\ntitle: 崩溃测试第{n}篇\ncategory: sop\n---\n"
             + f"## 步骤\n\n客户申请退款时核对订单 ORD-{n:05d}，再登记工单。\n" * 6,
             encoding="utf-8")
-    with running_app(tmp_path_factory.mktemp("crash") / "data", schema_template,
-                     KB_BULK_PROCS=2) as app:
+    data_dir = tmp_path_factory.mktemp("crash") / "data"
+    with separate_app(data_dir, schema_template, KB_BULK_PROCS=2) as app:
         with article_changed.muted():  # the commands below build the index
             report = import_article_files(sorted(folder.glob("*.md")))
         assert report.created == ARTICLES

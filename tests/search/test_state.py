@@ -8,7 +8,7 @@ from kb_portal.search.state import search_state
 from kb_portal.search.synonym_services import save_group
 from tests import factories
 
-from ..conftest import make_app, running_app
+from ..conftest import make_app, running_app, separate_app
 from .helpers import slugs
 
 
@@ -21,7 +21,7 @@ def test_two_apps_in_one_process_share_nothing(tmp_path, schema_template):
         db.session.commit()
         assert slugs("银子回笼") == ["only-in-one"]
         first = search_state(one)
-        with running_app(tmp_path / "two", schema_template, KB_SEARCH_ENGINE="reference") as two:
+        with separate_app(tmp_path / "two", schema_template, KB_SEARCH_ENGINE="reference") as two:
             second = search_state(two)
             assert slugs("退款") == [] and slugs("银子回笼") == []
             factories.article("only-in-two", "别的文章", "退款说明")
