@@ -1,4 +1,6 @@
 """The search pages: results without JavaScript, click and search logging, trainer pages."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -62,6 +64,23 @@ def test_a_nul_character_in_a_query_is_answered_and_logged_without_it(as_role, a
     assert response.status_code == 200
     client.get("/api/v1/search", query_string={"q": "\x00到账"}).close()
     assert {e.query for e in db.session.scalars(select(SearchEvent))} == {"退款", "到账"}
+
+
+def test_a_correction_is_offered_beside_what_was_found_and_keeps_the_filter(as_role, articles):
+    # The typo fallback already finds the article; "Did you mean" names the word it used, and
+    # its link keeps the category the agent had chosen.
+    factories.article("escalation", "Escalation to a supervisor",
+                      "When the caller asks for a supervisor, escalate within 10 minutes.",
+                      category="sop", language="en")
+    page = as_role("agent").get("/search?q=esclation&category=sop").get_data(as_text=True)
+    assert "slug=escalation" in page
+    link = re.search(r'Did you mean\s*<a href="([^"]+)">escalation</a>', page)
+    assert link and "q=escalation" in link.group(1) and "category=sop" in link.group(1)
+    followed = as_role("agent").get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "slug=escalation" in followed and 'class="did-you-mean' not in followed
+    # filtered to a category without it, nothing is found and nothing is suggested
+    page = as_role("agent").get("/search?q=esclation&category=policy").get_data(as_text=True)
+    assert 'id="zero-results"' in page and 'class="did-you-mean' not in page
 
 
 def test_keystrokes_without_a_session_key_are_merged_too(as_role, articles):
