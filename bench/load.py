@@ -62,9 +62,10 @@ with app.app_context():
 
 
 def prepare(portal: Portal, corpus: Path, password: str, marker: Path) -> None:
-    """Schema, the corpus, the trainers' own articles (once per database), the accounts."""
+    """Schema (upgraded on a database kept from an earlier run), the corpus and the trainers'
+    own articles (once per database), the accounts."""
+    portal.flask("init")
     if not marker.exists():
-        portal.flask("init")
         portal.flask("import", str(corpus))
         mine = OUT / "load-trainer-articles"
         mine.mkdir(parents=True, exist_ok=True)

@@ -151,10 +151,10 @@ def in_process(env, queries) -> dict:
 
 def save_to_searchable(env, port: int, token: str, rounds: int = 10) -> dict:
     os.environ.update(env)
-    from kb_portal import create_app
+    from kb_portal import create_app, transaction
     from kb_portal.extensions import db
     from kb_portal.kb.models import Article
-    from kb_portal.kb.services import add_revision, commit_and_notify, publish_revision
+    from kb_portal.kb.services import add_revision, notify, publish_revision
 
     app = create_app()
     results = []
@@ -169,7 +169,8 @@ def save_to_searchable(env, port: int, token: str, rounds: int = 10) -> dict:
                                category_key=rev.category_key, tags=rev.tags,
                                language=rev.language, summary=rev.summary, status="published")
             publish_revision(article, new)
-            commit_and_notify([article.id], [article.id])
+            notify([article.id], [article.id])
+            transaction.commit()  # as a save's request ends: the index hears of it
             found = wait_for_answer(port, token, word, time.monotonic() + 30)
             results.append((found - started) * 1000)
     return {"median_ms": round(statistics.median(results), 1),

@@ -75,8 +75,14 @@ class BoundedScans:
     """Mixed into Python-Markdown's link and reference processors (see module doc)."""
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (API name)
-        depth, limit = 1, index + LINK_SPAN
-        for match in _BRACKET.finditer(data, index, min(len(data), limit)):
+        limit = min(len(data), index + LINK_SPAN)
+        close = data.find("]", index, limit)
+        if close < 0:
+            return "", index, False
+        if data.find("[", index, close) < 0:  # the usual link text: no brackets inside
+            return data[index:close], close + 1, True
+        depth = 1
+        for match in _BRACKET.finditer(data, index, limit):
             depth += 1 if match.group() == "[" else -1
             if depth == 0:
                 return data[index:match.start()], match.end(), True
@@ -85,25 +91,29 @@ class BoundedScans:
         return "", index, False
 
     def getLink(self, data: str, index: int):  # noqa: N802 (Markdown's API name)
-        window = data[index:index + LINK_SPAN]
-        if not _parens_close(window):
+        if not _parens_close(data, index, min(len(data), index + LINK_SPAN)):
             return "", None, index, False
-        href, title, end, handled = super().getLink(window, 0)
+        href, title, end, handled = super().getLink(data[index:index + LINK_SPAN], 0)
         return href, title, index + end, handled
 
     def evalId(self, data: str, index: int, text: str):  # noqa: N802 (Markdown's API name)
-        ref, end, handled = super().evalId(data[index:index + LINK_SPAN], 0, text)
+        close = data.find("]", index, index + LINK_SPAN)  # ids hold no "]": end the text there
+        window = data[index:close + 1] if close >= 0 else data[index:index + LINK_SPAN]
+        ref, end, handled = super().evalId(window, 0, text)
         return ref, index + end, handled
 
 
-def _parens_close(window: str) -> bool:
-    """Whether the ``(`` that ``window`` starts with is closed within it without nesting more
-    than :data:`MAX_BRACKET_DEPTH` deep — a quick test before Markdown's own per-character
-    scan, which otherwise runs to the window's end from every ``](``."""
-    if not window.startswith("("):
+def _parens_close(data: str, start: int, end: int) -> bool:
+    """Whether the ``(`` at ``data[start]`` is closed before ``end`` without nesting more than
+    :data:`MAX_BRACKET_DEPTH` deep — a quick test before Markdown's own per-character scan,
+    which otherwise runs to the window's end from every ``](``. No ``)`` at all in the window
+    (a long run of unclosed ``[a](``) is answered by one ``str.find``, not a counted scan."""
+    if not data.startswith("(", start):
         return True  # not an inline link: Markdown's own code answers at once
+    if data.find(")", start, end) < 0:
+        return False
     depth = 0
-    for match in _PAREN.finditer(window):
+    for match in _PAREN.finditer(data, start, end):
         depth += 1 if match.group() == "(" else -1
         if depth == 0:
             return True

@@ -61,6 +61,17 @@ def test_links_still_work_with_bounded_scans():
     assert '<img alt="i" src="x.png">' in html
 
 
+def test_reference_links_and_a_link_after_a_flood_of_unclosed_ones():
+    # The scans' fast paths (the first "]" or ")" found by str.find) keep Markdown's meaning.
+    body = "[Refund][r] and [r][] and [r] and [two [words]][r]\n\n[r]: refund-rules \"T\""
+    html = render_markdown(body).html
+    assert html.count('href="/a/refund-rules"') == 4 and "two [words]" in html
+    assert 'title="T"' in html and "[r]" not in html
+    html = render_markdown("[a](" * 2000 + " [ok](refund-rules) [no](x").html
+    assert html.count("<a ") == 1
+    assert 'href="/a/refund-rules" rel="noopener noreferrer">ok</a>' in html
+
+
 def test_plain_text_extraction_of_a_table_rule_flood():
     # 800 lines of two spaces took 24 s (cubic); it must come out as nothing, quickly enough
     # that the linear-regex test (tests/test_regex_linearity.py) guards the speed.
