@@ -37,6 +37,9 @@ ALLOWED = {
     # Package files (part of the code, reviewed like code) read once; no app data.
     ("article_templates.py", "article_templates"): "package files, read once",
     ("hant.py", "terms"): "package files, read once (a catalogue build tool)",
+    # A lexicon file parsed once per file version into frozen dataclasses and tuples: nothing
+    # an app can change, and no app data in it (trainers' groups live in the database).
+    ("__init__.py", "_parsed"): "immutable parse of a package file (search/lexicon)",
     # Subclasses made once per Markdown processor class: code, not data.
     ("render_limits.py", "_bounded_class"): "generated classes (code), config-free",
     # A registry of classes filled by imports (code, like the list of blueprints).

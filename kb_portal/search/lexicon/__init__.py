@@ -15,6 +15,7 @@ and shown on the Synonyms page.
 """
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).with_name("contact_centre.txt")
@@ -127,5 +128,16 @@ def parse(text: str, source: str = "lexicon") -> Lexicon:
 
 
 def load(path: Path = LEXICON_FILE) -> Lexicon:
-    """Read and parse a lexicon file (the app keeps the result: see ``synonyms.SynonymCache``)."""
-    return parse(path.read_text(encoding="utf-8"), path.name)
+    """Read and parse a lexicon file (the app keeps the result: see ``synonyms.SynonymCache``).
+
+    Parsed once per process for each version of the file (its path, modification time and
+    size): a :class:`Lexicon` is immutable — frozen dataclasses and tuples — so apps may share
+    it, and every app (each test builds several hundred) no longer pays the ~30 ms parse.
+    """
+    stat = path.stat()
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _parsed(path: str, _mtime_ns: int, _size: int) -> Lexicon:
+    return parse(Path(path).read_text(encoding="utf-8"), Path(path).name)
