@@ -103,11 +103,12 @@ def start_embedded(args, password):
 
 
 def start_cluster(args, password):
-    started = [Postgres(Path(f"/tmp/kb-load-pg-{args.articles}")).start()]
-    try:  # a failed start stops what it started (a PostgreSQL left running blocked the next)
-        pg = started[0]
+    started = []  # stopped, newest first, when the start fails (a PostgreSQL left running
+    try:          # blocked the next run)
+        pg = Postgres(Path(f"/tmp/kb-load-pg-{args.articles}")).start()
+        started.append(pg)
         redis = Redis(OUT / "load-redis").start()
-        started.insert(0, redis)
+        started.append(redis)
         env = cluster_env(pg.url, redis.url, secrets.token_urlsafe(32), OUT / "load-uploads")
         servers = [Portal(f"load-{n}", OUT / f"load-cluster-{args.articles}-{n}", env,
                           workers=2, worker_class=args.worker_class, threads=args.threads)
@@ -115,10 +116,10 @@ def start_cluster(args, password):
         prepare(servers[0], corpus_dir(args.articles), password, pg.folder / ".load-imported")
         for server in servers:
             server.start(wait=600)
-            started.insert(0, server)
+            started.append(server)
         nginx = Nginx(OUT / "load-nginx", [s.port for s in servers]).start()
     except BaseException:
-        for service in started:
+        for service in reversed(started):
             service.stop()
         raise
     return f"http://127.0.0.1:{nginx.port}", servers, [*servers, nginx, redis, pg]

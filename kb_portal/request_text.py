@@ -6,7 +6,7 @@ NUL carries no meaning in any text this portal takes, so every query-string and 
 drops it as it is parsed — one place, before any view, form or service sees the text. Uploaded
 files are bytes and keep theirs (kb/uploads.py refuses NULs in text attachments).
 """
-from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 
 def _clean(value):
@@ -17,5 +17,5 @@ class TextParameters(ImmutableMultiDict):
     """Werkzeug's parameter storage, with NUL characters dropped from keys and values."""
 
     def __init__(self, mapping=None):
-        pairs = MultiDict(mapping).items(multi=True)
-        super().__init__([(_clean(key), _clean(value)) for key, value in pairs])
+        super().__init__([(_clean(key), _clean(value))
+                          for key, value in iter_multi_items(mapping or ())])

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -108,18 +108,14 @@ def module_agent(tmp_path_factory, schema_template):
 
 @contextmanager
 def separate_app(data_dir, schema_template, **settings):
-    """:func:`running_app` with a database of its own, for an app that lives beside others (a
-    module-scoped fixture beside the per-test apps, a second app in one test).
-
-    On SQLite each data directory has its own file anyway. On PostgreSQL the tests share one
-    database: a second app there would see the first one's rows, and the per-test ``drop_all``
-    would drop its tables, or wait for ever on its open session.
-    """
-    base = os.environ.get("KB_TEST_DATABASE_URL")
-    with ExitStack() as stack:
-        if base:
-            settings["SQLALCHEMY_DATABASE_URI"] = stack.enter_context(new_postgres_database(base))
-        yield stack.enter_context(running_app(data_dir, schema_template, **settings))
+    """:func:`running_app` with a database of its own (:func:`own_database`), for an app that
+    lives beside others (a module-scoped fixture beside the per-test apps, a second app in one
+    test). On PostgreSQL the tests otherwise share one database: a second app there would see
+    the first one's rows, and the per-test ``drop_all`` would drop its tables, or wait for ever
+    on its open session."""
+    with own_database(data_dir) as url, \
+            running_app(data_dir, schema_template, SQLALCHEMY_DATABASE_URI=url, **settings) as app:
+        yield app
 
 
 @pytest.fixture
@@ -203,6 +199,19 @@ def routes(app):
         view = app.view_functions[rule.endpoint]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield rule, method, declared_access(view)
+
+
+@contextmanager
+def own_database(data_dir):
+    """The URL of a database of its own, of the kind the suite runs on: a new database on the
+    suite's PostgreSQL server (``make test-postgres``, dropped afterwards), else the SQLite file
+    in ``data_dir``."""
+    base = os.environ.get("KB_TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        yield f"sqlite:///{data_dir / 'kb.sqlite3'}"
+        return
+    with new_postgres_database(base) as url:
+        yield url
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from kb_portal.search.services import SearchParams, search
 from kb_portal.training.models import Attempt
 
 from . import factories
-from .conftest import new_postgres_database
+from .conftest import own_database
 
 QUERIES = ("退款", "发票 抬头", "complaint", "E-102")
 
@@ -70,11 +70,7 @@ def _fill(app, users) -> str:
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """A new, empty database of the kind the suite runs on."""
-    base = os.environ.get("KB_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'restored' / 'kb.sqlite3'}"
-        return
-    with new_postgres_database(base) as url:
+    with own_database(tmp_path / "restored") as url:
         yield url
 
 

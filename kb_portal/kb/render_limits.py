@@ -75,7 +75,7 @@ class BoundedScans:
     """Mixed into Python-Markdown's link and reference processors (see module doc)."""
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (API name)
-        limit = min(len(data), index + LINK_SPAN)
+        limit = index + LINK_SPAN  # str.find and finditer stop at the text's end anyway
         close = data.find("]", index, limit)
         if close < 0:
             return "", index, False
@@ -91,7 +91,7 @@ class BoundedScans:
         return "", index, False
 
     def getLink(self, data: str, index: int):  # noqa: N802 (Markdown's API name)
-        if not _parens_close(data, index, min(len(data), index + LINK_SPAN)):
+        if not _parens_close(data, index, index + LINK_SPAN):
             return "", None, index, False
         href, title, end, handled = super().getLink(data[index:index + LINK_SPAN], 0)
         return href, title, index + end, handled

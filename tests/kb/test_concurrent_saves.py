@@ -9,9 +9,7 @@ creates no second revision, even when the retry races the original (a new articl
 likewise makes one article). Few rounds here — many in ``bench/adversarial.py``, whose harness
 these tests share.
 """
-import contextlib
 import html
-import os
 import threading
 
 import pytest
@@ -23,21 +21,9 @@ from bench.adversarial import PASSWORD, SLUG, TRAINERS, Context, prepare
 from bench.htmlforms import editor_form, new_article_form
 from ops.cluster import Portal
 
-from ..conftest import new_postgres_database
+from ..conftest import own_database
 
 ROUNDS = 3
-
-
-@contextlib.contextmanager
-def own_database(data_dir):
-    """A database for this module's servers: a new one on the suite's PostgreSQL server
-    (``make test-postgres``), else a SQLite file."""
-    base = os.environ.get("KB_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        yield f"sqlite:///{data_dir / 'kb.sqlite3'}"
-        return
-    with new_postgres_database(base) as url:
-        yield url
 
 
 @pytest.fixture(scope="module", params=[("sync", 1), ("gthread", 8)], ids=lambda p: p[0])
