@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from .accounts.models import utcnow
 from .extensions import db
 
-# Modules with an AUDIT_ACTIONS mapping (like cli.FEATURE_COMMAND_MODULES for commands).
+# Modules with an AUDIT_ACTIONS mapping.
 ACTION_MODULES = ("kb_portal.kb.history", "kb_portal.accounts.services",
                   "kb_portal.training.grading", "kb_portal.training.certificates")
 TARGET_TYPES = {"article": _l("article"), "user": _l("user"), "category": _l("category"),

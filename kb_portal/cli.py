@@ -16,9 +16,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import transaction
 
-# Packages that still register through this list rather than from their own init_app.
-FEATURE_COMMAND_MODULES = ("kb_portal.training.commands",)
-
 
 def command_group(app) -> AppGroup:
     """The app's ``flask kb`` group (one per app: two apps never share commands)."""
@@ -138,16 +135,8 @@ def restore_command(ctx, source, force):
 
 
 def init_app(app) -> None:
-    import importlib
-
+    """The app-wide ``flask kb`` commands; each feature adds its own from its ``init_app``."""
     group = command_group(app)
     for command in (init_command, demo_command, import_command, backup_command,
                     restore_command):
         group.add_command(command)
-    for module in FEATURE_COMMAND_MODULES:
-        try:
-            importlib.import_module(module).register(group)
-        except ModuleNotFoundError as exc:
-            # A feature package that is not there yet is fine; a missing import inside it not.
-            if not exc.name or not (module == exc.name or module.startswith(exc.name + ".")):
-                raise

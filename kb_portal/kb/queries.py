@@ -17,12 +17,16 @@ def visible_articles():
             .where(Article.status == "published"))
 
 
+def categories() -> list[Category]:
+    """Every category, in the order trainers gave them."""
+    return db.session.scalars(select(Category).order_by(Category.position)).all()
+
+
 def category_counts() -> list[tuple[Category, int]]:
     counts = dict(db.session.execute(
         visible_articles().with_only_columns(Revision.category_key, func.count())
         .group_by(Revision.category_key)).all())
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return [(c, counts.get(c.key, 0)) for c in categories]
+    return [(c, counts.get(c.key, 0)) for c in categories()]
 
 
 def recently_updated(limit: int = 10) -> list[Article]:

@@ -30,6 +30,10 @@ def all_groups() -> list[SynonymGroup]:
     return list(db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
 
 
+def get_group(group_id: int) -> SynonymGroup | None:
+    return db.session.get(SynonymGroup, group_id)
+
+
 def _keys(words) -> frozenset:
     return frozenset(k for k in (key_of(w) for w in words) if k)
 

@@ -22,11 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import transaction
 from ..accounts.access import require
-from ..extensions import db
-from ..kb.models import Category
+from ..kb import queries as kb_queries
 from . import drafts, gaps, searchlog, suggestions, synonym_services
 from .analysis import ANALYZER_VERSION
-from .models import SynonymGroup
 from .services import ParamError, SearchParams, SearchUnavailableError, log_search, search
 from .state import search_state
 
@@ -67,7 +65,7 @@ def results():
             status = 503
             error = _("Search is being repaired and will be back in a minute. "
                       "Please try again shortly.")
-    categories = db.session.scalars(db.select(Category).order_by(Category.position)).all()
+    categories = kb_queries.categories()
     help_ = _zero_result_help(params.q) if result is not None and not result.total else {}
     # Trainers also see unpublished articles that match (never from the index; see drafts.py).
     unpublished = drafts.unpublished_matches(params.q, search_state().analyzer) \
@@ -191,7 +189,7 @@ def synonym_update(group_id: int):
 
     :raise 404: when there is no such group.
     """
-    group = db.session.get(SynonymGroup, group_id) or abort(404)
+    group = synonym_services.get_group(group_id) or abort(404)
     if request.form.get("delete"):
         removed = group.terms_text
         return _saved(lambda: synonym_services.delete_group(group),

@@ -1,7 +1,8 @@
 """Training: quizzes, onboarding tracks and trainer reports (issue 5, DESIGN.md §6).
 
 :func:`init_app` is the one place the feature plugs into the app: importers for ``flask kb
-import``, the blueprint, the article-published subscription, template hooks and the demo hook.
+import``, the blueprints, the ``flask kb`` commands, the article-published subscription,
+template hooks and the demo hook.
 """
 
 IMPORT_SUFFIXES = ".yaml|.yml|.gift"
@@ -9,10 +10,12 @@ IMPORT_SUFFIXES = ".yaml|.yml|.gift"
 
 def init_app(app) -> None:
     """Wire the training feature into ``app``."""
+    from ..cli import command_group
     from ..importing import IMPORTERS
     from ..kb.signals import article_published
     from . import (
         bank_views,
+        commands,
         grading_views,
         manage_views,
         question_views,
@@ -30,6 +33,7 @@ def init_app(app) -> None:
     for module in (views, manage_views, question_views, bank_views, track_views,
                    report_views, grading_views):
         app.register_blueprint(module.bp)
+    commands.register(command_group(app))
     app.add_template_filter(_score, "score")
     app.context_processor(_template_helpers)
     app.extensions.setdefault("kb_demo_hooks", []).append(_assign_demo_track)
