@@ -209,6 +209,13 @@ class SearchState:
             self.engine.recreate("; ".join(map(str, problems)))
         rc.rebuild(self)
 
+    def warm(self) -> None:
+        """Build in the start-up thread what a server worker's first searches would otherwise
+        build while an agent waits: the synonym map and the engine's per-segment caches
+        (together about a second at 50,000 articles)."""
+        self.synonyms.current()
+        self.engine.snapshot().warm()
+
     def start(self) -> None:
         """Start-up reconcile: in the background for servers (start stays fast), inline in
         tests and when ``KB_SEARCH_STARTUP=sync``; ``off`` skips it."""
@@ -223,6 +230,8 @@ class SearchState:
             with self.app.app_context():
                 try:
                     self.startup()
+                    if self.in_background:
+                        self.warm()
                 except Exception:
                     log.exception("search: the start-up check of the index failed")
 

@@ -53,3 +53,24 @@ def test_settings_are_read_once_when_the_app_is_built(app):
 def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path, key, value, message):
     with pytest.raises(SettingError, match=message):
         make_app(tmp_path / "data", **{key: value})
+
+
+def test_a_server_warms_its_search_caches_after_the_start_up_check(app):
+    """On a server the start-up thread also builds what the first searches would (the
+    synonym map, the engine's norms), so the first agents after a restart do not wait."""
+    import time
+
+    factories.article("refund-flow", "退款流程", "客户申请退款后原路退回。")
+    db.session.commit()
+    state = search_state(app)
+    assert not len(state.engine.norms)
+    state.in_background = True  # as on a server
+    try:
+        state.start()
+        deadline = time.monotonic() + 30
+        while not len(state.engine.norms) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        state.in_background = False
+    assert len(state.engine.norms) > 0
+    assert slugs("退款") == ["refund-flow"]

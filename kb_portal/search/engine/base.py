@@ -52,6 +52,9 @@ class BaseSnapshot(Snapshot):
         return combine.dismax((weight * factor, self.alternative(what, field))
                               for weight, what in alts)
 
+    def warm(self) -> None:
+        """Nothing to build: stock Whoosh keeps no caches of its own between searches."""
+
     def _fingerprint(self) -> tuple[int, int]:
         count = total = 0
         if self.reader.doc_count_all():

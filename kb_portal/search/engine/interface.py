@@ -176,6 +176,11 @@ class Snapshot(ABC):
         letter."""
 
     @abstractmethod
+    def warm(self) -> None:
+        """Build now what the first searches of this generation would otherwise build (an
+        engine's per-segment caches), so that a server can do it before agents search."""
+
+    @abstractmethod
     def memo(self, name: str, make: Callable[["Snapshot"], object]):
         """``make(self)``, built once per snapshot: whatever is derived from one generation
         (the product's vocabulary cache) lives exactly as long as it does."""

@@ -255,3 +255,13 @@ def test_threads_reading_at_once_each_get_correct_answers(engine, build, corpus_
         sys.setswitchinterval(switch)
     assert errors == [] and wrong == []
     assert all(expected.values())
+
+
+def test_warming_a_snapshot_changes_no_result(filled):
+    """A server warms each worker's snapshot at start (``SearchState.warm``); the ranking
+    must be the one an unwarmed snapshot gives."""
+    cold = filled.snapshot()
+    expected = cold.run(plan("退款"), top=10)
+    cold.forget("scorer")
+    cold.warm()
+    assert cold.run(plan("退款"), top=10) == expected

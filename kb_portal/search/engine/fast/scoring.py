@@ -47,6 +47,12 @@ class Scorer:
             self.engine.norms.put(key, norms)
         return norms
 
+    def warm(self, fields) -> None:
+        """Compute the norms of ``fields`` in every segment now (kept in the engine's cache)."""
+        for field in fields:
+            for n, (reader, _offset) in enumerate(self.leaves):
+                self._norm(field, n, reader)
+
     def term(self, field: str, text: str) -> dict[int, float]:
         """{ref: BM25 score} of one term (deleted documents left out)."""
         df = self.searcher.doc_frequency(field, text)
