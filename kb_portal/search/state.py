@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 
+import click
 from flask import current_app, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -213,7 +214,11 @@ class SearchState:
         """Build in the start-up thread what a server worker's first searches would otherwise
         build while an agent waits: the synonym map and the engine's per-segment caches
         (together about a second at 50,000 articles)."""
-        self.synonyms.current()
+        try:
+            self.synonyms.current()
+        except SQLAlchemyError as exc:  # `flask kb init` before the schema exists
+            log.debug("search caches not warmed: %s", exc)
+            return
         self.engine.snapshot().warm()
 
     def start(self) -> None:
@@ -225,12 +230,15 @@ class SearchState:
         mode = self.settings.startup
         if mode == "off":
             return
+        # A server's workers warm up; a one-off `flask kb` command (a click context) would exit
+        # before the warmth is used.
+        warm = self.in_background and click.get_current_context(silent=True) is None
 
         def run():
             with self.app.app_context():
                 try:
                     self.startup()
-                    if self.in_background:
+                    if warm:
                         self.warm()
                 except Exception:
                     log.exception("search: the start-up check of the index failed")
