@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from .engine import ENGINES
 
 STARTUP_MODES = ("background", "sync", "off")
@@ -83,8 +85,9 @@ class SearchSettings:
             click_half_life=_number(cfg, "KB_SEARCH_CLICK_HALF_LIFE", 0.1, 3650),
             bulk_procs=int(cfg.get("KB_BULK_PROCS", 1)),
             # Tests merge and sync in the request, so nothing runs after a test removed its
-            # files.
-            in_background=not app.testing,
+            # files; a one-off `flask kb` command (a click context) waits too, or its threads
+            # would die with it, half-way through a write.
+            in_background=not app.testing and click.get_current_context(silent=True) is None,
         )
         for key, path in (("KB_SEARCH_USERDICT", settings.userdict),
                           ("KB_SEARCH_LEXICON", settings.lexicon)):

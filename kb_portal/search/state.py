@@ -9,7 +9,6 @@ import logging
 import threading
 import time
 
-import click
 from flask import current_app, has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -223,27 +222,24 @@ class SearchState:
 
     def start(self) -> None:
         """Start-up reconcile: in the background for servers (start stays fast), inline in
-        tests and when ``KB_SEARCH_STARTUP=sync``; ``off`` skips it."""
+        tests, one-off commands and when ``KB_SEARCH_STARTUP=sync``; ``off`` skips it."""
         if self.in_background:  # the homophone table (~1 s) is ready before a query needs it
             threading.Thread(target=self.homophones.warm, args=(self.analyzer.jieba.FREQ,),
                              name="kb-search-homophones", daemon=True).start()
         mode = self.settings.startup
         if mode == "off":
             return
-        # A server's workers warm up; a one-off `flask kb` command (a click context) would exit
-        # before the warmth is used.
-        warm = self.in_background and click.get_current_context(silent=True) is None
 
         def run():
             with self.app.app_context():
                 try:
                     self.startup()
-                    if warm:
+                    if self.in_background:  # a server: its workers' first searches gain
                         self.warm()
                 except Exception:
                     log.exception("search: the start-up check of the index failed")
 
-        if mode == "sync":
+        if mode == "sync" or not self.in_background:
             run()
         else:
             threading.Thread(target=run, name="kb-search-startup", daemon=True).start()

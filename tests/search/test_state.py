@@ -74,3 +74,27 @@ def test_a_server_warms_its_search_caches_after_the_start_up_check(app):
         state.in_background = False
     assert len(state.engine.norms) > 0
     assert slugs("退款") == ["refund-flow"]
+
+
+def test_a_one_off_command_repairs_the_index_before_it_exits(app, tmp_path):
+    """A `flask kb` command is not a server: its start-up reconcile runs in the foreground.
+    In a background thread it died with the command, half-way through a write when there was
+    a drift to repair, and left the lock and the repair to the next process."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    factories.article("refund-flow", "退款流程", "客户申请退款后原路退回。")
+    db.session.commit()
+    data_dir = Path(app.config["KB_DATA_DIR"])
+    shutil.rmtree(app.config["KB_INDEX_DIR"])  # derived data: the next start refills it
+    env = {**os.environ, "KB_DATA_DIR": str(data_dir), "FLASK_APP": "wsgi",
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "KB_LOG_LEVEL": "WARNING"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "kb", "export",
+                           str(tmp_path / "out")], cwd=Path(__file__).resolve().parents[2],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with make_app(data_dir, KB_SEARCH_STARTUP="off").app_context():
+        assert search_state().engine.snapshot().doc_count() == 1
