@@ -51,6 +51,11 @@ class ParallelAdder:
         if self.helpers_wanted:
             ctx = multiprocessing.get_context("fork")
             self._jobs = ctx.Queue(maxsize=2 * self.helpers_wanted)
+            # Should this process exit mid-write (a daemon thread's reconcile when a command or
+            # script ends), multiprocessing ends the helpers first and would then wait for ever
+            # for this queue's feeder thread, blocked on a pipe nobody reads. Only this process
+            # puts batches; the helpers' results queue must still be flushed when they exit.
+            self._jobs.cancel_join_thread()
             self._results = ctx.Queue()
             lock = getattr(self.writer, "writelock", None)
             for _ in range(self.helpers_wanted):
