@@ -15,6 +15,7 @@ from .. import audit, transaction
 from ..accounts.access import require
 from ..extensions import db
 from ..localtime import local_today
+from . import queries
 from .forms import CategoryForm
 from .importer import export_articles
 from .models import Category
@@ -66,7 +67,7 @@ def categories():
             transaction.commit()
             flash(_("Category created."), "success")
             return redirect(url_for("kb_admin.categories"))
-    rows = db.session.scalars(select(Category).order_by(Category.position)).all()
+    rows = queries.categories()
     forms = [(c, CategoryForm(prefix=f"c{c.id}", obj=c)) for c in rows]
     return render_template("kb/categories.html", form=form, forms=forms,
                            locale=str(get_locale() or "en"))

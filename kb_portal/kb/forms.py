@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..forms import KbForm
 from .editing import ArticleInput, clean_save_key
-from .models import Category
+from .queries import categories
 
 LANGUAGE_CHOICES = [SelectChoice("zh-Hans", "简体中文"), SelectChoice("zh-Hant", "繁體中文"),
                     SelectChoice("en", "English")]
@@ -58,8 +58,8 @@ class ArticleForm(KbForm):
 
     def load_choices(self, locale: str) -> None:
         """Fill the category and owner lists from the database."""
-        categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-        self.category.choices = [SelectChoice(c.key, c.display_name(locale)) for c in categories]
+        self.category.choices = [SelectChoice(c.key, c.display_name(locale))
+                                 for c in categories()]
         staff = db.session.execute(select(User.username, User.display_name).where(
             User.role.in_(("trainer", "admin")), User.active.is_(True))
             .order_by(User.username)).all()

@@ -15,7 +15,6 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .. import transaction
-from ..extensions import db
 from ..params import whole_number
 from . import passages, searchlog
 from . import query as query_builder
@@ -172,10 +171,10 @@ def _name_categories(hits: list[Hit]) -> None:
     from flask import has_request_context
     from flask_babel import get_locale
 
-    from ..kb.models import Category
+    from ..kb import queries as kb_queries
 
     locale = str(get_locale() or "en") if has_request_context() else "en"
-    names = {c.key: c.display_name(locale) for c in db.session.scalars(db.select(Category))}
+    names = {c.key: c.display_name(locale) for c in kb_queries.categories()}
     for hit in hits:
         hit.category_name = names.get(hit.category, hit.category)
 
