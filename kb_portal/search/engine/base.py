@@ -12,10 +12,9 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import combine, verify
+from . import combine, storage, verify
 from .interface import (
     EngineError,
     IndexCorruptError,
@@ -241,7 +240,7 @@ class WhooshEngine(SearchEngine):
                 if reason:
                     self._start_over(reason)
                 else:
-                    self._ix = whoosh_index.open_dir(str(self.path), schema=self.schema)
+                    self._ix = storage.open_index(self.path, self.schema)
             return self._ix
 
     def _problem(self) -> str | None:
@@ -257,7 +256,7 @@ class WhooshEngine(SearchEngine):
             return (f"was built by another engine ({meta.get('engine') or 'before engines'} "
                     f"format {meta.get('format')})")
         try:
-            whoosh_index.open_dir(str(self.path), schema=self.schema)
+            storage.open_index(self.path, self.schema)
         except Exception as exc:  # no readable table of contents: start over
             return f"is corrupt ({exc.__class__.__name__}: {exc})"
         # A damaged segment is not a reason to throw the directory away under the other
@@ -274,7 +273,7 @@ class WhooshEngine(SearchEngine):
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True, exist_ok=True)
-        self._ix = whoosh_index.create_in(str(self.path), self.schema)
+        self._ix = storage.create_index(self.path, self.schema)
         (self.path / META_FILE).write_text(json.dumps(self.meta()))
         self._epoch += 1
 

@@ -10,7 +10,8 @@ So: every Whoosh class or function the fast engine needs that is not part of Who
 documented interface is imported here, and :data:`PRIVATE_NAMES` lists every private method or
 attribute the fast engine touches on them. :func:`missing` checks them all;
 ``tests/search/engine/test_whoosh_private.py`` fails naming each one that is gone. The
-reference engine (``engine/reference/``) uses none of this.
+reference engine (``engine/reference/``) uses none of this; both engines read their files
+through ``engine/storage.py``, whose file classes are imported here too.
 """
 import inspect
 import re
@@ -21,6 +22,8 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import pack_uint
@@ -45,6 +48,8 @@ PRIVATE_NAMES: dict[type, tuple[str, ...]] = {
     W3LeafMatcher: ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights"),
     ListMatcher: ("_ids", "_weights", "_all_weights"),
     FilterMatcher: ("child",),
+    StructFile: ("_name", "file"),  # engine/storage.py's windows onto memory maps
+    FileStorage: ("folder", "supports_mmap"),
 }
 
 
@@ -74,7 +79,8 @@ def missing() -> list[str]:
 
 
 __all__ = [
-    "PRIVATE_NAMES", "FilterMatcher", "ListMatcher", "SegmentWriter", "W3Codec",
+    "PRIVATE_NAMES", "FileStorage", "FilterMatcher", "ListMatcher", "SegmentWriter",
+    "StructFile", "W3Codec",
     "W3FieldWriter", "W3LeafMatcher", "W3PostingsWriter", "byte_to_length", "length_to_byte",
     "missing", "pack_uint",
 ]
