@@ -80,7 +80,7 @@ class SearchState:
 
     def _sync(self, timeout: float) -> None:
         try:
-            rc.reconcile(self, timeout=timeout)
+            rc.reconcile(self, timeout=timeout, when_behind=True)
         except IndexCorruptError as exc:
             self.repair(exc, wait=True)  # already off the request (a thread), or a test
         except IndexBusyError as exc:

@@ -3,7 +3,10 @@ import json
 import logging
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import event
 
 from kb_portal.extensions import db
 from kb_portal.kb.models import Article
@@ -292,4 +295,39 @@ def test_on_servers_a_search_repairs_drift_in_the_background(app):
     finally:
         state.in_background = False
     assert not check(state)
+    assert slugs("别处导入") == ["elsewhere"]
+
+
+@contextmanager
+def _statements():
+    """The SQL statements run while the context is open (a list filled as they run)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_a_periodic_check_skips_the_full_compare_when_another_worker_caught_up(app):
+    factories.article("a1", "退款", "申请退款")
+    state = search_state()
+    with _statements() as seen:
+        assert not reconcile(state, when_behind=True)
+    # Only the two fingerprints, not every (article, revision) pair.
+    assert not any("published_revision_id" in s and "count(" not in s.lower() for s in seen)
+    with _statements() as seen:
+        assert not reconcile(state)  # a full reconcile (start-up, commands) still compares
+    assert any("published_revision_id" in s and "count(" not in s.lower() for s in seen)
+
+
+def test_a_periodic_check_still_repairs_when_the_index_is_behind(app):
+    with _without_index_updates():
+        factories.article("elsewhere", "别处导入", "另一台服务器导入的文章")
+    repaired = reconcile(search_state(), when_behind=True)
+    assert repaired.summary() == "1 missing, 0 stale, 0 extra"
     assert slugs("别处导入") == ["elsewhere"]
