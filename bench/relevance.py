@@ -1,7 +1,7 @@
 """Relevance suites: MRR@10, Recall@5 and the zero-result share per kind of query over the
 demo articles.
 
-    .venv/bin/python bench/relevance.py [--suite articles|callers|both] [--show-misses]
+    .venv/bin/python bench/relevance.py [--suite articles|callers|holdout|both|all] [--show-misses]
 
 Imports ``articles/`` into a throwaway data dir (with the shipped lexicon and no trainers'
 groups: what ``make run`` gives), runs every query of a suite through the same search service
@@ -9,7 +9,9 @@ as the API, and prints one Markdown table per suite. Two suites:
 
 * ``articles`` — ``bench/relevance_queries.py``, written from the articles' content;
 * ``callers`` — ``bench/callers_queries.py``, the callers' words (written before the lexicon
-  and the query changes of issue 13, from the articles' topics only).
+  and the query changes of issue 13, from the articles' topics only);
+* ``holdout`` — ``bench/callers_holdout.py``, more callers' words written later and never
+  tuned on: for checking that a change made on the callers' suite generalises.
 
 Recall@5 = answering articles in the top 5 divided by min(5, number of answering articles).
 "Zero" is the share of queries with no result at all; "zero (shared)" the same share among the
@@ -27,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SUITES = {"articles": "bench.relevance_queries", "callers": "bench.callers_queries"}
+SUITES = {"articles": "bench.relevance_queries", "callers": "bench.callers_queries",
+          "holdout": "bench.callers_holdout"}
 
 
 def evaluate(suites=("articles", "callers"), show_misses: bool = False) -> dict:
@@ -109,10 +112,12 @@ def _summary(rows) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", choices=("articles", "callers", "both"), default="both")
+    parser.add_argument("--suite", choices=(*SUITES, "both", "all"), default="both",
+                        help="both: articles and callers; all: the three")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    suites = ("articles", "callers") if args.suite == "both" else (args.suite,)
+    suites = {"both": ("articles", "callers"), "all": tuple(SUITES)}.get(args.suite,
+                                                                         (args.suite,))
     for suite, table in evaluate(suites, args.show_misses).items():
         print(f"\n### {suite}\n")
         print("| kind | queries | MRR@10 | Recall@5 | zero | zero (shared) |")

@@ -9,7 +9,9 @@ and this module does the rest the same way for both:
   (:func:`dismax`): a document that says one thing five ways (an overview naming a product in
   every synonym) must not outrank the one that answers the rest of the question;
 * one unit must match; with two either may; with three or more a document may miss one, and
-  documents with every unit rank first (a missing unit costs a share of the score);
+  documents with every unit rank first (a missing unit costs a share of the score); when no
+  document has all but one and the plan allows it (``spread``: its units are words the
+  index knows, not last-resort fragments), those with the most units answer;
 * filters keep only the allowed documents;
 * optional units add to the documents that matched, and so do matches of the required units
   in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`) — the latter only for
@@ -68,14 +70,24 @@ def add(into: dict, scores: dict, weight: float) -> None:
         into[d] = into.get(d, 0.0) + s * weight
 
 
-def and_ish(units: list[dict]) -> tuple[dict[int, float], set | None]:
+def and_ish(units: list[dict], allowed: set | None = None,
+            spread: bool = False) -> tuple[dict[int, float], set | None]:
     """Combine the units' scores (see the module docstring); also the documents that matched
-    every unit (None: with one unit, all did)."""
+    every unit (None: with one unit, all did). Only ``allowed`` documents count (None: all).
+
+    With ``spread`` and three or more units, when no document has all but one of them, the
+    documents with the most of them answer (the missing units cost their share as always):
+    a long question whose words are spread over several articles — every word somewhere, no
+    article with nearly all — must not come back empty while articles share words with it."""
+    if allowed is not None:
+        units = [{d: s for d, s in u.items() if d in allowed} for u in units]
     n = len(units)
     if n == 1:
         return dict(units[0]), None
-    need = 1 if n == 2 else n - 1
     counts = Counter(chain.from_iterable(units))
+    if not counts:
+        return {}, set()
+    need = 1 if n == 2 else min(n - 1, max(counts.values())) if spread else n - 1
     totals = {}
     for d, c in counts.items():
         if c >= need:
@@ -96,9 +108,7 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
     units = [snapshot.alternatives(alts, MATCH_FIELD) for alts in plan.required]
     if not units:
         return 0, []
-    totals, complete = and_ish(units)
-    if allowed is not None:
-        totals = {d: s for d, s in totals.items() if d in allowed}
+    totals, complete = and_ish(units, allowed, plan.spread)
     if not totals:
         return 0, []
     for alts in plan.optional:

@@ -11,7 +11,9 @@ A plan is a list of *units* (one thing the user asked for), each a list of alter
 How alternatives and units combine is part of the engine contract, so both engines rank alike
 (see ``engine/combine.py``): a unit scores its best alternative plus a fifth of the others
 (disjunction-max with a tie-break); with one unit it must match; with two either may; with
-three or more a document may miss one, and a missing unit costs a share of the score.
+three or more a document may miss one, and a missing unit costs a share of the score;
+with ``spread`` set (the required units are words the index knows), when no document has all
+but one, the best-covered documents answer.
 ``optional`` units add score to documents that matched; ``phrase`` (terms in order) earns a
 bonus when it occurs in the title; ``boost`` (document ``id`` → factor, the click boost)
 multiplies the score of documents that matched anyway — it never adds one. Any object with
@@ -36,3 +38,4 @@ class QueryPlan:
     optional: list = field(default_factory=list)
     phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
     boost: dict = field(default_factory=dict)  # document id → factor ≥ 1 (only if matched)
+    spread: bool = False  # fewer units may answer when no document has all but one

@@ -20,8 +20,9 @@ DOCS = [
 ]
 
 
-def plan(*words: str, phrase=()) -> QueryPlan:
-    return QueryPlan([[(1.0, [Match((w,))])] for w in words], [], list(phrase))
+def plan(*words: str, phrase=(), spread=False) -> QueryPlan:
+    return QueryPlan([[(1.0, [Match((w,))])] for w in words], [], list(phrase),
+                     spread=spread)
 
 
 def slugs(snapshot, result) -> list[str]:
@@ -105,6 +106,21 @@ def test_units_combine_and_ish_with_codes_synonyms_and_phrases(filled):
     three = snapshot.run(plan("退款", "投诉", "原路"))
     assert three[0] == 2 and set(slugs(snapshot, three)) == {"callback", "refund"}
     assert snapshot.run(plan("roller", "brush", phrase=["roller", "brush"]))[0] == 1
+
+
+def test_a_long_query_spread_over_articles_answers_with_the_best_covered(filled):
+    snapshot = filled.snapshot()
+    # Each word in a different document, none with two of the three: not an empty page.
+    found = snapshot.run(plan("原路", "投诉", "roller", spread=True))
+    assert found[0] == 3 and set(slugs(snapshot, found)) == {"refund", "callback", "codes"}
+    assert slugs(snapshot, snapshot.run(plan("原路", "投诉", "roller", spread=True),
+                                        {"category": "sop"})) == ["callback"]
+    # Where some document has all but one, documents with fewer still do not answer.
+    assert snapshot.run(plan("退款", "原路", "roller", spread=True))[0] == 1
+    assert snapshot.run(plan("原路", "投诉", "roller", spread=True),
+                        {"language": "xx"}) == (0, [])
+    # Without ``spread`` (last-resort fragments) all but one are still needed.
+    assert snapshot.run(plan("原路", "投诉", "roller")) == (0, [])
 
 
 def test_a_unit_scores_its_best_alternative_plus_a_fifth_of_the_others(filled):
