@@ -79,12 +79,11 @@ def and_ish(units: list[dict], allowed: set | None = None,
     documents with the most of them answer (the missing units cost their share as always):
     a long question whose words are spread over several articles — every word somewhere, no
     article with nearly all — must not come back empty while articles share words with it."""
-    if allowed is not None:
-        units = [{d: s for d, s in u.items() if d in allowed} for u in units]
     n = len(units)
     if n == 1:
-        return dict(units[0]), None
-    counts = Counter(chain.from_iterable(units))
+        return {d: s for d, s in units[0].items() if allowed is None or d in allowed}, None
+    docs = chain.from_iterable(units)
+    counts = Counter(docs if allowed is None else (d for d in docs if d in allowed))
     if not counts:
         return {}, set()
     need = 1 if n == 2 else min(n - 1, max(counts.values())) if spread else n - 1
