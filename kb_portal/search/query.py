@@ -129,11 +129,10 @@ def _build(text: str, analyzer, snapshot, synonyms, homophones) -> Built:
     # An optional unit in a large share of the articles would only spread a little score
     # over most of them, at the cost of reading its whole posting list: left out.
     optional = [(u, alts) for u, alts in optional if not _everywhere(u, vocab)]
-    built.plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
-                           _phrase([u for u, _ in required]))
     # Known words spread over several articles answer with the best-covered ones; the last
     # resort (fragments the index lacks, wrappers) must not let one of them decide alone.
-    built.plan.spread = first < 2
+    built.plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
+                           _phrase([u for u, _ in required]), spread=first < 2)
     return built
 
 

@@ -52,8 +52,10 @@ class _Window:
         return self._map[self._pos:min(self._pos + max(size, 1), self._end)]
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: self._start, os.SEEK_CUR: self._pos, os.SEEK_END: self._end}
-        self._pos = max(self._start, base[whence] + offset)
+        # Called for every posting block a search reads: no table built per call.
+        base = self._start if whence == os.SEEK_SET else \
+            self._pos if whence == os.SEEK_CUR else self._end
+        self._pos = max(self._start, base + offset)
         return self._pos - self._start
 
     def tell(self) -> int:
