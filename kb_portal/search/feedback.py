@@ -77,3 +77,9 @@ def _look_up(snapshot, vocab, alts, texts) -> set[str]:
         if len(codes) > 6:
             return set()  # many models: a category word, not a product name
     return codes
+
+
+def families(codes: set[str]) -> int:
+    """How many models ``codes`` name: a code inside a longer one of the set is a part of it
+    (``s2`` of ``yfs2``), not another model."""
+    return sum(1 for c in codes if not any(c != o and c in o for o in codes))

@@ -40,6 +40,7 @@ W_PART = 0.3  # one word of a phrase alone
 W_BAG = 0.6  # a phrase's words found anywhere in an article, not necessarily together
 _SPACE_RE = re.compile(r"\s+")
 COMMON_SHARE = 0.5  # a unit in more than this share of the articles never decides a match
+TELLING_SHARE = 0.2  # a unit in at most this share can choose among a product's articles
 
 
 @dataclass
@@ -119,21 +120,37 @@ def _build(text: str, analyzer, snapshot, synonyms, homophones) -> Built:
     first = min(next(n for n, tier in enumerate(tiers) if tier), 2)
     required = [item for tier in tiers[first:first + 1 if first < 2 else 4] for item in tier]
     optional = [item for tier in tiers[first + 1:] for item in tier]
-    if vocab is not None and len(required) > 1:  # product words match their models' codes
-        for unit, alts in required:
-            if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
-                texts = [unit.raw] + [e.text for e in unit.expansions]
-                codes = feedback.codes_for(snapshot, vocab, unit.raw, alts, texts)
-                if codes:
-                    alts.append((feedback.W_CODES, codes))
+    context = _product_words(required, snapshot, vocab) if vocab is not None else set()
     # An optional unit in a large share of the articles would only spread a little score
     # over most of them, at the cost of reading its whole posting list: left out.
     optional = [(u, alts) for u, alts in optional if not _everywhere(u, vocab)]
     # Known words spread over several articles answer with the best-covered ones; the last
     # resort (fragments the index lacks, wrappers) must not let one of them decide alone.
     built.plan = QueryPlan([alts for _, alts in required], [alts for _, alts in optional],
-                           _phrase([u for u, _ in required]), spread=first < 2)
+                           _phrase([u for u, _ in required]), spread=first < 2,
+                           context=frozenset(context))
     return built
+
+
+def _product_words(required: list, snapshot, vocab) -> set[int]:
+    """Let product words match their models' codes (:mod:`.feedback`); return the indexes of
+    those that set the question's context (``QueryPlan.context``): they name one model
+    family, and another unit is telling enough to choose among that product's articles — a
+    rare word, not one in a fifth of them (``一次``, which says nothing about which article)."""
+    if len(required) < 2:
+        return set()
+    found = {}
+    for i, (unit, alts) in enumerate(required):
+        if unit.kind in ("phrase", "cjk") and len(unit.raw) > 1:
+            texts = [unit.raw] + [e.text for e in unit.expansions]
+            codes = feedback.codes_for(snapshot, vocab, unit.raw, alts, texts)
+            if codes:
+                alts.append((feedback.W_CODES, codes))
+                found[i] = codes
+    rare = TELLING_SHARE * vocab.doc_count
+    return {i for i, codes in found.items() if feedback.families(codes) == 1
+            and any(j not in found and vocab.frequency(u) <= rare
+                    for j, (u, _alts) in enumerate(required))}
 
 
 def _everywhere(unit: Unit, vocab) -> bool:

@@ -2,7 +2,7 @@
 cross-language through the lexicon, code tolerance and "did you mean"."""
 import pytest
 
-from kb_portal.search import fallback
+from kb_portal.search import fallback, feedback
 from kb_portal.search.query import build
 from kb_portal.search.state import search_state
 from tests import factories
@@ -74,6 +74,35 @@ def test_cross_language_through_the_lexicons_english_members(corpus):
 def test_a_product_word_finds_the_articles_of_its_model(corpus):
     # the fault article never says 扫地机; the overview, titled with it, names the model
     assert slugs("扫地机 充电异常")[:1] == ["faults"]
+
+
+def _context(q: str) -> frozenset:
+    state = search_state()
+    state.maybe_sync()
+    return build(q, state.analyzer, state.engine.snapshot(), state.synonyms.current()).plan.context
+
+
+def test_a_product_word_sets_the_context_and_the_rest_of_the_question_decides(corpus):
+    factories.article("care", "YF-S2 维护手册", "扫地机器人日常维护。" * 3 + "充电口保持干燥。",
+                      category="product", tags=["YF-S2", "扫地机器人"])
+    # 扫地机 names one model family; 充电 is rare: 扫地机 only sets the context, so the
+    # article that says most about charging answers, not the one that names the robot most.
+    assert _context("扫地机不充电") == {0}
+    assert slugs("扫地机不充电")[:1] == ["faults"]
+
+
+def test_a_product_word_is_no_context_beside_common_words_only(corpus):
+    for n in range(4):
+        factories.article(f"flow{n}", f"流程说明{n}", "按流程办理。")
+    assert _context("扫地机 流程") == frozenset()  # 流程 says nothing about which article
+
+
+def test_a_word_in_the_titles_of_two_models_is_no_product_word(corpus):
+    factories.article("cj-faults", "CJ-W5 故障处理", "CJ-W5 滤芯报警。", category="product",
+                      tags=["CJ-W5"])
+    assert fallback.is_code("cjw5") and feedback.families({"yfs2", "s2", "cjw5", "w5"}) == 2
+    assert feedback.families({"yfs2", "s2"}) == 1
+    assert _context("故障 充电") == frozenset()  # a fault, not a product: it asks, not frames
 
 
 @pytest.mark.parametrize("typed, shown, slug", [

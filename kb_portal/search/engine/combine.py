@@ -12,6 +12,8 @@ and this module does the rest the same way for both:
   documents with every unit rank first (a missing unit costs a share of the score); when no
   document has all but one and the plan allows it (``spread``: its units are words the
   index knows, not last-resort fragments), those with the most units answer;
+* a ``context`` unit (a product word framing the question) scores the same in every document
+  titled or tagged with it, when some document has every unit (:func:`_settle_context`);
 * filters keep only the allowed documents;
 * optional units add to the documents that matched, and so do matches of the required units
   in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`) — the latter only for
@@ -94,6 +96,39 @@ def and_ish(units: list[dict], allowed: set | None = None,
     return totals, {d for d, c in counts.items() if c == n}
 
 
+def _settle_context(snapshot, plan, units: list[dict], allowed) -> set[int]:
+    """Give the articles *about* a product the query names one and the same score for it.
+
+    A context unit (``plan.context``: a product word, found with its model codes in a few
+    titles) is what the caller's question is about, not what it asks: among the articles whose
+    title or tags name the product, its overview says the product most often and would win on
+    that alone, while the fault article answers the rest of the question. So when some
+    document matches every unit, each such article gets the best of them for the unit (body,
+    title and tags together) and the other units decide between them; articles that merely
+    mention the product keep their body score. Changes ``units`` in place; returns the
+    indexes settled (their title and tags bonus is already in)."""
+    if not plan.context or len(units) < 2:
+        return set()
+    present = set(units[0]).intersection(*units[1:])
+    if allowed is not None:
+        present &= allowed
+    if not present:  # no article has it all: the product must not outrank the problem
+        return set()
+    settled = set()
+    for i in plan.context:
+        whole = dict(units[i])
+        about = set()
+        for field, factor in BONUS_FIELDS.items():
+            for d, s in snapshot.alternatives(plan.required[i], field, factor).items():
+                whole[d] = whole.get(d, 0.0) + s
+                about.add(d)
+        if about:
+            best = max(whole[d] for d in about)
+            units[i] = {**units[i], **dict.fromkeys(about, best)}
+            settled.add(i)
+    return settled
+
+
 def allowed_refs(searcher, filters: dict | None) -> set[int] | None:
     """Document refs that pass ``filters`` (None: no filter)."""
     terms = [Term(name, value) for name, value in (filters or {}).items() if value]
@@ -107,6 +142,7 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
     units = [snapshot.alternatives(alts, MATCH_FIELD) for alts in plan.required]
     if not units:
         return 0, []
+    settled = _settle_context(snapshot, plan, units, allowed)
     totals, complete = and_ish(units, allowed, plan.spread)
     if not totals:
         return 0, []
@@ -116,7 +152,9 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
                 totals[d] += s
     if complete is None or complete:  # no title or tags bonus when no document has it all
         for field, factor in BONUS_FIELDS.items():
-            for alts in plan.required:
+            for i, alts in enumerate(plan.required):
+                if i in settled:
+                    continue
                 for d, s in snapshot.alternatives(alts, field, factor).items():
                     if d in totals and (complete is None or d in complete):
                         totals[d] += s

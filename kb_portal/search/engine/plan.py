@@ -14,6 +14,9 @@ How alternatives and units combine is part of the engine contract, so both engin
 three or more a document may miss one, and a missing unit costs a share of the score;
 with ``spread`` set (the required units are words the index knows), when no document has all
 but one, the best-covered documents answer.
+``context`` (indexes of required units) names units that frame the question (a product
+word): when some document matches every unit, the documents whose title or tags match such a
+unit all get the best score any of them has for it, so the other units decide between them.
 ``optional`` units add score to documents that matched; ``phrase`` (terms in order) earns a
 bonus when it occurs in the title; ``boost`` (document ``id`` → factor, the click boost)
 multiplies the score of documents that matched anyway — it never adds one. Any object with
@@ -39,3 +42,4 @@ class QueryPlan:
     phrase: list = field(default_factory=list)  # title terms in order, for the phrase bonus
     boost: dict = field(default_factory=dict)  # document id → factor ≥ 1 (only if matched)
     spread: bool = False  # fewer units may answer when no document has all but one
+    context: frozenset = frozenset()  # indexes of required units naming a product

@@ -281,3 +281,30 @@ def test_warming_a_snapshot_changes_no_result(filled):
     cold.forget("scorer")
     cold.warm()
     assert cold.run(plan("退款"), top=10) == expected
+
+
+def test_articles_about_the_named_product_share_its_score_and_the_rest_decides(engine, build):
+    with engine.writing() as session:
+        overview = "净水器外观。净水器参数。净水器安装。净水器保养。净水器漏水请报修。"
+        session.add(build(source(11, "overview", "净水器产品介绍", overview, "product",
+                                 ["净水器"])))
+        session.add(build(source(12, "leaks", "CJ-W5 常见问题",
+                                 "底座漏水：检查接头。", "product",
+                                 ["CJ-W5"])))
+        session.add(build(source(13, "mention", "上门维修规范", "净水器漏水时安排上门。", "sop",
+                                 ["维修"])))
+        for doc in DOCS:  # other subjects: the two words are rare, as in a real base
+            session.add(build(doc))
+    snapshot = engine.snapshot()
+    product = [(1.0, [Match(("净水器",))]), (0.5, {"cjw5"})]
+    units = [product, [(1.0, [Match(("漏水",))])]]
+    # Said five times and in the title, the product wins the overview the first place...
+    assert slugs(snapshot, snapshot.run(QueryPlan(units)))[0] == "overview"
+    # ...unless it only sets the context: then the leak article answers; an article that
+    # merely mentions the product keeps its body score and stays below both.
+    settled = slugs(snapshot, snapshot.run(QueryPlan(units, context=frozenset({0}))))
+    assert settled == ["leaks", "overview", "mention"]
+    # When no article has both, the product is not settled: the titles decide as before.
+    other = [product, [(1.0, [Match(("退款",))])]]
+    assert (slugs(snapshot, snapshot.run(QueryPlan(other, context=frozenset({0}))))
+            == slugs(snapshot, snapshot.run(QueryPlan(other))))
