@@ -8,7 +8,7 @@ too.
 import json
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from ..accounts.models import utcnow
 from ..extensions import db
@@ -21,23 +21,32 @@ SESSION_SPAN = timedelta(minutes=30)
 CLICK_SPAN = timedelta(hours=1)
 
 
-def _open_event(user_id, session_key, query) -> SearchEvent | None:
-    """The event a new request continues, if any."""
-    now = utcnow()
-    if session_key:
-        return db.session.scalar(
-            select(SearchEvent).where(SearchEvent.user_id == user_id,
-                                      SearchEvent.session_key == session_key,
-                                      SearchEvent.created_at >= now - SESSION_SPAN)
-            .order_by(SearchEvent.id.desc()).limit(1))
+def _recent_event(user_id, query) -> SearchEvent | None:
+    """Without a typing-session key: the user's last search, if this request extends or
+    shortens its query within a few seconds and nothing was opened from it yet."""
     last = db.session.scalar(
         select(SearchEvent).where(SearchEvent.user_id == user_id,
-                                  SearchEvent.updated_at >= now - TYPING_GAP)
+                                  SearchEvent.updated_at >= utcnow() - TYPING_GAP)
         .order_by(SearchEvent.id.desc()).limit(1))
     if last and last.clicked_at is None and (
             query.startswith(last.query) or last.query.startswith(query)):
         return last
     return None
+
+
+def _continue_session(user_id, session_key: str, values: dict) -> bool:
+    """Update the typing session's event in one statement (each keystroke of the live box
+    comes here: a look-up then an update were two round trips to the database per request).
+    False when the session has no event yet."""
+    latest = (select(SearchEvent.id)
+              .where(SearchEvent.user_id == user_id, SearchEvent.session_key == session_key,
+                     SearchEvent.created_at >= utcnow() - SESSION_SPAN)
+              .order_by(SearchEvent.id.desc()).limit(1).scalar_subquery())
+    done = db.session.execute(
+        update(SearchEvent).where(SearchEvent.id == latest)
+        .values(keystrokes=func.coalesce(SearchEvent.keystrokes, 0) + 1, **values)
+        .execution_options(synchronize_session=False))
+    return done.rowcount > 0
 
 
 def record_search(user_id, raw_query: str, hits: int, latency_ms: float, source: str,
@@ -47,18 +56,19 @@ def record_search(user_id, raw_query: str, hits: int, latency_ms: float, source:
     if not query:
         return
     session_key = (session_key or "")[:40] or None
-    event = _open_event(user_id, session_key, query)
+    values = {"query": query, "raw_query": (raw_query or "")[:200], "hits": hits,
+              "latency_ms": round(latency_ms, 2), "updated_at": utcnow(),
+              "filters_json": json.dumps(filters or {}, ensure_ascii=False)}
+    if session_key and _continue_session(user_id, session_key, values):
+        return
+    event = None if session_key else _recent_event(user_id, query)
     if event is None:
         event = SearchEvent(user_id=user_id, session_key=session_key, source=source,
                             keystrokes=0)
         db.session.add(event)
-    event.query = query
-    event.raw_query = (raw_query or "")[:200]
-    event.hits = hits
-    event.latency_ms = round(latency_ms, 2)
-    event.filters_json = json.dumps(filters or {}, ensure_ascii=False)
+    for name, value in values.items():
+        setattr(event, name, value)
     event.keystrokes = (event.keystrokes or 0) + 1
-    event.updated_at = utcnow()
     db.session.flush()
 
 

@@ -154,7 +154,7 @@ def _search(state, params: SearchParams) -> SearchResult:
     page_hits = best[(params.page - 1) * params.limit:top]
     found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
     hits = [hit for hit, _place in found]
-    _name_categories(hits)
+    _name_categories(state, hits)
     passages.annotate(hits, [place for _hit, place in found])
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
@@ -164,17 +164,15 @@ def _search(state, params: SearchParams) -> SearchResult:
     return result
 
 
-def _name_categories(hits: list[Hit]) -> None:
+def _name_categories(state, hits: list[Hit]) -> None:
     """Fill in the category names in the user's language (for the result badges)."""
     if not hits:
         return
     from flask import has_request_context
     from flask_babel import get_locale
 
-    from ..kb import queries as kb_queries
-
     locale = str(get_locale() or "en") if has_request_context() else "en"
-    names = {c.key: c.display_name(locale) for c in kb_queries.categories()}
+    names = state.category_names.names(locale)
     for hit in hits:
         hit.category_name = names.get(hit.category, hit.category)
 

@@ -22,7 +22,7 @@ DEFAULTS = {
     "KB_SEARCH_SAVE_TIMEOUT": "2",  # a save waits this long, then leaves it to reconcile
     "KB_SEARCH_STARTUP": "background",  # background | sync | off: the start-up reconcile
     "KB_SEARCH_USERDICT": "",  # an extra jieba word list for product names and house terms
-    "KB_SEARCH_SYNONYM_SECONDS": "5",  # a worker keeps its copy of the synonym groups this long
+    "KB_SEARCH_SYNONYM_SECONDS": "5",  # a worker keeps the synonym groups, category names this long
     "KB_SEARCH_LEXICON": "",  # the built-in lexicon: empty (shipped), a file path, or "off"
     "KB_SEARCH_CLICK_BOOST": "on",  # on | off: articles opened for the same query rank higher
     "KB_SEARCH_CLICK_BOOST_MAX": "0.2",  # the click boost's ceiling (share of the score)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import reconcile as rc
 from .analysis import Analyzer
+from .category_names import CategoryNames
 from .clicks import ClickBoost
 from .engine import MISSING, EngineError, IndexBusyError, IndexCorruptError, make_engine
 from .fallback import Homophones
@@ -34,6 +35,7 @@ class SearchState:
         self.analyzer = Analyzer(settings.cache_dir, settings.userdict or None)
         self.snippets = Snippets(self.analyzer)
         self.synonyms = SynonymCache(settings.lexicon, settings.synonym_seconds)
+        self.category_names = CategoryNames(settings.synonym_seconds)
         self.clicks = ClickBoost(settings.click_boost, settings.click_boost_max,
                                  settings.click_half_life)
         self.homophones = Homophones()

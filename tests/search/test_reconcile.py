@@ -3,10 +3,7 @@ import json
 import logging
 import shutil
 import threading
-from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import event
 
 from kb_portal.extensions import db
 from kb_portal.kb.models import Article
@@ -18,7 +15,7 @@ from kb_portal.search.state import search_state
 from tests import factories
 
 from ..conftest import make_app
-from .helpers import slugs
+from .helpers import slugs, statements
 
 META_FILE = "kb_meta.json"
 
@@ -298,29 +295,14 @@ def test_on_servers_a_search_repairs_drift_in_the_background(app):
     assert slugs("别处导入") == ["elsewhere"]
 
 
-@contextmanager
-def _statements():
-    """The SQL statements run while the context is open (a list filled as they run)."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def test_a_periodic_check_skips_the_full_compare_when_another_worker_caught_up(app):
     factories.article("a1", "退款", "申请退款")
     state = search_state()
-    with _statements() as seen:
+    with statements() as seen:
         assert not reconcile(state, when_behind=True)
     # Only the two fingerprints, not every (article, revision) pair.
     assert not any("published_revision_id" in s and "count(" not in s.lower() for s in seen)
-    with _statements() as seen:
+    with statements() as seen:
         assert not reconcile(state)  # a full reconcile (start-up, commands) still compares
     assert any("published_revision_id" in s and "count(" not in s.lower() for s in seen)
 

@@ -6,9 +6,11 @@ from sqlalchemy import select
 
 from kb_portal.extensions import db
 from kb_portal.search.models import SearchEvent, SynonymGroup
+from kb_portal.search.state import search_state
 from tests import factories
 
 from ..conftest import csrf_token
+from .helpers import statements
 from .hostile import HOSTILE
 
 
@@ -54,6 +56,20 @@ def test_every_search_is_logged_and_keystrokes_count_once(as_role, articles, use
     assert len(events) == 1
     assert events[0].query == "退款 到" and events[0].keystrokes == 3
     assert events[0].user_id == users["agent"].id and events[0].source == "live"
+
+
+def test_a_keystroke_costs_the_database_one_log_statement_and_no_category_read(
+        as_role, articles):
+    client = as_role("agent")
+    search_state().category_names.ttl = 60  # as on a server (tests read them every time)
+    client.get("/api/v1/search", query_string={"q": "退", "sid": "k1"}).close()
+    with statements() as seen:
+        client.get("/api/v1/search", query_string={"q": "退款", "sid": "k1"}).close()
+    logged = [s.lstrip().split()[0].upper() for s in seen if "session_key" in s]
+    assert logged == ["UPDATE"], seen  # no look-up of the event before it is updated
+    assert not [s for s in seen if "from category" in s.lower()], seen
+    event = db.session.scalars(select(SearchEvent)).one()
+    assert (event.query, event.keystrokes) == ("退款", 2)
 
 
 def test_a_nul_character_in_a_query_is_answered_and_logged_without_it(as_role, articles):
