@@ -78,7 +78,9 @@ def _too_common(unit: Unit, vocab) -> bool:
     (``不``, ``用``, ``客户`` in a centre's knowledge base): it adds score only."""
     if unit.kind == "cjk" and len(unit.raw) == 1:
         return True
-    if vocab is None or unit.kind == "phrase":
+    if unit.kind == "phrase":  # a member that is one word is that word with its synonyms
+        return len(unit.parts) == 1 and _too_common(unit.parts[0], vocab)
+    if vocab is None:
         return False
     # (A share says little in a handful of articles.)
     return vocab.doc_count >= 20 and vocab.frequency(unit) > COMMON_SHARE * vocab.doc_count

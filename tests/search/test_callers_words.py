@@ -146,6 +146,15 @@ def test_a_common_word_decides_before_a_question_word(app):
     assert slugs("怎么办 款") == ["k1"]  # the wrapper only adds score
 
 
+def test_a_member_that_is_one_common_word_is_as_common_as_the_word(app):
+    # 客户 is a lexicon member (customer) and in every article: like the word alone, it adds
+    # score but does not let every article answer "客户 撤诉".
+    for n in range(20):
+        factories.article(f"c{n}", f"客户须知{n}", f"客户第{n}条须知。")
+    factories.article("withdraw", "撤诉登记", "客户撤诉时登记原因。")
+    assert slugs("客户 撤诉") == ["withdraw"]
+
+
 def test_cantonese_question_words_never_decide(app):
     state = search_state()
     built = build("保養期幾耐", state.analyzer, None, state.synonyms.current())
