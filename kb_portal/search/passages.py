@@ -55,21 +55,28 @@ def heading_lines(body: str, names: list[str]) -> list[tuple[int, int, int]]:
     return found
 
 
-def _revisions(revision_ids) -> dict[int, "_Rev"]:
-    """What the cards need of each revision, in one query (two when a revision's answers were
-    never stored: those are read from its HTML, see kb/answers.py)."""
+def _revisions(revision_ids, cache) -> dict[int, "_Rev"]:
+    """What the cards need of each revision: from ``cache`` (a revision never changes once
+    saved, so its table of contents and answers can be kept by id), else in one query (two
+    when a revision's answers were never stored: those are read from its HTML, see
+    kb/answers.py). A search that read them for every keystroke made one more round trip to
+    the database than it needed."""
     ids = {rid for rid in revision_ids if rid}
-    if not ids:
-        return {}
-    revs = {row.id: _Rev(row) for row in db.session.execute(
+    revs = {rid: rev for rid in ids if (rev := cache.get(rid)) is not None}
+    missing = ids - set(revs)
+    if not missing:
+        return revs
+    read = {row.id: _Rev(row) for row in db.session.execute(
         select(Revision.id, Revision.toc_json, Revision.answers_json, Revision.answer)
-        .where(Revision.id.in_(ids)))}
-    unknown = [rid for rid, rev in revs.items() if rev.answers_json is None]
+        .where(Revision.id.in_(missing)))}
+    unknown = [rid for rid, rev in read.items() if rev.answers_json is None]
     if unknown:
         for rid, html in db.session.execute(
                 select(Revision.id, Revision.html).where(Revision.id.in_(unknown))):
-            revs[rid].html = html or ""
-    return revs
+            read[rid].html = html or ""
+    for rid, rev in read.items():
+        cache.put(rid, rev)
+    return revs | read
 
 
 class _Rev:
@@ -82,9 +89,10 @@ class _Rev:
         self.toc = json.loads(row.toc_json or "[]")
 
 
-def annotate(hits, located: list[Located]) -> None:
-    """Fill in each hit's ``section``, ``section_id`` and ``answer`` (its answer card)."""
-    revs = _revisions(place.revision_id for place in located)
+def annotate(hits, located: list[Located], cache) -> None:
+    """Fill in each hit's ``section``, ``section_id`` and ``answer`` (its answer card);
+    ``cache``: the search state's revisions by id (a :class:`~.engine.combine.BoundedCache`)."""
+    revs = _revisions((place.revision_id for place in located), cache)
     for hit, place in zip(hits, located, strict=True):
         rev = revs.get(place.revision_id)
         if rev is None:

@@ -155,7 +155,7 @@ def _search(state, params: SearchParams) -> SearchResult:
     found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
     hits = [hit for hit, _place in found]
     _name_categories(state, hits)
-    passages.annotate(hits, [place for _hit, place in found])
+    passages.annotate(hits, [place for _hit, place in found], state.revision_cards)
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
     if _wants_correction(state, built, snapshot, total):

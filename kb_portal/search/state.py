@@ -17,6 +17,7 @@ from .analysis import Analyzer
 from .category_names import CategoryNames
 from .clicks import ClickBoost
 from .engine import MISSING, EngineError, IndexBusyError, IndexCorruptError, make_engine
+from .engine.combine import BoundedCache
 from .fallback import Homophones
 from .settings import SearchSettings
 from .snippets import Snippets
@@ -24,6 +25,7 @@ from .synonyms import SynonymCache
 
 log = logging.getLogger(__name__)
 REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
+REVISION_CARDS = 4096  # revisions whose answer cards a worker keeps
 
 
 class SearchState:
@@ -36,6 +38,8 @@ class SearchState:
         self.snippets = Snippets(self.analyzer)
         self.synonyms = SynonymCache(settings.lexicon, settings.synonym_seconds)
         self.category_names = CategoryNames(settings.synonym_seconds)
+        # What answer cards need of a revision, by id (revisions never change; passages.py).
+        self.revision_cards = BoundedCache(REVISION_CARDS)
         self.clicks = ClickBoost(settings.click_boost, settings.click_boost_max,
                                  settings.click_half_life)
         self.homophones = Homophones()
