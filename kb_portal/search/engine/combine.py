@@ -173,10 +173,13 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
 
 class BoundedCache:
     """A small thread-safe LRU mapping: engine caches must not grow with the index's
-    history (every save makes a new segment)."""
+    history (every save makes a new segment). ``size`` bounds the number of entries, or with
+    ``weigh`` (value → weight) their total weight."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, weigh=None):
         self.size = size
+        self._weigh = weigh or (lambda _value: 1)
+        self._weight = 0
         self._data: dict = {}
         self._lock = Lock()
 
@@ -189,10 +192,13 @@ class BoundedCache:
 
     def put(self, key, value) -> None:
         with self._lock:
-            self._data.pop(key, None)
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._weight -= self._weigh(old)
             self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.pop(next(iter(self._data)))
+            self._weight += self._weigh(value)
+            while self._weight > self.size and self._data:
+                self._weight -= self._weigh(self._data.pop(next(iter(self._data))))
 
     def __len__(self) -> int:
         return len(self._data)

@@ -5,7 +5,10 @@ per clause, and an agent's broad query ("客户", a one-character prefix, a syno
 10,000 articles visits thousands of documents × dozens of clauses — hundreds of milliseconds.
 Here each term's postings are read block by block into a dict (BM25, the same statistics), the
 clauses are combined with dict operations, and only the top results are looked at further.
-That keeps broad queries within tens of milliseconds.
+That keeps broad queries within tens of milliseconds. A term's scores are kept for the
+snapshot's life (:data:`TERM_CACHE_ENTRIES`): the keystrokes of one question, and the
+questions of a shift, ask for the same terms again — a synonym group's members, a prefix's
+expansions — and a generation lasts until the next save.
 
 A posting list comes as Whoosh's block matcher (decoded a block at a time through its private
 methods, ``whoosh_private.py``) or, for terms in fewer than 8 documents, as a list matcher
@@ -13,9 +16,12 @@ inside the term entry. Anything else goes through Whoosh's generic matcher inter
 counted in the engine's ``fallbacks`` — tests assert that normal use counts none.
 """
 import math
+from types import MappingProxyType
 
-from ..combine import K1, B, add, all_of
+from ..combine import K1, B, BoundedCache, add, all_of
 from ..whoosh_private import FilterMatcher, ListMatcher, W3LeafMatcher
+
+TERM_CACHE_ENTRIES = 200_000  # (document, score) pairs a snapshot keeps: a few MB
 
 
 class Scorer:
@@ -27,6 +33,7 @@ class Scorer:
         self.leaves = snapshot.reader.leaf_readers()  # [(segment reader, docnum offset)]
         self.total_docs = max(1, self.searcher.doc_count_all())
         self._avg: dict[str, float] = {}
+        self._terms = BoundedCache(TERM_CACHE_ENTRIES, weigh=lambda scores: len(scores) + 1)
 
     def _norm(self, field: str, n: int, reader) -> list[float]:
         """Per document of one segment: K1 × (1 − B + B × length / average length).
@@ -53,8 +60,16 @@ class Scorer:
             for n, (reader, _offset) in enumerate(self.leaves):
                 self._norm(field, n, reader)
 
-    def term(self, field: str, text: str) -> dict[int, float]:
-        """{ref: BM25 score} of one term (deleted documents left out)."""
+    def term(self, field: str, text: str):
+        """{ref: BM25 score} of one term (deleted documents left out), read-only: it is kept
+        for the next search of this snapshot."""
+        scores = self._terms.get((field, text))
+        if scores is None:
+            scores = MappingProxyType(self._read_term(field, text))
+            self._terms.put((field, text), scores)
+        return scores
+
+    def _read_term(self, field: str, text: str) -> dict[int, float]:
         df = self.searcher.doc_frequency(field, text)
         if not df:
             return {}
