@@ -37,10 +37,20 @@ def _key(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
-def heading_lines(body: str, names: list[str]) -> list[tuple[int, int, int]]:
-    """``(start, end, index in names)`` of each heading found as a line of ``body``."""
+def heading_lines(body: str, names: list[str], cache=None,
+                  revision_id: int | None = None) -> list[tuple[int, int, int]]:
+    """``(start, end, index in names)`` of each heading found as a line of ``body``; kept in
+    ``cache`` by revision (its text never changes) when both are given: every search looked
+    at every line of every result again."""
     if not names:
         return []
+    if cache is not None and revision_id:
+        key = ("headings", revision_id, len(body))
+        found = cache.get(key)
+        if found is None:
+            found = heading_lines(body, names)
+            cache.put(key, found)
+        return found
     keys = [_key(name) for name in names]
     found, pos, j = [], 0, 0
     for line in body.splitlines(keepends=True):
@@ -91,7 +101,7 @@ class _Rev:
 
 def annotate(hits, located: list[Located], cache) -> None:
     """Fill in each hit's ``section``, ``section_id`` and ``answer`` (its answer card);
-    ``cache``: the search state's revisions by id (a :class:`~.engine.combine.BoundedCache`)."""
+    ``cache``: what the search state keeps by revision (``SearchState.by_revision``)."""
     revs = _revisions((place.revision_id for place in located), cache)
     for hit, place in zip(hits, located, strict=True):
         rev = revs.get(place.revision_id)

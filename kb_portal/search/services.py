@@ -155,7 +155,7 @@ def _search(state, params: SearchParams) -> SearchResult:
     found = [_hit(state, snapshot, ref, score, built.highlight) for score, ref in page_hits]
     hits = [hit for hit, _place in found]
     _name_categories(state, hits)
-    passages.annotate(hits, [place for _hit, place in found], state.revision_cards)
+    passages.annotate(hits, [place for _hit, place in found], state.by_revision)
     pages = max(1, -(-total // params.limit))
     result = SearchResult(params.q, total, hits, None, params.page, pages)
     if _wants_correction(state, built, snapshot, total):
@@ -182,7 +182,7 @@ def _hit(state, snapshot, ref: int, score: float, highlight) -> tuple[Hit, passa
     snippets = state.snippets
     body = fields.get("body", "")
     names = fields.get("headings") or []
-    lines = passages.heading_lines(body, names)
+    lines = passages.heading_lines(body, names, state.by_revision, fields.get("rev"))
     best = snippets.passage(body, highlight, folded=fields.get("folded"),
                             headings=[(start, end) for start, end, _k in lines])
     text, surfaces = best.html, best.surfaces

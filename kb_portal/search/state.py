@@ -25,7 +25,7 @@ from .synonyms import SynonymCache
 
 log = logging.getLogger(__name__)
 REQUEST_LOCK_WAIT = 0.2  # seconds a search waits for the index lock before searching anyway
-REVISION_CARDS = 4096  # revisions whose answer cards a worker keeps
+REVISION_ENTRIES = 8192  # what a worker keeps of revisions (two entries per revision)
 
 
 class SearchState:
@@ -38,8 +38,9 @@ class SearchState:
         self.snippets = Snippets(self.analyzer)
         self.synonyms = SynonymCache(settings.lexicon, settings.synonym_seconds)
         self.category_names = CategoryNames(settings.synonym_seconds)
-        # What answer cards need of a revision, by id (revisions never change; passages.py).
-        self.revision_cards = BoundedCache(REVISION_CARDS)
+        # What searches keep of a revision by id: its answer cards' data and where its headings
+        # are in its text (a revision never changes once saved; passages.py).
+        self.by_revision = BoundedCache(REVISION_ENTRIES)
         self.clicks = ClickBoost(settings.click_boost, settings.click_boost_max,
                                  settings.click_half_life)
         self.homophones = Homophones()

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from kb_portal.search.documents import plain_text
+from kb_portal.search.engine.combine import BoundedCache
 from kb_portal.search.passages import heading_lines
 from tests import factories
 
@@ -49,6 +50,13 @@ def test_headings_are_found_as_lines_of_the_plain_text():
     assert [text[s:e].strip() for s, e, _k in found] == ["重要 事项", "链接 标题", "第三"]
     # A heading the text lost does not stop the ones after it from being found.
     assert [k for *_r, k in heading_lines(text, ["不存在", "链接 标题", "第三"])] == [1, 2]
+
+
+def test_heading_positions_are_kept_by_revision():
+    text = plain_text("intro\n\n## 事项\n正文")
+    cache = BoundedCache(10)
+    kept = heading_lines(text, ["事项"], cache, 7)
+    assert kept == heading_lines(text, ["事项"]) and heading_lines(text, ["事项"], cache, 7) is kept
 
 
 def test_the_section_whose_heading_names_the_rarer_query_word_wins(refund):
