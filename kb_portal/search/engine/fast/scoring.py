@@ -21,7 +21,7 @@ from types import MappingProxyType
 from ..combine import K1, B, BoundedCache, add, all_of
 from ..whoosh_private import FilterMatcher, ListMatcher, W3LeafMatcher
 
-TERM_CACHE_ENTRIES = 200_000  # (document, score) pairs a snapshot keeps: a few MB
+TERM_CACHE_ENTRIES = 100_000  # (document, score) pairs a snapshot keeps: about 9 MB
 
 
 class Scorer:
