@@ -17,9 +17,11 @@ and this module does the rest the same way for both:
 * filters keep only the allowed documents;
 * optional units add to the documents that matched, and so do matches of the required units
   in the title (× 2) and the tags (× 1.5) (:data:`~.schema.BONUS_FIELDS`) — the latter only for
-  documents that matched every unit, when any did: when no article has both the product and
-  the problem the caller named, the one titled with the product must not outrank the one that
-  covers the problem;
+  the *full answers*, when there are any: with two units the documents that matched both (when
+  no article has both the product and the problem the caller named, the one titled with the
+  product must not outrank the one that covers the problem), with three or more those that
+  missed at most one (a generic word only one article happens to have must not make it the
+  only one to get the bonus);
 * the plan's ``boost`` (clicks) multiplies the score of documents that matched;
 * the query as a phrase in the title (slop 2) multiplies the score by 1.3;
 * the best ``top`` by score, or by a sort column with the score breaking ties.
@@ -74,8 +76,9 @@ def add(into: dict, scores: dict, weight: float) -> None:
 
 def and_ish(units: list[dict], allowed: set | None = None,
             spread: bool = False) -> tuple[dict[int, float], set | None]:
-    """Combine the units' scores (see the module docstring); also the documents that matched
-    every unit (None: with one unit, all did). Only ``allowed`` documents count (None: all).
+    """Combine the units' scores (see the module docstring); also the full answers (None:
+    with one unit, all are): the documents that matched every unit, or with three or more
+    units all but one. Only ``allowed`` documents count (None: all).
 
     With ``spread`` and three or more units, when no document has all but one of them, the
     documents with the most of them answer (the missing units cost their share as always):
@@ -93,7 +96,8 @@ def and_ish(units: list[dict], allowed: set | None = None,
     for d, c in counts.items():
         if c >= need:
             totals[d] = sum(u[d] for u in units if d in u) * (1 + c) / (1 + n)
-    return totals, {d for d, c in counts.items() if c == n}
+    full = n if n == 2 else n - 1
+    return totals, {d for d, c in counts.items() if c >= full}
 
 
 def _settle_context(snapshot, plan, units: list[dict], allowed) -> set[int]:
@@ -143,20 +147,20 @@ def run(snapshot, plan, allowed, sort_key, top: int) -> tuple[int, list]:
     if not units:
         return 0, []
     settled = _settle_context(snapshot, plan, units, allowed)
-    totals, complete = and_ish(units, allowed, plan.spread)
+    totals, full = and_ish(units, allowed, plan.spread)
     if not totals:
         return 0, []
     for alts in plan.optional:
         for d, s in snapshot.alternatives(alts, MATCH_FIELD).items():
             if d in totals:
                 totals[d] += s
-    if complete is None or complete:  # no title or tags bonus when no document has it all
+    if full is None or full:  # no title or tags bonus when no document is a full answer
         for field, factor in BONUS_FIELDS.items():
             for i, alts in enumerate(plan.required):
                 if i in settled:
                     continue
                 for d, s in snapshot.alternatives(alts, field, factor).items():
-                    if d in totals and (complete is None or d in complete):
+                    if d in totals and (full is None or d in full):
                         totals[d] += s
     for doc_id, factor in plan.boost.items():  # clicks: only what matched anyway
         d = snapshot.ref_of(doc_id)

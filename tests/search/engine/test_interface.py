@@ -308,3 +308,17 @@ def test_articles_about_the_named_product_share_its_score_and_the_rest_decides(e
     other = [product, [(1.0, [Match(("退款",))])]]
     assert (slugs(snapshot, snapshot.run(QueryPlan(other, context=frozenset({0}))))
             == slugs(snapshot, snapshot.run(QueryPlan(other))))
+
+
+def test_with_three_units_the_title_bonus_goes_to_every_full_answer(engine, build):
+    with engine.writing() as session:
+        session.add(build(source(21, "answer", "退款到账", "退款三个工作日到账。退款原路返回。",
+                                 "policy", ["退款"])))
+        session.add(build(source(22, "other", "其他事项", "退款和到账情况另行说明。说明见附件。",
+                                 "sop")))
+        for doc in DOCS:
+            session.add(build(doc))
+    snapshot = engine.snapshot()
+    # Only "other" has the generic third word; "answer" misses it but is titled with the
+    # question: both are full answers (all but one of three units), both get the bonus.
+    assert slugs(snapshot, snapshot.run(plan("退款", "到账", "说明")))[:2] == ["answer", "other"]
