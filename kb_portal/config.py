@@ -95,6 +95,7 @@ class Config:
         # Training reminders (flask kb remind): SMTP server, sender, "due soon" horizon.
         self.KB_SMTP_URL = os.environ.get("KB_SMTP_URL", "")  # "": messages go to the log
         self.KB_MAIL_FROM = os.environ.get("KB_MAIL_FROM", "kb-portal@localhost")
+        self.KB_SMTP_TIMEOUT = _positive("KB_SMTP_TIMEOUT", os.environ.get("KB_SMTP_TIMEOUT"), 30)
         self.KB_REMIND_DAYS = int(_positive("KB_REMIND_DAYS",
                                             os.environ.get("KB_REMIND_DAYS"), 3))
         # reverse proxies in front of the portal whose X-Forwarded-* headers are believed

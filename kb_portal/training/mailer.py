@@ -6,7 +6,7 @@ or the log when ``KB_SMTP_URL`` is not set.
 server refused the address) fails that message only. Any other failure — the server is down,
 refuses the login, drops the connection — fails every later message of the run at once:
 trying each of a thousand learners against a dead server would keep cron busy for hours
-(30 s of timeout each), and the next run retries them all anyway.
+(``KB_SMTP_TIMEOUT``, 30 s by default, each), and the next run retries them all anyway.
 """
 import logging
 import smtplib
@@ -15,15 +15,16 @@ from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30  # a server that accepts the connection but never answers
 
 
 class Outbox:
     """Use as a context manager around one run; :meth:`send` raises ``OSError`` or
     ``smtplib.SMTPException`` for a message that was not sent."""
 
-    def __init__(self, url: str | None):
+    def __init__(self, url: str | None, timeout: float = TIMEOUT_SECONDS):
         self.url = url or ""
+        self.timeout = timeout
         self.client: smtplib.SMTP | None = None
         self.broken: Exception | None = None
         self.sent = 0
@@ -70,7 +71,7 @@ class Outbox:
             secure = parts.scheme == "smtps"
             client = (smtplib.SMTP_SSL if secure else smtplib.SMTP)(
                 parts.hostname or "localhost", parts.port or (465 if secure else 25),
-                timeout=TIMEOUT_SECONDS)
+                timeout=self.timeout)
             try:
                 if parts.scheme == "smtp+starttls":
                     client.starttls()

@@ -2,6 +2,7 @@
 digest per learner and per trainer per day, none again on a re-run, the log without SMTP, and
 the learner's home-page notice."""
 import email
+import smtplib
 import socket
 from datetime import date, timedelta
 
@@ -208,3 +209,36 @@ def test_the_outbox_reconnects_once_when_the_server_closed_an_idle_connection():
             controller.stop()
     assert [to for to, _m in inbox.messages] == [["a@example.test"], ["b@example.test"]]
     assert outbox.broken is None and len(set(inbox.peers)) == 2
+
+
+def test_a_server_that_never_answers_fails_the_run_after_the_configured_timeout():
+    import threading
+    from email.message import EmailMessage
+
+    from kb_portal.training.mailer import Outbox
+
+    silent = socket.socket()  # accepts connections (the kernel's backlog) but never greets
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "kb@example.test", "a@x.test", "提醒"
+    message.set_content("正文")
+    failures = []
+
+    def run():
+        with Outbox(f"smtp://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5) as outbox:
+            for _ in range(2):
+                try:
+                    outbox.send(message)
+                except (OSError, smtplib.SMTPException) as exc:
+                    failures.append(exc)
+
+    try:
+        sender = threading.Thread(target=run)
+        sender.start()
+        sender.join(20)  # the default 30 s would still be waiting
+        assert not sender.is_alive()
+    finally:
+        silent.close()
+    # The first message waited for the greeting and gave up; the second was not tried.
+    assert "timed out" in str(failures[0]) and "not tried" in str(failures[1])
