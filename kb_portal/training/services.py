@@ -36,18 +36,17 @@ GRACE = timedelta(seconds=10)  # allowance for the last save travelling over a s
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     """The questions of a new attempt, in the order they will be shown: each slot's fixed
     question, or its random draw from the bank (never the same question twice). A draw leaves
-    out every fixed question of the quiz, even one in a later slot, so an attempt has as many
-    questions as :func:`question_count` promised."""
-    fixed = {s.question for s in quiz.slots if not s.is_random}
+    out every fixed question of the quiz, even one in a later slot, and draws overlapping
+    pools jointly (:func:`_assign`), so an attempt has exactly as many questions as
+    :func:`question_count` promised."""
+    drawn = iter(_assign(quiz, rng))
     chosen: list[Question] = []
     for slot in quiz.slots:
         if not slot.is_random:
             if slot.question not in chosen:
                 chosen.append(slot.question)
             continue
-        candidates = [q for q in bank.pool(slot.category, slot.include_subcategories,
-                                           slot.tags) if q not in chosen and q not in fixed]
-        chosen.extend(rng.sample(candidates, min(slot.count, len(candidates))))
+        chosen.extend(next(drawn))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
@@ -56,10 +55,48 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
 def question_count(quiz: Quiz) -> int:
     """How many questions an attempt will have (a draw from a small pool gives fewer)."""
     fixed = {s.question_id for s in quiz.slots if not s.is_random}
-    drawn = sum(min(s.count, len([q for q in bank.pool(s.category, s.include_subcategories,
-                                                         s.tags) if q.id not in fixed]))
-                for s in quiz.slots if s.is_random)
-    return len(fixed) + drawn
+    return len(fixed) + sum(len(taken) for taken in _assign(quiz, None))
+
+
+def _assign(quiz: Quiz, rng: random.Random | None) -> list[list[Question]]:
+    """The questions of each random slot: as many as the slots can take in all, each question
+    at most once — a maximum matching of slots (``count`` places each) to questions, grown by
+    augmenting paths. Drawing slot after slot could not promise a count: with a slot of 3
+    from {a, b, c, d} before a slot of 2 from {c, d}, the first draw may take both c and d.
+    With ``rng`` each slot's candidates are shuffled first (which questions is random, how
+    many is not); without, the pools' order is kept (the count alone)."""
+    fixed = {s.question for s in quiz.slots if not s.is_random}
+    pools = []
+    for slot in (s for s in quiz.slots if s.is_random):
+        pool = [q for q in bank.pool(slot.category, slot.include_subcategories, slot.tags)
+                if q not in fixed]
+        if rng is not None:
+            rng.shuffle(pool)
+        pools.append((slot.count, pool))
+    owner: dict[Question, int] = {}
+    taken: list[list[Question]] = [[] for _ in pools]
+
+    def place(i: int, seen: set) -> bool:
+        """Give slot ``i`` one more question, moving others' questions along a path."""
+        for question in pools[i][1]:
+            if question in seen:
+                continue
+            seen.add(question)
+            j = owner.get(question)
+            if j == i:
+                continue  # already this slot's
+            if j is None or place(j, seen):
+                if j is not None:
+                    taken[j].remove(question)
+                owner[question] = i
+                taken[i].append(question)
+                return True
+        return False
+
+    for i, (count, _pool) in enumerate(pools):
+        while len(taken[i]) < count and place(i, set()):
+            pass
+    return taken
 
 
 def user_attempts(quiz: Quiz, user) -> list[Attempt]:

@@ -83,6 +83,24 @@ def test_a_draw_never_takes_a_question_a_fixed_slot_shows(billing):
         assert len(keys) == 4 and keys[-1] == "window" and len(set(keys)) == 4
 
 
+def test_overlapping_draws_are_made_together_so_the_count_holds(billing):
+    """3 from Billing and below, then 2 from Refunds: drawn slot after slot, the first could
+    take both refund questions and leave the second empty. Drawn together, every attempt has
+    the 4 questions there are (the second slot at least one of its own), and the count
+    promised says 4, not 3 + 2."""
+    quiz = new_quiz("overlap")
+    editing.add_random(quiz, billing["invoice"].category, 3)
+    editing.add_random(quiz, billing["window"].category, 2)
+    db.session.commit()
+    assert services.question_count(quiz) == 4
+    drawn = set()
+    for seed in range(12):
+        keys = [q.key for q in services.draw_questions(quiz, random.Random(seed))]
+        assert len(set(keys)) == len(keys) == 4 and keys[-1] in {"window", "route"}, keys
+        drawn.add(tuple(keys))
+    assert len(drawn) > 1  # which slot shows which question is still random
+
+
 def test_the_bank_page_searches_filters_tags_moves_hides_and_fills_quizzes(billing, as_role):
     client = as_role("trainer")
     refunds = billing["window"].category
