@@ -11,9 +11,10 @@ path and counts it in :attr:`FastEngine.fallbacks`.
 import logging
 from collections import Counter
 
-from ..base import BaseSession, BaseSnapshot, WhooshEngine
+from ..base import BaseSession, WhooshEngine
 from ..combine import BoundedCache
 from ..schema import make_schema
+from ..snapshot import BaseSnapshot
 from .codec import KbSegmentWriter
 from .fields import MatchText, WordList
 from .parallel import ParallelAdder

@@ -14,8 +14,9 @@ import math
 from whoosh.query import And, Or, Term
 from whoosh.scoring import BaseScorer, WeightingModel
 
-from ..base import BaseSnapshot, WhooshEngine
+from ..base import WhooshEngine
 from ..combine import K1, B
+from ..snapshot import BaseSnapshot
 
 
 class KbBM25(WeightingModel):
