@@ -59,12 +59,9 @@ def question_count(quiz: Quiz) -> int:
 
 
 def _assign(quiz: Quiz, rng: random.Random | None) -> list[list[Question]]:
-    """The questions of each random slot: as many as the slots can take in all, each question
-    at most once — a maximum matching of slots (``count`` places each) to questions, grown by
-    augmenting paths. Drawing slot after slot could not promise a count: with a slot of 3
-    from {a, b, c, d} before a slot of 2 from {c, d}, the first draw may take both c and d.
-    With ``rng`` each slot's candidates are shuffled first (which questions is random, how
-    many is not); without, the pools' order is kept (the count alone)."""
+    """The questions of each random slot (:func:`match_slots` over the slots' pools, fixed
+    questions left out). With ``rng`` each pool is shuffled first (which questions is random,
+    how many is not); without, the pools' order is kept (the count alone)."""
     fixed = {s.question for s in quiz.slots if not s.is_random}
     pools = []
     for slot in (s for s in quiz.slots if s.is_random):
@@ -73,23 +70,33 @@ def _assign(quiz: Quiz, rng: random.Random | None) -> list[list[Question]]:
         if rng is not None:
             rng.shuffle(pool)
         pools.append((slot.count, pool))
-    owner: dict[Question, int] = {}
-    taken: list[list[Question]] = [[] for _ in pools]
+    return match_slots(pools)
+
+
+def match_slots(pools: list[tuple[int, list]]) -> list[list]:
+    """For ``(count, candidates)`` per slot, the candidates each slot takes: as many as the
+    slots can take in all, each candidate at most once — a maximum matching of slots
+    (``count`` places each) to candidates, grown by augmenting paths, trying candidates in the
+    order given. Drawing slot after slot could not promise a count: with a slot of 3 from
+    {a, b, c, d} before a slot of 2 from {c, d}, the first draw may take both c and d."""
+    owner: dict = {}
+    taken: list[list] = [[] for _ in pools]
 
     def place(i: int, seen: set) -> bool:
-        """Give slot ``i`` one more question, moving others' questions along a path."""
-        for question in pools[i][1]:
-            if question in seen:
+        """Give slot ``i`` one more candidate, moving others' along a path (the recursion
+        only passes through candidates already taken: depth ≤ the number taken)."""
+        for candidate in pools[i][1]:
+            if candidate in seen:
                 continue
-            seen.add(question)
-            j = owner.get(question)
+            seen.add(candidate)
+            j = owner.get(candidate)
             if j == i:
                 continue  # already this slot's
             if j is None or place(j, seen):
                 if j is not None:
-                    taken[j].remove(question)
-                owner[question] = i
-                taken[i].append(question)
+                    taken[j].remove(candidate)
+                owner[candidate] = i
+                taken[i].append(candidate)
                 return True
         return False
 

@@ -1,9 +1,12 @@
 """The question bank: nested categories, the bank page (browse, search, tag filter, tag, move,
 hide, add to a quiz), random draws from a category with its subcategories, one question in
 several quizzes, and versions when a question is edited."""
+import itertools
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb_portal.extensions import db
 from kb_portal.training import bank, editing, services
@@ -99,6 +102,33 @@ def test_overlapping_draws_are_made_together_so_the_count_holds(billing):
         assert len(set(keys)) == len(keys) == 4 and keys[-1] in {"window", "route"}, keys
         drawn.add(tuple(keys))
     assert len(drawn) > 1  # which slot shows which question is still random
+
+
+def _best_total(pools) -> int:
+    """The most candidates the slots can take, by trying every assignment (tiny cases)."""
+    candidates = sorted({c for _count, pool in pools for c in pool})
+    best = 0
+    for owners in itertools.product(range(-1, len(pools)), repeat=len(candidates)):
+        load = [0] * len(pools)
+        ok = True
+        for candidate, i in zip(candidates, owners, strict=True):
+            if i >= 0:
+                load[i] += 1
+                ok = ok and candidate in pools[i][1] and load[i] <= pools[i][0]
+        if ok:
+            best = max(best, sum(load))
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.integers(0, 4), unique=True)),
+                max_size=3))
+def test_slots_take_as_many_questions_as_possible_each_once_from_their_own_pool(pools):
+    taken = services.match_slots(pools)
+    flat = [c for part in taken for c in part]
+    assert len(flat) == len(set(flat)) == _best_total(pools)
+    for (count, pool), part in zip(pools, taken, strict=True):
+        assert len(part) <= count and set(part) <= set(pool)
 
 
 def test_the_bank_page_searches_filters_tags_moves_hides_and_fills_quizzes(billing, as_role):
