@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..extensions import db
-from .mailer import TIMEOUT_SECONDS, Outbox
+from .mailer import Outbox
 from .models import Assignment, ReminderLog
 from .tracks import progress
 
@@ -121,7 +121,7 @@ def send_reminders(today: date, horizon: int, progress=None) -> dict[str, int]:
     counts = {"sent": 0, "logged": 0, "already": 0, "failed": 0}
     recipients = _recipients(due_items(today, horizon))
     with Outbox(current_app.config.get("KB_SMTP_URL"),
-                current_app.config.get("KB_SMTP_TIMEOUT", TIMEOUT_SECONDS)) as outbox:
+                current_app.config["KB_SMTP_TIMEOUT"]) as outbox:
         for number, ((user_id, kind), items) in enumerate(recipients.items(), 1):
             user = db.session.get(User, user_id)
             outcome = _deliver(outbox, user, kind, items, today)

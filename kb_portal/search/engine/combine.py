@@ -129,7 +129,7 @@ def _settle_context(snapshot, plan, units: list[dict], allowed) -> set[int]:
         if about:
             best = max(whole[d] for d in about)
             units[i] = {**units[i], **dict.fromkeys(about, best)}
-            settled.add(i)
+        settled.add(i)  # with no title or tags match either, there is no bonus to add later
     return settled
 
 
