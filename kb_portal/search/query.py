@@ -21,6 +21,7 @@ matches. The resulting :class:`~.engine.QueryPlan` is scored by the engine
 (``engine/combine.py``).
 """
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -211,12 +212,42 @@ def _phrase_alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):
             known = known or found
     cjk = any(not u.raw.isascii() for u in unit.parts)
     more, found = _expansion_alternatives(unit.expansions, cjk, vocab, built)
+    if vocab is not None and own and vocab.minority_script(own):
+        _as_common_as_its_group(alts, more, own, vocab)
     if last and vocab is not None and own and not known:
         extra = vocab.prefix_terms(own[-1])
         if extra:
             alts.append((W_PREFIX, extra))
             found = True
     return alts + more, known or found
+
+
+def _as_common_as_its_group(alts: list, more: list, own: list, vocab) -> None:
+    """Score every one-word spelling of a unit as rare as the commonest of them.
+
+    A word in the language of few articles (an English word in a Chinese knowledge base) is
+    in few documents because few are in its language, not because it says something rare: its
+    BM25 weight (idf) would let the English articles win on ``hour`` or ``case`` while the
+    Chinese spelling (``小时``) shows the concept is common. As Lucene's ``SynonymQuery`` does
+    with document frequency, the unit's own word and its one-word synonyms get the weight of
+    the commonest; a member of several words keeps its own (its words' frequencies say little
+    about how often they occur together). Called for units in the minority script only: in
+    the majority one the frequencies are the language's own. Changes weights in place."""
+    spellings = [(more, i) for i, (_w, what) in enumerate(more) if len(what) == 1]
+    if alts and alts[0][1] is own and len(own) == 1:
+        spellings.append((alts, 0))
+    if len(spellings) < 2:
+        return
+    counts = [vocab.frequency(lst[i][1][0]) for lst, i in spellings]
+    idf_top = _idf(max(counts), vocab.doc_count)
+    for (lst, i), count in zip(spellings, counts, strict=True):
+        weight, what = lst[i]
+        lst[i] = (weight * idf_top / _idf(count, vocab.doc_count), what)
+
+
+def _idf(df: int, n: int) -> float:
+    """BM25's idf, as the engines compute it (``engine/combine.py``)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):

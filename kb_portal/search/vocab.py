@@ -25,6 +25,7 @@ class Vocabulary:
         self.stem = analyzer.stem
         self.doc_count = snapshot.doc_count()
         self._df: dict[str, int] = {}
+        self._english: int | None = None
         self._cache: OrderedDict = OrderedDict()
 
     @classmethod
@@ -104,6 +105,16 @@ class Vocabulary:
         if unit.joined:
             return self.df(unit.joined)
         return min((self.df(t) for t in unit.terms), default=0)
+
+    def minority_script(self, units) -> bool:
+        """Whether ``units`` are all in the script of fewer than half the articles: Latin
+        words when most articles are Chinese (``language`` is ``en`` in the rest), Chinese
+        ones when most are English."""
+        if self._english is None:
+            self._english = self.snapshot.doc_frequency("language", "en")
+        latin = [u.raw.isascii() for u in units]
+        english_majority = 2 * self._english > self.doc_count
+        return bool(latin) and (all(latin) if not english_majority else not any(latin))
 
     def code_candidates(self, joined: str) -> list[str]:
         """Indexed terms within one edit of a code (two from 7 characters) that begin with

@@ -159,3 +159,39 @@ def test_cantonese_question_words_never_decide(app):
     state = search_state()
     built = build("保養期幾耐", state.analyzer, None, state.synonyms.current())
     assert [u.raw for u in built.units if u.optional] == ["几耐"]
+
+
+def _hours_corpus(english_articles: int) -> None:
+    for n in range(6):
+        factories.article(f"zh{n}", f"服务时间{n}", f"热线每天服务十二小时，含夜班，第{n}号规定。")
+    factories.article("night", "夜班交接", "夜班坐席每班八小时，交班时写明未结工单。")
+    for n in range(english_articles):
+        factories.article(f"en{n}", f"Opening times {n}", "The hotline answers twelve hours "
+                          "a day in two shifts; refunds take 48 hours; hours vary on holidays.",
+                          language="en")
+
+
+def test_a_word_in_the_language_of_few_articles_is_as_common_as_its_synonyms(app):
+    # "hour" is in one article because one article is in English; its Chinese spelling 小时
+    # is in almost all: the English article must not win on the one common word.
+    _hours_corpus(english_articles=1)
+    assert slugs("night shift hours")[:1] == ["night"]
+
+
+def _weight_of(q: str, term: str) -> float:
+    state = search_state()
+    state.maybe_sync()
+    built = build(q, state.analyzer, state.engine.snapshot(), state.synonyms.current())
+    return next(w for alts in built.plan.required for w, what in alts
+                if isinstance(what, list) and [tuple(m.terms) for m in what] == [(term,)])
+
+
+def test_only_words_in_the_minority_script_are_scored_as_their_group(app):
+    _hours_corpus(english_articles=1)
+    assert _weight_of("hours", "hour") < 0.5  # rare only for being English
+    assert _weight_of("小时", "小时") == 1.0  # Chinese words keep their own frequency
+
+
+def test_in_a_mostly_english_index_english_words_keep_their_weight(app):
+    _hours_corpus(english_articles=10)
+    assert _weight_of("hours", "hour") == 1.0
