@@ -48,3 +48,17 @@ def test_the_cache_is_bounded_by_the_weight_of_what_it_keeps():
     for key in "abc":
         counted.put(key, key)
     assert len(counted) == 2 and counted.get("a") is None
+
+
+def test_deleted_copies_are_left_out_in_every_segment(fast, build):
+    for text in ("客户退款一次。", "客户再次退款。"):  # two saves: old copies stay, marked deleted
+        with fast.writing() as session:
+            session.replace(build(source(2, "callback", "投诉回访", text, "sop")))
+            session.merge = False
+    with fast.writing() as session:
+        session.delete(1)
+        session.merge = False
+    snapshot = fast.snapshot()
+    assert snapshot.segment_count() == 3 and snapshot.has_deletions()
+    scores = snapshot.memo("scorer", Scorer).term("text", "退款")
+    assert set(scores) == {snapshot.ref_of(2)}  # the live copy only, from the last segment

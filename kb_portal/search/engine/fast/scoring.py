@@ -99,9 +99,9 @@ class Scorer:
                     tf = m.weight()
                     scores[m.id() + offset] = c * tf / (tf + norm[m.id()])
                     m.next()
-            if reader.has_deletions():
-                for doc in [d for d in scores if offset <= d and reader.is_deleted(d - offset)]:
-                    del scores[doc]
+            if reader.has_deletions():  # the segment's few deleted documents, not each posting
+                for doc in reader.deleted_docs_set:
+                    scores.pop(doc + offset, None)
         return scores
 
     def unit(self, unit, field: str) -> dict[int, float]:
