@@ -1,6 +1,7 @@
 """A/B: in-process search latency of two checkouts on the same data dir, interleaved.
 
     .venv/bin/python bench/ab_search.py DATA_DIR OTHER_CHECKOUT [--queries 300] [--rounds 3]
+                                           [--cold]
 
 Why: on a shared machine absolute figures swing with the neighbours' load; running both code
 versions in turns (A, B, A, B, …) over the same index and the same unique queries
@@ -8,7 +9,8 @@ versions in turns (A, B, A, B, …) over the same index and the same unique quer
 fresh process per checkout; the snapshot's term-expansion cache is cleared before every query,
 as in ``search_bench.py``. DATA_DIR is one ``search_bench.py`` left (``bench/out/data-N``);
 both checkouts must use the same analyzer version and the engine interface (the index is
-opened read-only).
+opened read-only). ``--cold`` also drops the fast engine's term scores before every query, so
+every term is read from its posting lists: the first searches after a save (a new generation).
 """
 import argparse
 import json
@@ -35,6 +37,8 @@ with app.app_context():
     snapshot = search_state().engine.snapshot()
     for q in queries:
         snapshot.forget("vocabulary")
+        if sys.argv[3] == "cold":
+            snapshot.forget("scorer")
         started = time.perf_counter()
         search(SearchParams(q=q, limit=10))
         out.append((time.perf_counter() - started) * 1000)
@@ -47,8 +51,9 @@ def pct(values, p):
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def run(checkout: Path, data_dir: Path, queries: list[str]) -> list[float]:
-    result = subprocess.run([sys.executable, "-c", RUNNER, str(checkout), str(data_dir.resolve())],
+def run(checkout: Path, data_dir: Path, queries: list[str], cold: bool) -> list[float]:
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(checkout), str(data_dir.resolve()),
+                             "cold" if cold else "warm"],
                             input=json.dumps(queries), capture_output=True, text=True,
                             cwd=checkout)
     if result.returncode:
@@ -63,14 +68,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--cold", action="store_true", help="no term scores kept between queries")
     args = parser.parse_args()
     from bench.search_bench import make_queries
 
     queries = make_queries(args.queries, args.seed)
     timings = {"this": [], "other": []}
     for _ in range(args.rounds):
-        timings["this"] += run(ROOT, args.data_dir, queries)
-        timings["other"] += run(args.other.resolve(), args.data_dir, queries)
+        timings["this"] += run(ROOT, args.data_dir, queries, args.cold)
+        timings["other"] += run(args.other.resolve(), args.data_dir, queries, args.cold)
     for name, values in timings.items():
         print(f"{name:6} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms  "
               f"mean {statistics.mean(values):7.1f} ms  ({len(values)} searches)")
