@@ -239,10 +239,12 @@ def _as_common_as_its_group(alts: list, more: list, own: list, vocab) -> None:
     if len(spellings) < 2:
         return
     counts = [vocab.frequency(lst[i][1][0]) for lst, i in spellings]
-    idf_top = _idf(max(counts), vocab.doc_count)
+    # (Frequencies count deleted copies until a merge: never more than the articles here.)
+    n = max(vocab.doc_count, *counts)
+    idf_top = _idf(max(counts), n)
     for (lst, i), count in zip(spellings, counts, strict=True):
         weight, what = lst[i]
-        lst[i] = (weight * idf_top / _idf(count, vocab.doc_count), what)
+        lst[i] = (weight * idf_top / _idf(count, n), what)
 
 
 def _idf(df: int, n: int) -> float:

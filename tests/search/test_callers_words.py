@@ -195,3 +195,16 @@ def test_only_words_in_the_minority_script_are_scored_as_their_group(app):
 def test_in_a_mostly_english_index_english_words_keep_their_weight(app):
     _hours_corpus(english_articles=10)
     assert _weight_of("hours", "hour") == 1.0
+
+
+def test_frequencies_above_the_article_count_give_no_negative_weight():
+    # until a merge, an article saved over and over is counted once per copy
+    from types import SimpleNamespace
+
+    from kb_portal.search.query import _as_common_as_its_group
+
+    vocab = SimpleNamespace(doc_count=2, frequency=lambda unit: unit.df)
+    own = [SimpleNamespace(df=5)]
+    alts, more = [(1.0, own)], [(0.6, [SimpleNamespace(df=1)])]
+    _as_common_as_its_group(alts, more, own, vocab)
+    assert alts[0][0] == 1.0 and 0 < more[0][0] < 0.6
