@@ -21,13 +21,13 @@ matches. The resulting :class:`~.engine.QueryPlan` is scored by the engine
 (``engine/combine.py``).
 """
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 
 from ..textnorm import fold
 from . import fallback, feedback
 from .engine import QueryPlan
+from .engine.combine import idf
 from .synonyms import Expansion
 from .units import MAX_CHARS, MAX_UNITS, QUESTION_EN, QUESTION_ZH, Unit, phrase_units, units_of
 from .vocab import Vocabulary
@@ -241,15 +241,10 @@ def _as_common_as_its_group(alts: list, more: list, own: list, vocab) -> None:
     counts = [vocab.frequency(lst[i][1][0]) for lst, i in spellings]
     # (Frequencies count deleted copies until a merge: never more than the articles here.)
     n = max(vocab.doc_count, *counts)
-    idf_top = _idf(max(counts), n)
+    idf_top = idf(max(counts), n)
     for (lst, i), count in zip(spellings, counts, strict=True):
         weight, what = lst[i]
-        lst[i] = (weight * idf_top / _idf(count, n), what)
-
-
-def _idf(df: int, n: int) -> float:
-    """BM25's idf, as the engines compute it (``engine/combine.py``)."""
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        lst[i] = (weight * idf_top / idf(count, n), what)
 
 
 def _alternatives(unit: Unit, vocab, synonyms, last: bool, built: Built):

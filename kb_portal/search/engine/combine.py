@@ -27,6 +27,7 @@ and this module does the rest the same way for both:
 * the best ``top`` by score, or by a sort column with the score breaking ties.
 """
 import heapq
+import math
 from collections import Counter
 from itertools import chain
 from threading import Lock
@@ -38,6 +39,11 @@ from .schema import BONUS_FIELDS, MATCH_FIELD
 K1, B = 1.2, 0.75
 PHRASE_BONUS = 1.3
 TIE = 0.2  # share of a unit's other matching alternatives added to its best one
+
+
+def idf(df: int, total: int) -> float:
+    """BM25's idf as both engines compute it (module docstring)."""
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
 def dismax(scored) -> dict[int, float]:
@@ -96,13 +102,12 @@ def and_ish(units: list[dict], allowed: set | None = None,
     counts = Counter(docs if allowed is None else (d for d in docs if d in allowed))
     if not counts:
         return {}, set()
-    need = 1 if n == 2 else min(n - 1, max(counts.values())) if spread else n - 1
+    need = min(n - 1, max(counts.values())) if spread else n - 1
     totals = {}
     for d, c in counts.items():
         if c >= need:
             totals[d] = sum(u[d] for u in units if d in u) * (1 + c) / (1 + n)
-    full = n if n == 2 else n - 1
-    return totals, {d for d, c in counts.items() if c >= full}
+    return totals, {d for d, c in counts.items() if c >= n - 1}
 
 
 def _either(a: dict, b: dict, allowed) -> tuple[dict[int, float], set]:

@@ -15,10 +15,9 @@ methods, ``whoosh_private.py``) or, for terms in fewer than 8 documents, as a li
 inside the term entry. Anything else goes through Whoosh's generic matcher interface and is
 counted in the engine's ``fallbacks`` — tests assert that normal use counts none.
 """
-import math
 from types import MappingProxyType
 
-from ..combine import K1, B, BoundedCache, add, all_of
+from ..combine import K1, B, BoundedCache, add, all_of, idf
 from ..whoosh_private import FilterMatcher, ListMatcher, W3LeafMatcher
 
 TERM_CACHE_ENTRIES = 100_000  # (document, score) pairs a snapshot keeps: about 9 MB
@@ -73,8 +72,7 @@ class Scorer:
         df = self.searcher.doc_frequency(field, text)
         if not df:
             return {}
-        idf = math.log(1 + (self.total_docs - df + 0.5) / (df + 0.5))
-        c = idf * (K1 + 1)
+        c = idf(df, self.total_docs) * (K1 + 1)
         scores: dict[int, float] = {}
         for n, (reader, offset) in enumerate(self.leaves):
             if (field, text) not in reader:

@@ -9,13 +9,11 @@ and exists so that the fast engine can be checked against something plain:
 ``tests/search/engine`` runs the same suite on both and compares their ranked results on the
 demo content and on a generated corpus.
 """
-import math
-
 from whoosh.query import And, Or, Term
 from whoosh.scoring import BaseScorer, WeightingModel
 
 from ..base import WhooshEngine
-from ..combine import K1, B
+from ..combine import K1, B, idf
 from ..snapshot import BaseSnapshot
 
 
@@ -34,8 +32,7 @@ class KbBM25Scorer(BaseScorer):
         parent = searcher.get_parent()  # statistics of the whole index, not one segment
         df = parent.doc_frequency(fieldname, text)
         total = max(1, parent.doc_count_all())
-        idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-        self.c = idf * (K1 + 1)
+        self.c = idf(df, total) * (K1 + 1)
         self.avg = parent.avg_field_length(fieldname, 1.0) or 1.0
         self.length = searcher.doc_field_length  # this segment's documents
         self.fieldname = fieldname
